@@ -1,0 +1,237 @@
+"""``Article`` to and from Markdown with YAML front matter: the record format of ``articles/``.
+
+The front matter keys and their order are the contract between ingest and build (and the
+people who edit records by hand), so both directions live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import frontmatter
+import yaml
+
+from newsgen.errors import NewsgenError
+from newsgen.model import Article, Entities, Quote, Source
+
+try:  # libyaml is several times faster; the pure-Python loader is the same language.
+    _SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
+    _SafeDumper: type[yaml.SafeDumper] = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _SafeLoader = yaml.SafeLoader
+    _SafeDumper = yaml.SafeDumper
+
+ENTITY_KINDS = ("people", "places", "organizations")
+
+
+class _RecordHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
+    """Front matter loaded with the safe loader only, and written in a stable, readable form."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_SafeLoader)  # noqa: S506 - the safe loader
+
+    def export(self, metadata: dict[str, object], **kwargs: object) -> str:
+        text: str = yaml.dump(
+            metadata,
+            Dumper=_SafeDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=100,
+        )
+        return text.rstrip("\n")
+
+
+_HANDLER = _RecordHandler()
+
+
+def article_to_metadata(article: Article) -> dict[str, object]:
+    """The front matter of ``article``, keys in the documented order, empty values left out."""
+    meta: dict[str, object] = {
+        "title": article.title,
+        "kicker": article.kicker,
+        "slug": article.slug,
+        "id": article.id,
+        "date": _format_date(article.date),
+        "byline": article.byline,
+        "source": _source_to_dict(article.source),
+        "topics": list(article.topics),
+        "summary": article.summary,
+        "word_count": article.word_count,
+        "quotes": [_quote_to_dict(q) for q in article.quotes],
+        "entities": {kind: list(getattr(article.entities, kind)) for kind in ENTITY_KINDS},
+        "origin": article.origin,
+        "duplicate_of": article.duplicate_of,
+        "draft": article.draft or None,
+    }
+    return {key: value for key, value in meta.items() if value is not None}
+
+
+def dump_article(article: Article) -> str:
+    """The whole record file: front matter, a blank line, the Markdown body, a final newline."""
+    post = frontmatter.Post(article.body, handler=_HANDLER, **article_to_metadata(article))
+    text: str = frontmatter.dumps(post, handler=_HANDLER)
+    return text.rstrip("\n") + "\n"
+
+
+def load_article(text: str, path: str) -> Article:
+    """Parse a record file. Raises ``NewsgenError`` naming ``path`` and the line at fault."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise NewsgenError("empty article", path)
+    if not text.startswith("---\n"):
+        raise NewsgenError("no front matter: a record starts with a '---' line", path, 1)
+    if "\n---" not in text[3:]:
+        raise NewsgenError("front matter not closed: no second '---' line", path, 1)
+    try:
+        metadata, body = frontmatter.parse(text, handler=_HANDLER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 2 if mark is not None else None  # +1 for 0-based, +1 for '---'
+        column = mark.column + 1 if mark is not None else None
+        raise NewsgenError(f"invalid YAML: {exc.problem}", path, line, column) from None
+    except yaml.YAMLError as exc:
+        raise NewsgenError(f"invalid YAML: {exc}", path, 2) from None
+    if not isinstance(metadata, Mapping):
+        raise NewsgenError("front matter must be a mapping", path, 2)
+    return metadata_to_article(metadata, body, path)
+
+
+def metadata_to_article(meta: Mapping[str, Any], body: str, path: str) -> Article:
+    """Validate front matter values and build the ``Article``; every value is type-checked."""
+    fields = _Fields(meta, path)
+    title = fields.text("title", required=True)
+    assert title is not None
+    slug = fields.text("slug") or ""
+    if not slug:
+        raise NewsgenError("missing required field 'slug'", path)
+    return Article(
+        id=fields.text("id") or "",
+        slug=slug,
+        title=title,
+        body=body.strip("\n") + ("\n" if body.strip() else ""),
+        origin=fields.text("origin") or path,
+        kicker=fields.text("kicker"),
+        date=fields.date("date"),
+        byline=fields.text("byline"),
+        source=fields.source("source"),
+        topics=fields.text_list("topics"),
+        quotes=fields.quotes("quotes"),
+        entities=fields.entities("entities"),
+        summary=fields.text("summary") or "",
+        word_count=fields.integer("word_count"),
+        duplicate_of=fields.text("duplicate_of"),
+        draft=fields.boolean("draft"),
+    )
+
+
+class _Fields:
+    """Typed access to front matter values, with errors that name the file and the key."""
+
+    def __init__(self, meta: Mapping[str, Any], path: str) -> None:
+        self.meta = meta
+        self.path = path
+
+    def _fail(self, key: str, expected: str) -> NewsgenError:
+        got = type(self.meta.get(key)).__name__
+        return NewsgenError(f"field '{key}' must be {expected}, not {got}", self.path)
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            if required:
+                raise NewsgenError(f"missing required field '{key}'", self.path)
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self._fail(key, "text")
+        return str(value)
+
+    def integer(self, key: str) -> int:
+        value = self.meta.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(key, "a whole number")
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            raise self._fail(key, "true or false")
+        return value
+
+    def date(self, key: str) -> dt.date | None:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.date):  # YAML already parsed it (datetime is a date too)
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(
+                    value
+                )
+            except ValueError:
+                pass
+        raise NewsgenError(
+            f"field '{key}' must be an ISO date (2024-05-31) or date-time, not {value!r}",
+            self.path,
+        )
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(key, "a list of text")
+        return tuple(value)
+
+    def source(self, key: str) -> Source | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            raise self._fail(key, "a mapping with 'name' and/or 'url'")
+        sub = _Fields(value, self.path)
+        name, url = sub.text("name"), sub.text("url")
+        return Source(name, url) if name or url else None
+
+    def quotes(self, key: str) -> tuple[Quote, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            raise self._fail(key, "a list of mappings with 'text', 'speaker' and 'role'")
+        quotes = []
+        for item in value:
+            sub = _Fields(item, self.path)
+            text = sub.text("text", required=True)
+            assert text is not None
+            quotes.append(Quote(text, sub.text("speaker"), sub.text("role")))
+        return tuple(quotes)
+
+    def entities(self, key: str) -> Entities:
+        value = self.meta.get(key)
+        if value is None:
+            return Entities()
+        if not isinstance(value, Mapping):
+            raise self._fail(key, "a mapping of people, places and organizations")
+        sub = _Fields(value, self.path)
+        return Entities(*(sub.text_list(kind) for kind in ENTITY_KINDS))
+
+
+def _format_date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _source_to_dict(source: Source | None) -> dict[str, str] | None:
+    if source is None:
+        return None
+    items = {"name": source.name, "url": source.url}
+    return {k: v for k, v in items.items() if v is not None}
+
+
+def _quote_to_dict(quote: Quote) -> dict[str, str | None]:
+    return {"text": quote.text, "speaker": quote.speaker, "role": quote.role}
