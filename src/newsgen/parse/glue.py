@@ -1,0 +1,141 @@
+"""Words glued together where a scraper stripped a hyperlink: "ukrainewarned", "TimesKim".
+
+The rules are deliberately cautious, because splitting a real word is worse than leaving a
+glued one: a token is split only when it is unknown as a whole and known in its parts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import wordninja
+
+# wordninja's word list is ordered by frequency in English text (names and brands included).
+_RANKS: dict[str, int] = {
+    word: rank for rank, word in enumerate(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
+}
+COMMON_RANK = 30_000  # about where everyday vocabulary ends and rare words and typos begin
+SHORT_WORD_RANK = 300  # two-letter halves must be very common ("in", "of"), not noise ("ob")
+
+_TOKEN = re.compile(r"\S+")
+_CORE = re.compile(r"^(?P<lead>\W*)(?P<core>.*?)(?P<trail>\W*)$", re.DOTALL)
+_CASE_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O’|O'|De|Di|Da|La|Le|Van|Von|Du)[A-Z]|^[a-z]{1,2}[A-Z]")
+_SENTENCE_GLUE = re.compile(r"(?<=[a-z]{2})([.!?])(?=[A-Z][a-z])")
+_NOT_PROSE = re.compile(r"[\d@#/_=&]|\.\w+\.|www|https?", re.IGNORECASE)
+
+
+def rank(word: str) -> int | None:
+    return _RANKS.get(word.lower())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the article itself writes: each word's preferred casing and how often it appears."""
+
+    casing: dict[str, str]
+    counts: Counter[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Vocabulary:
+        counts: Counter[str] = Counter()
+        cased: dict[str, Counter[str]] = {}
+        for text in texts:
+            for token in _TOKEN.findall(text):
+                core = _strip(token)[1]
+                if not core.isalpha():
+                    continue
+                counts[core] += 1
+                cased.setdefault(core.lower(), Counter())[core] += 1
+        # Prefer a capitalised form when the article ever capitalises the word mid-sentence;
+        # counting is good enough because sentence-initial capitals are rare per word.
+        casing = {low: _preferred(forms) for low, forms in cased.items()}
+        return cls(casing, counts)
+
+    def knows(self, word: str) -> bool:
+        return word.lower() in self.casing
+
+    def cased(self, word: str) -> str:
+        return self.casing.get(word.lower(), word)
+
+
+def _preferred(forms: Counter[str]) -> str:
+    capitalised = [form for form in forms if form[:1].isupper() and not form.isupper()]
+    lower = forms.get(next(iter(forms)).lower(), 0)
+    if capitalised and sum(forms[f] for f in capitalised) > lower:
+        return max(capitalised, key=lambda f: (forms[f], f))
+    return forms.most_common(1)[0][0]
+
+
+def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list[str]:
+    """Each paragraph with its glued words split, cased as the article cases them."""
+    vocabulary = Vocabulary.of([*paragraphs, *extra_context])
+    return [_repair_text(p, vocabulary) for p in paragraphs]
+
+
+def _repair_text(text: str, vocabulary: Vocabulary) -> str:
+    return _TOKEN.sub(lambda m: _repair_token(m.group(0), vocabulary), text)
+
+
+def _repair_token(token: str, vocabulary: Vocabulary) -> str:
+    lead, core, trail = _strip(token)
+    if len(core) < 5 or "-" in core or "’" in core or "'" in core or _NOT_PROSE.search(core):
+        return token
+    fixed = _SENTENCE_GLUE.sub(r"\1 ", core)
+    if fixed != core:
+        return lead + " ".join(_repair_token(part, vocabulary) for part in fixed.split()) + trail
+    if _CASE_BREAK.search(core):
+        return lead + _split_case_break(core, vocabulary) + trail
+    if core.isalpha() and core.islower():
+        return lead + _split_lowercase(core, vocabulary) + trail
+    return token
+
+
+def _split_case_break(core: str, vocabulary: Vocabulary) -> str:
+    """ "TimesKim" -> "Times Kim", unless the token is a name or brand written that way."""
+    if (
+        rank(core) is not None
+        or _NAME_PREFIX.match(core)
+        or vocabulary.counts[core] > 1  # written the same way twice: a name, not an accident
+    ):
+        return core
+    parts = _CASE_BREAK.split(core)
+    if all(_is_word(part, vocabulary) for part in parts):
+        return " ".join(parts)
+    return core
+
+
+def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
+    """ "ukrainewarned" -> "Ukraine warned": unknown whole, two common halves."""
+    if rank(core) is not None or vocabulary.counts[core] > 1:
+        return core
+    parts = _ninja(core)
+    if len(parts) != 2 or not all(_is_common(part, vocabulary) for part in parts):
+        return core
+    return " ".join(vocabulary.cased(part) for part in parts)
+
+
+@cache
+def _ninja(word: str) -> tuple[str, ...]:
+    return tuple(wordninja.split(word))
+
+
+def _is_common(word: str, vocabulary: Vocabulary) -> bool:
+    word_rank = rank(word)
+    if len(word) <= 2:
+        return word_rank is not None and word_rank < SHORT_WORD_RANK
+    return (word_rank is not None and word_rank < COMMON_RANK) or vocabulary.counts[word] > 0
+
+
+def _is_word(word: str, vocabulary: Vocabulary) -> bool:
+    return len(word) >= 2 and (rank(word) is not None or vocabulary.knows(word))
+
+
+def _strip(token: str) -> tuple[str, str, str]:
+    match = _CORE.match(token)
+    assert match is not None  # the pattern matches any string
+    return match.group("lead"), match.group("core"), match.group("trail")

@@ -1,0 +1,122 @@
+"""Article metadata carried in the text: byline, date, source and dateline lines.
+
+Each finder looks at one line and returns what it found or None, so the segmenter can try
+them in turn and drop the lines they claim from the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from dateutil import parser as dateparser
+
+from newsgen.model import Source
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+# Unambiguous written forms only: "5 September 2023", "September 5, 2023", "2023-09-05".
+# Numeric day/month orders ("03/05/2024") are ambiguous across countries: left undated.
+DATE_TEXT = re.compile(
+    rf"{_WEEKDAY}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+_DATE_LINE = re.compile(
+    rf"(?:(?:published|posted|updated|date|dated)(?: on)?:?\s*)?(?P<date>{DATE_TEXT.pattern})"
+    r"(?:\s*(?:at\s*)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\.?",
+    re.IGNORECASE,
+)
+_NAME = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|der|bin|al|da|di|la|le))*"
+_BYLINE = re.compile(
+    rf"(?i:by|written by|author:)\s+(?P<name>{_NAME}(?:\s+(?:and|&)\s+{_NAME})*)"
+    r"(?:\s*[,|–—-]\s*(?P<outlet>[\w .’'&-]{2,60}?))?:?",
+)
+_SOURCE_LINE = re.compile(
+    r"(?:source|sources|originally published (?:at|on|by)|first published (?:at|on|by)|"
+    r"republished from|via|read the original(?: article)?(?: at)?)\s*:?\s*(?P<value>.{2,300})",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"”]+", re.IGNORECASE)
+_BARE_DOMAIN = re.compile(r"(?:[\w-]+\.)+(?:com|org|net|co\.uk|news|info|gov|edu|io)\b\S*", re.I)
+# "WASHINGTON (Reuters) -" / "MOSCOW, Sept 5 (AFP) —" at the start of the first paragraph.
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'-]{2,40}?)(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?\s*"
+    r"(?:\((?P<agency>[A-Za-z][\w .&-]{1,30})\)\s*)?[-–—]+\s+(?=\S)"
+)
+
+
+def find_date(line: str) -> dt.date | None:
+    """A line that is only a date (optionally "Published: ..."), as a ``date``."""
+    if len(line) > 80:
+        return None
+    match = _DATE_LINE.fullmatch(line.strip())
+    return parse_date(match.group("date")) if match else None
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        parsed = dateparser.parse(text, default=dt.datetime(2000, 1, 1))
+    except (ValueError, OverflowError):
+        return None
+    if parsed is None or not 1800 <= parsed.year <= 2200:
+        return None
+    return parsed.date()
+
+
+def find_byline(line: str) -> str | None:
+    """ "By Jane Doe" / "By Jane Doe, Reuters" -> "Jane Doe". Long lines are prose."""
+    if len(line) > 100 or len(line.split()) > 12:
+        return None
+    match = _BYLINE.fullmatch(line.strip())
+    if match is None:
+        return None
+    name = match.group("name").strip(" ,")
+    return name.title() if name.isupper() else name  # "PAUL FASSA" -> "Paul Fassa"
+
+
+def find_source(line: str) -> Source | None:
+    """ "Source: AFP", "Originally published at URL", "Source: https://..." as a ``Source``."""
+    if len(line) > 320:
+        return None
+    match = _SOURCE_LINE.fullmatch(line.strip())
+    if match is None:
+        return None
+    value = match.group("value").strip()
+    url_match = _URL.search(value) or _BARE_DOMAIN.search(value)
+    if url_match is None:
+        name = value.strip(" .")
+        return Source(name=name) if len(name.split()) <= 6 else None
+    url = url_match.group(0).rstrip(".,;)")
+    if not url.lower().startswith("http"):
+        url = "https://" + url
+    name = value[: url_match.start()].strip(" :-–—,") or domain_name(url)
+    return Source(name=name, url=url)
+
+
+def source_from_url_line(line: str) -> Source | None:
+    """A line that is only a URL, at the end of an article, is where it was taken from."""
+    stripped = line.strip()
+    if " " in stripped or not _URL.fullmatch(stripped):
+        return None
+    url = stripped if stripped.lower().startswith("http") else "https://" + stripped
+    return Source(name=domain_name(url), url=url)
+
+
+def domain_name(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def split_dateline(paragraph: str) -> tuple[str, str | None, str | None]:
+    """Remove a wire dateline from the first paragraph: (rest, place, agency)."""
+    match = _DATELINE.match(paragraph)
+    if match is None or not match.group("place").isupper():
+        return paragraph, None, None
+    place = match.group("place").strip().title()
+    return paragraph[match.end() :], place, match.group("agency")

@@ -1,0 +1,104 @@
+"""Clean text to the parts of an article: headline, metadata lines and body blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from newsgen.model import Source
+from newsgen.parse import meta
+from newsgen.parse.trailers import strip_trailers
+
+_END_PUNCT = tuple(".!?:;,…\"”’'»)]")
+_QUOTE_OPEN = tuple("\"“‘'«")
+_URLISH = re.compile(r"https?://|www\.|\.com\b|@", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A body paragraph (``p``) or a subheading (``h``)."""
+
+    kind: Literal["p", "h"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Segmented:
+    title: str
+    blocks: tuple[Block, ...]
+    byline: str | None = None
+    date: dt.date | None = None
+    source: Source | None = None
+    dateline_place: str | None = None
+
+
+def segment(text: str) -> Segmented:
+    """Split clean text (one paragraph per line, as scrapers write it) into its parts."""
+    lines = [line for line in text.split("\n") if line]
+    if not lines:
+        return Segmented(title="", blocks=())
+    title, lines = lines[0], lines[1:]
+    while lines and _same_text(lines[0], title):  # scrapers often repeat the headline
+        lines = lines[1:]
+    lines = strip_trailers(lines)
+
+    byline: str | None = None
+    date: dt.date | None = None
+    source: Source | None = None
+    body: list[str] = []
+    for index, line in enumerate(lines):
+        near_top = index < 4
+        near_end = index >= len(lines) - 4
+        if byline is None and near_top and (found := meta.find_byline(line)):
+            byline = found
+        elif date is None and (near_top or near_end) and (day := meta.find_date(line)):
+            date = day
+        elif source is None and (found_source := meta.find_source(line)):
+            source = found_source
+        elif source is None and near_end and (url_source := meta.source_from_url_line(line)):
+            source = url_source
+        else:
+            body.append(line)
+
+    place = None
+    if body:
+        first, place, agency = meta.split_dateline(body[0])
+        body[0] = first
+        if agency and source is None:
+            source = Source(name=agency)
+    return Segmented(title, _blocks(body), byline, date, source, place)
+
+
+def _blocks(lines: list[str]) -> tuple[Block, ...]:
+    blocks = []
+    for index, line in enumerate(lines):
+        is_last = index == len(lines) - 1
+        prev_is_heading = bool(blocks) and blocks[-1].kind == "h"
+        if not is_last and not prev_is_heading and is_subheading(line):
+            blocks.append(Block("h", line.rstrip(":")))
+        else:
+            blocks.append(Block("p", line))
+    return tuple(blocks)
+
+
+def is_subheading(line: str) -> bool:
+    """A bare short line with no closing punctuation, that is not a quote, link or list item."""
+    words = line.split()
+    return (
+        1 <= len(words) <= 12
+        and len(line) <= 90
+        and line[0].isupper()
+        and (not line.endswith(_END_PUNCT) or line.endswith(":") and len(words) <= 6)
+        and not line.startswith(_QUOTE_OPEN)
+        and not _URLISH.search(line)
+        and not line[0].isdigit()
+    )
+
+
+def _same_text(a: str, b: str) -> bool:
+    def squash(s: str) -> str:
+        return re.sub(r"\W+", "", s).casefold()
+
+    return squash(a) == squash(b)

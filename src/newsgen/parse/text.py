@@ -1,0 +1,76 @@
+"""Bytes off the open web to clean, normalised text: encoding, mojibake, unicode, controls."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+
+from newsgen.errors import NewsgenError
+
+MAX_BYTES = 5 * 1024 * 1024  # a news article is kilobytes; megabytes mean a wrong file
+
+# Magic numbers of the binary formats that turn up in scraped folders.
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"%PDF",
+    b"\x7fELF",
+    b"\x1f\x8b",
+    b"RIFF",
+)
+
+# ftfy repairs mojibake ("itâ€™s" -> "it’s") but by default also straightens curly quotes,
+# which are the evidence the quote finder reads: keep them.
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=False)
+
+# Control characters other than newline and tab; zero-width and bidi marks that only hide text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
+def decode(data: bytes, path: str, max_bytes: int = MAX_BYTES) -> Decoded:
+    """Decode a raw file: UTF-8 (with or without BOM), else cp1252 with a warning.
+
+    Raises ``NewsgenError`` for files that are not text at all or too large to be an article.
+    """
+    if len(data) > max_bytes:
+        raise NewsgenError(
+            f"file too large for an article ({len(data) / 1e6:.1f} MB; the limit is "
+            f"{max_bytes / 1e6:.0f} MB)",
+            path,
+        )
+    if data.startswith(_BINARY_MAGIC) or data[:8192].count(b"\x00") > 8:
+        raise NewsgenError("binary file skipped: this is not article text", path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return Decoded(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        text = data.decode("cp1252", errors="replace")
+        return Decoded(
+            text,
+            (f"{path}:{line}: not valid UTF-8 (byte {exc.start}); read as Windows-1252",),
+        )
+
+
+def clean(text: str) -> str:
+    """Repair mojibake, normalise to NFC, drop control characters, use ``\\n`` line endings."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # ftfy first: mojibake can carry C1 control bytes ("â\x80\x99") that it turns back into text.
+    text = ftfy.fix_text(text, _FTFY)
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip("\n")
