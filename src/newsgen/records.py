@@ -12,25 +12,27 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.errors import NewsgenError
 from newsgen.model import Article, Entities, Quote, Source
 
-try:  # libyaml is several times faster; the pure-Python loader is the same language.
-    _SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
-    _SafeDumper: type[yaml.SafeDumper] = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _SafeLoader = yaml.SafeLoader
-    _SafeDumper = yaml.SafeDumper
+# libyaml is several times faster; the pure-Python classes read and write the same YAML.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 ENTITY_KINDS = ("people", "places", "organizations")
 
 
-class _RecordHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
+class _RecordHandler(YAMLHandler):  # type: ignore[misc,unused-ignore]
     """Front matter loaded with the safe loader only, and written in a stable, readable form."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_SafeLoader)  # noqa: S506 - the safe loader
+        metadata = yaml.load(fm, Loader=_SafeLoader)
+        if metadata is not None and not isinstance(metadata, Mapping):
+            # python-frontmatter would drop it silently; a list here is a mistake to report.
+            raise NewsgenError("front matter must be a mapping", line=2)
+        return metadata
 
     def export(self, metadata: dict[str, object], **kwargs: object) -> str:
         text: str = yaml.dump(
@@ -91,11 +93,15 @@ def load_article(text: str, path: str) -> Article:
         metadata, body = frontmatter.parse(text, handler=_HANDLER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        line = mark.line + 2 if mark is not None else None  # +1 for 0-based, +1 for '---'
+        # The YAML text handed over starts with the newline after the opening '---', so
+        # its 0-based line number is already the 1-based line in the file.
+        line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         raise NewsgenError(f"invalid YAML: {exc.problem}", path, line, column) from None
     except yaml.YAMLError as exc:
         raise NewsgenError(f"invalid YAML: {exc}", path, 2) from None
+    except NewsgenError as exc:
+        raise exc.located(path) from None
     if not isinstance(metadata, Mapping):
         raise NewsgenError("front matter must be a mapping", path, 2)
     return metadata_to_article(metadata, body, path)
@@ -170,8 +176,10 @@ class _Fields:
             return value
         if isinstance(value, str):
             try:
-                return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(
-                    value
+                return (
+                    dt.datetime.fromisoformat(value)
+                    if "T" in value
+                    else dt.date.fromisoformat(value)
                 )
             except ValueError:
                 pass

@@ -10,9 +10,7 @@ from slugify import slugify as _slugify
 MAX_SLUG_LENGTH = 80
 # Names Windows refuses as file names, whatever the extension.
 _RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"]
-    + [f"com{i}" for i in range(10)]
-    + [f"lpt{i}" for i in range(10)]
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
 
 

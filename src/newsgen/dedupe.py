@@ -1,0 +1,57 @@
+"""Exact and near duplicates among ingested articles (syndicated copies of one story).
+
+Exact: the same text after normalisation (same ``Article.id``). Near: the same headline, or
+most of the body shared, estimated with MinHash LSH (datasketch) so that ten thousand articles
+are compared in near-linear time instead of pairwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 64
+NEAR_DUPLICATE_JACCARD = 0.8
+SHINGLE_WORDS = 3
+
+
+def fingerprint(body: str) -> MinHash:
+    """A MinHash of the body's word trigrams (computed in the parsing worker)."""
+    words = re.findall(r"\w+", body.casefold())
+    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - 2)} or {
+        " ".join(words)
+    }
+    signature = MinHash(num_perm=NUM_PERM, seed=1)
+    signature.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    return signature
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str  # a unique name for the article (its origin)
+    title: str
+    fingerprint: MinHash | None
+
+
+def near_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
+    """Map each near duplicate's key to the key of the first (in the given order) it copies."""
+    lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=NUM_PERM)
+    by_title: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    order = {c.key: i for i, c in enumerate(candidates)}
+    for candidate in candidates:
+        title_key = " ".join(re.findall(r"\w+", candidate.title.casefold()))
+        original = by_title.get(title_key) if title_key else None
+        if original is None and candidate.fingerprint is not None:
+            similar = sorted(lsh.query(candidate.fingerprint), key=order.__getitem__)
+            original = similar[0] if similar else None
+        if original is not None:
+            originals[candidate.key] = original
+        else:
+            by_title.setdefault(title_key, candidate.key)
+            if candidate.fingerprint is not None:
+                lsh.insert(candidate.key, candidate.fingerprint)
+    return originals

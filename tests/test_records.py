@@ -1,0 +1,92 @@
+"""Record format: round trip, and clear errors that name the file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsgen.errors import NewsgenError
+from newsgen.model import Article, Entities, Quote, Source
+from newsgen.records import dump_article, load_article
+
+text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\x85"
+        ),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+names = st.lists(text, max_size=3, unique=True).map(lambda xs: tuple(sorted(xs)))
+
+articles = st.builds(
+    Article,
+    id=st.text(alphabet="0123456789abcdef", min_size=16, max_size=16),
+    slug=st.text(alphabet=string.ascii_lowercase + string.digits + "-", min_size=1, max_size=30)
+    .map(lambda s: s.strip("-"))
+    .filter(bool),
+    title=text,
+    body=st.lists(text, min_size=1, max_size=4).map(lambda ps: "\n\n".join(ps) + "\n"),
+    origin=text,
+    kicker=st.none() | text,
+    date=st.none() | st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
+    byline=st.none() | text,
+    source=st.none() | st.builds(Source, name=text, url=st.none() | text),
+    topics=names,
+    quotes=st.lists(
+        st.builds(Quote, text=text, speaker=st.none() | text, role=st.none() | text), max_size=3
+    ).map(tuple),
+    entities=st.builds(Entities, people=names, places=names, organizations=names),
+    summary=st.just("") | text,
+    word_count=st.integers(min_value=0, max_value=100_000),
+    duplicate_of=st.none() | text,
+    draft=st.booleans(),
+)
+
+
+@given(articles)
+def test_record_to_file_to_record_is_identity(article: Article) -> None:
+    assert load_article(dump_article(article), "x.md") == article
+
+
+def test_invalid_yaml_is_located_in_the_file() -> None:
+    with pytest.raises(NewsgenError) as error:
+        load_article("---\nslug: a\ntitle: a: b\n---\nbody\n", "articles/x.md")
+    assert str(error.value).startswith("articles/x.md:3:")
+
+
+def test_unclosed_front_matter() -> None:
+    with pytest.raises(NewsgenError, match="front matter not closed"):
+        load_article("---\ntitle: a\n", "x.md")
+
+
+def test_front_matter_must_be_a_mapping() -> None:
+    with pytest.raises(NewsgenError, match="must be a mapping"):
+        load_article("---\n- a\n- b\n---\nbody\n", "x.md")
+
+
+def test_missing_title_is_named() -> None:
+    with pytest.raises(NewsgenError, match="missing required field 'title'"):
+        load_article("---\nslug: a\n---\nbody\n", "x.md")
+
+
+def test_python_tags_are_refused() -> None:
+    with pytest.raises(NewsgenError):
+        load_article("---\ntitle: !!python/object/apply:os.system ['true']\n---\nb\n", "x.md")
+
+
+def test_wrong_type_is_an_error_naming_the_field() -> None:
+    with pytest.raises(NewsgenError, match="field 'topics' must be a list"):
+        load_article("---\ntitle: a\nslug: a\ntopics: a,b\n---\nbody\n", "x.md")
+
+
+def test_bom_and_crlf_are_accepted() -> None:
+    article = load_article("\ufeff---\r\ntitle: a\r\nslug: a\r\n---\r\nbody\r\n", "x.md")
+    assert (article.title, article.body) == ("a", "body\n")
