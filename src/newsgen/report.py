@@ -1,0 +1,38 @@
+"""The build report a person reads at the end of ``newsgen build``: counts, problems, health."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from newsgen.build import BuildResult
+
+
+def print_report(result: BuildResult, console: Console) -> None:
+    for problem in result.errors:
+        console.print(f"[red]error[/]: {problem}", highlight=False, markup=True, soft_wrap=True)
+    for problem in result.warnings:
+        console.print(f"[yellow]warning[/]: {problem}", highlight=False, soft_wrap=True)
+    table = Table(title="Pages", show_edge=False, title_justify="left")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for kind, count in result.pages.items():
+        table.add_row(kind, str(count))
+    table.add_row("[b]all files[/]", f"[b]{result.files}[/]")
+    console.print(table)
+    h = result.health
+    console.print(
+        "Archive health: "
+        f"{h.articles} articles, {h.undated} undated, "
+        f"{h.quotes_without_speaker} of {h.quotes} quotes without a speaker, "
+        f"{h.without_topic} with no topic, {h.duplicates} duplicates"
+        + (f"; left out: {result.drafts_skipped} drafts" if result.drafts_skipped else "")
+        + (f", {result.future_skipped} future" if result.future_skipped else ""),
+        highlight=False,
+    )
+    where = f"written to {result.out}/" if result.written else "[red]not written[/] (--strict)"
+    console.print(
+        f"{len(result.errors)} errors, {len(result.warnings)} warnings; "
+        f"built in {result.seconds:.2f} s, {where}",
+        highlight=False,
+    )
