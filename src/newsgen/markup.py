@@ -54,7 +54,7 @@ def body_html(body: str) -> str:
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
+        link_rel=None,  # no target=_blank is allowed, so no rel is needed; <a> stays valid
         strip_comments=True,
     )
     # An image the body gives no text for is decoration to a screen reader, and HTML needs alt.

@@ -29,10 +29,12 @@ def print_report(result: BuildResult, console: Console) -> None:
         + (f"; left out: {result.drafts_skipped} drafts" if result.drafts_skipped else "")
         + (f", {result.future_skipped} future" if result.future_skipped else ""),
         highlight=False,
+        soft_wrap=True,
     )
     where = f"written to {result.out}/" if result.written else "[red]not written[/] (--strict)"
     console.print(
         f"{len(result.errors)} errors, {len(result.warnings)} warnings; "
         f"built in {result.seconds:.2f} s, {where}",
         highlight=False,
+        soft_wrap=True,
     )
