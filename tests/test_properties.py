@@ -65,5 +65,5 @@ def test_a_clash_is_an_error_naming_both_pages() -> None:
 
 def test_an_article_url_pattern_over_a_section_is_caught() -> None:
     article = Article(id="1", slug="topics", title="t", body="", origin="a.md")
-    with pytest.raises(NewsgenError, match=r"topics/index.html \(topics-index and article\)"):
+    with pytest.raises(NewsgenError, match=r"topics/index.html \(article and topics-index\)"):
         plan(make_archive([article], dt.UTC), Config(article_url="/{slug}/"))
