@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from newsgen.errors import NewsgenError
 from newsgen.model import Article
 from newsgen.parse import parse_raw
-from newsgen.slugs import slugify
+from newsgen.slugs import make_slug as slugify
 
 QUOTES = "“”‘’\"'«»"
 pieces = st.sampled_from(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+import os
+import sys
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from newsgen import __version__
+from newsgen.errors import NewsgenError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,6 +22,7 @@ def main() -> None:
 
     \b
     Typical session:
+      newsgen init my-archive   # a new, empty archive
       newsgen ingest            # seeds/**/*.txt  ->  articles/*.md
       newsgen build             # articles/*.md   ->  site/
     """
@@ -44,7 +51,7 @@ def ingest(sources: tuple[Path, ...], out: Path, force: bool, quiet: bool) -> No
       newsgen ingest seeds/politics/a.txt --force
     """
     from newsgen import ingest as recipe
-    from newsgen.report import print_ingest_report, progress_bar
+    from newsgen.ingest_report import print_ingest_report, progress_bar
 
     report = recipe.ingest(
         list(sources) or [Path("seeds")],
@@ -58,6 +65,96 @@ def ingest(sources: tuple[Path, ...], out: Path, force: bool, quiet: bool) -> No
         raise SystemExit(1)
 
 
-def _topic_rules() -> dict[str, list[str]]:
+def _topic_rules() -> Mapping[str, tuple[str, ...]]:
     """Topic rules from ``newsgen.yaml`` (topic name -> keywords), if the file has any."""
-    return {}
+    from newsgen.config import CONFIG_NAME, load_config
+
+    path = Path(CONFIG_NAME)
+    try:
+        return load_config(path.read_text(encoding="utf-8") if path.exists() else None).topic_rules
+    except NewsgenError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+def _epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention for "the time of this build"."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(raw), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise NewsgenError(f"SOURCE_DATE_EPOCH must be whole seconds, not {raw!r}") from None
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Folder to write the site to (replaced whole, atomically).",
+)
+@click.option("--base-url", help="Where the site will live, e.g. https://example.org/news/.")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated after today.")
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings (broken links, slug clashes) as errors."
+)
+def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: bool) -> None:
+    """Build the site from articles/*.md and newsgen.yaml into site/.
+
+    Bad records are reported as FILE:LINE: message and the other articles still build;
+    the exit code is then 1. The previous site is replaced only by a complete new one.
+
+    \b
+    Examples:
+      newsgen build
+      newsgen build --out public --base-url https://example.org/news/
+      newsgen build --drafts --future        # preview everything
+      SOURCE_DATE_EPOCH=1700000000 newsgen build --strict
+    """
+    from newsgen.build import BuildOptions
+    from newsgen.build import build as run_build
+    from newsgen.report import print_report
+
+    console = Console(stderr=False, highlight=False)
+    try:
+        epoch = _epoch()
+        # "Future" is relative to the declared build time when there is one, else today.
+        today = epoch.date() if epoch else dt.date.today()
+        options = BuildOptions(out, today, base_url, drafts, future, strict, epoch)
+        result = run_build(Path("."), options)
+    except NewsgenError as exc:
+        click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
+        sys.exit(1)
+    print_report(result, console)
+    if not result.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def init(directory: Path) -> None:
+    """Start a new archive in DIRECTORY (default: here).
+
+    Writes a commented newsgen.yaml with every setting at its default, empty seeds/ and
+    articles/ folders, templates/README.md on overriding the theme, and a .gitignore.
+    Refuses to overwrite existing files.
+
+    \b
+    Examples:
+      newsgen init my-archive && cd my-archive
+      newsgen init
+    """
+    from newsgen.scaffold import scaffold
+
+    try:
+        made = scaffold(directory)
+    except NewsgenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for path in made:
+        click.echo(f"created {path}")
+    click.echo(f"Next: put raw .txt files in {directory / 'seeds'}, then run newsgen ingest")
+    click.echo("and newsgen build.")

@@ -93,8 +93,8 @@ def load_article(text: str, path: str) -> Article:
         metadata, body = frontmatter.parse(text, handler=_HANDLER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        # The YAML text handed over starts with the newline after the opening '---', so
-        # its 0-based line number is already the 1-based line in the file.
+        # The YAML text starts right after "---" (its newline included), so its 0-based line
+        # numbers are already shifted by the "---" line: +1 makes them 1-based file lines.
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         raise NewsgenError(f"invalid YAML: {exc.problem}", path, line, column) from None

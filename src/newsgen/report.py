@@ -1,39 +1,40 @@
-"""What a run tells the user: a progress bar while it works, a short report when done."""
+"""The build report a person reads at the end of ``newsgen build``: counts, problems, health."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
-
 from rich.console import Console
-from rich.progress import track
+from rich.table import Table
 
-from newsgen.ingest import Report
-
-T = TypeVar("T")
-PROGRESS_MIN_FILES = 200  # a bar for a handful of files is noise
+from newsgen.build import BuildResult
 
 
-def progress_bar(items: Iterable[T], total: int) -> Iterator[T]:
-    if total < PROGRESS_MIN_FILES:
-        yield from items
-        return
-    yield from track(items, total=total, description="Ingesting", console=Console(stderr=True))
-
-
-def print_ingest_report(report: Report, quiet: bool = False) -> None:
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for line in report.errors:
-        err.print(f"[red]error[/red] {line}")
-    for line in [*report.warnings, *report.kept_edited, *report.duplicates]:
-        err.print(f"[yellow]warning[/yellow] {line}")
-    if quiet:
-        return
-    out = Console(highlight=False)
-    out.print(
-        f"ingest: {report.read} read, {len(report.written)} written, {report.unchanged} "
-        f"unchanged, {report.skipped} skipped ({len(report.errors)} errors, "
-        f"{len(report.duplicates)} exact duplicates), {len(report.near_duplicates)} near "
-        f"duplicates, {len(report.kept_edited)} kept as edited by hand, "
-        f"{len(report.warnings)} warnings"
+def print_report(result: BuildResult, console: Console) -> None:
+    for problem in result.errors:
+        console.print(f"[red]error[/]: {problem}", highlight=False, markup=True, soft_wrap=True)
+    for problem in result.warnings:
+        console.print(f"[yellow]warning[/]: {problem}", highlight=False, soft_wrap=True)
+    table = Table(title="Pages", show_edge=False, title_justify="left")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for kind, count in result.pages.items():
+        table.add_row(kind, str(count))
+    table.add_row("[b]all files[/]", f"[b]{result.files}[/]")
+    console.print(table)
+    h = result.health
+    console.print(
+        "Archive health: "
+        f"{h.articles} articles, {h.undated} undated, "
+        f"{h.quotes_without_speaker} of {h.quotes} quotes without a speaker, "
+        f"{h.without_topic} with no topic, {h.duplicates} duplicates"
+        + (f"; left out: {result.drafts_skipped} drafts" if result.drafts_skipped else "")
+        + (f", {result.future_skipped} future" if result.future_skipped else ""),
+        highlight=False,
+        soft_wrap=True,
+    )
+    where = f"written to {result.out}/" if result.written else "[red]not written[/] (--strict)"
+    console.print(
+        f"{len(result.errors)} errors, {len(result.warnings)} warnings; "
+        f"built in {result.seconds:.2f} s, {where}",
+        highlight=False,
+        soft_wrap=True,
     )

@@ -1,0 +1,302 @@
+"""Articles to ``Archive``: the sorted, grouped, read-only model that plan and templates query.
+
+Everything here is computed once (slugs, sort keys, groupings, related articles) so templates
+never recompute it, and everything iterates in sorted order so the output is reproducible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from newsgen.dates import local_date, sort_key
+from newsgen.errors import NewsgenError
+from newsgen.model import Article, Quote
+from newsgen.slugs import make_slug
+
+# Groupings of articles by what they name. Weights rank related articles: sharing a person
+# says more about two stories than sharing a broad topic or a country.
+ENTITY_KINDS = ("people", "places", "organizations")
+TERM_KINDS = ("topics", *ENTITY_KINDS, "sources")
+_WEIGHTS = {"people": 3, "organizations": 2, "places": 1, "topics": 1}
+# A term shared by very many articles says little and makes ranking quadratic: skip it there.
+_MAX_RELATED_DF = 1000
+RELATED_MIN, RELATED_MAX = 3, 5
+
+TITLES = {
+    "topics": ("Topics", "Topic"),
+    "people": ("People", "Person"),
+    "places": ("Places", "Place"),
+    "organizations": ("Organizations", "Organization"),
+    "sources": ("Sources", "Source"),
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One group in a taxonomy: a topic, a person, a month. Articles newest first."""
+
+    kind: str
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A way of grouping articles; a new grouping is a new value, not a new code path."""
+
+    kind: str
+    title: str
+    singular: str
+    terms: tuple[Term, ...]  # by name, case-insensitively
+    by_name: Mapping[str, Term]
+
+    def find(self, name: str) -> Term | None:
+        return self.by_name.get(name)
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    """A quote with the article it appears in."""
+
+    quote: Quote
+    article: Article
+
+
+@dataclass(frozen=True)
+class Health:
+    """What an editor should look at: the archive's gaps, counted."""
+
+    articles: int
+    undated: int
+    quotes: int
+    quotes_without_speaker: int
+    without_topic: int
+    duplicates: int
+
+
+@dataclass(frozen=True)
+class Archive:
+    articles: tuple[Article, ...]  # newest first; undated last
+    taxonomies: Mapping[str, Taxonomy]
+    years: tuple[Term, ...]  # date archives: newest first; each year's months in ``months``
+    months: Mapping[str, tuple[Term, ...]]  # "2024" -> its months, newest first
+    undated: tuple[Article, ...]
+    quotes: tuple[QuoteRef, ...]
+    quotes_by_speaker: Mapping[str, tuple[QuoteRef, ...]]
+    related: Mapping[str, tuple[Article, ...]]  # by slug
+    previous: Mapping[str, Article]  # the older neighbour, by slug
+    next: Mapping[str, Article]  # the newer neighbour, by slug
+    originals: Mapping[str, Article]  # slug of a duplicate -> the article it duplicates
+    updated: dt.datetime  # the build's one timestamp: declared, never now()
+    health: Health
+    warnings: tuple[NewsgenError, ...]
+
+
+def select(
+    articles: Iterable[Article], drafts: bool, future: bool, today: dt.date, tz: dt.tzinfo
+) -> tuple[list[Article], int, int]:
+    """The articles to publish, and how many drafts and future articles were left out."""
+    kept, n_drafts, n_future = [], 0, 0
+    for article in articles:
+        if article.draft and not drafts:
+            n_drafts += 1
+        elif not future and (day := local_date(article.date, tz)) is not None and day > today:
+            n_future += 1
+        else:
+            kept.append(article)
+    return kept, n_drafts, n_future
+
+
+def make_archive(
+    articles: Sequence[Article], tz: dt.tzinfo, epoch: dt.datetime | None = None
+) -> Archive:
+    """Group and rank ``articles``. ``epoch`` (from SOURCE_DATE_EPOCH) overrides ``updated``."""
+    unique, warnings = _unique_slugs(articles)
+    ordered = tuple(sorted(unique, key=lambda a: sort_key(a, tz)))
+    taxonomies = {kind: _taxonomy(kind, ordered) for kind in TERM_KINDS}
+    years, months = _date_terms(ordered, tz)
+    quotes = tuple(QuoteRef(q, a) for a in ordered for q in a.quotes)
+    by_speaker: defaultdict[str, list[QuoteRef]] = defaultdict(list)
+    for ref in quotes:
+        if ref.quote.speaker:
+            by_speaker[ref.quote.speaker].append(ref)
+    by_slug = {a.slug: a for a in ordered}
+    by_id = {a.id: a for a in ordered if a.id}
+    originals = {
+        a.slug: original
+        for a in ordered
+        if a.duplicate_of
+        and (original := by_id.get(a.duplicate_of) or by_slug.get(a.duplicate_of)) is not None
+        and original.slug != a.slug
+    }
+    return Archive(
+        articles=ordered,
+        taxonomies=taxonomies,
+        years=years,
+        months=months,
+        undated=tuple(a for a in ordered if a.date is None),
+        quotes=quotes,
+        quotes_by_speaker={k: tuple(v) for k, v in sorted(by_speaker.items())},
+        related=_related(ordered),
+        previous={a.slug: b for a, b in zip(ordered, ordered[1:], strict=False)},
+        next={b.slug: a for a, b in zip(ordered, ordered[1:], strict=False)},
+        originals=originals,
+        updated=epoch or _newest(ordered, tz),
+        health=Health(
+            articles=len(ordered),
+            undated=sum(a.date is None for a in ordered),
+            quotes=len(quotes),
+            quotes_without_speaker=sum(not r.quote.speaker for r in quotes),
+            without_topic=sum(not a.topics for a in ordered),
+            duplicates=sum(bool(a.duplicate_of) for a in ordered) + len(warnings),
+        ),
+        warnings=tuple(warnings),
+    )
+
+
+def _unique_slugs(articles: Sequence[Article]) -> tuple[list[Article], list[NewsgenError]]:
+    """Safe slugs, made unique in a stable order (by origin) with a warning for each clash.
+
+    Slugs come from records a person may have edited, so they are re-made safe here; a clash
+    is never a silent overwrite.
+    """
+    taken: dict[str, Article] = {}
+    out, warnings = [], []
+    for article in sorted(articles, key=lambda a: (a.origin, a.slug)):
+        slug = make_slug(article.slug, fallback="article")
+        if slug in taken:
+            n = 2
+            while f"{slug}-{n}" in taken:
+                n += 1
+            warnings.append(
+                NewsgenError(
+                    f"slug '{slug}' is also used by {taken[slug].origin}; "
+                    f"published as '{slug}-{n}'",
+                    article.origin,
+                )
+            )
+            slug = f"{slug}-{n}"
+        if slug != article.slug:
+            article = dataclasses.replace(article, slug=slug)
+        taken[slug] = article
+        out.append(article)
+    return out, warnings
+
+
+def names_of(article: Article, kind: str) -> tuple[str, ...]:
+    """The names an article files under ``kind``. Speakers count as people it mentions."""
+    if kind == "topics":
+        return article.topics
+    if kind == "sources":
+        source = article.source
+        name = source and (source.name or source.url)
+        return (name,) if name else ()
+    names: tuple[str, ...] = getattr(article.entities, kind)
+    if kind == "people":
+        speakers = tuple(q.speaker for q in article.quotes if q.speaker)
+        return tuple(dict.fromkeys((*names, *speakers)))
+    return names
+
+
+def _taxonomy(kind: str, ordered: Sequence[Article]) -> Taxonomy:
+    # Names that slugify alike ("U.S." and "US") are one term: it is shown under its most
+    # common spelling, so variants do not split a person's coverage.
+    groups: defaultdict[str, list[Article]] = defaultdict(list)
+    spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for article in ordered:
+        seen: set[str] = set()
+        for name in names_of(article, kind):
+            slug = make_slug(name, fallback=kind)
+            spellings[slug][name] += 1
+            if slug not in seen:
+                seen.add(slug)
+                groups[slug].append(article)
+    terms = []
+    by_name: dict[str, Term] = {}
+    for slug, members in groups.items():
+        name = min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        term = Term(kind, name, slug, tuple(members))
+        terms.append(term)
+        for spelling in spellings[slug]:
+            by_name[spelling] = term
+    terms.sort(key=lambda t: (t.name.casefold(), t.slug))
+    title, singular = TITLES[kind]
+    return Taxonomy(kind, title, singular, tuple(terms), by_name)
+
+
+def _date_terms(
+    ordered: Sequence[Article], tz: dt.tzinfo
+) -> tuple[tuple[Term, ...], dict[str, tuple[Term, ...]]]:
+    years: defaultdict[str, list[Article]] = defaultdict(list)
+    months: defaultdict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        day = local_date(article.date, tz)
+        if day is not None:
+            years[f"{day.year:04d}"].append(article)
+            months[f"{day.year:04d}-{day.month:02d}"].append(article)
+    year_terms = tuple(
+        Term("years", y, y, tuple(a)) for y, a in sorted(years.items(), reverse=True)
+    )
+    by_year: defaultdict[str, list[Term]] = defaultdict(list)
+    for m, arts in sorted(months.items(), reverse=True):
+        by_year[m[:4]].append(Term("months", m, m, tuple(arts)))
+    return year_terms, {y: tuple(t) for y, t in by_year.items()}
+
+
+def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
+    """3-5 related articles each, ranked by weighted shared terms through an inverted index."""
+    index: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    keys: list[list[tuple[str, str]]] = []
+    for i, article in enumerate(ordered):
+        mine = sorted(
+            {(kind, make_slug(n, kind)) for kind in _WEIGHTS for n in names_of(article, kind)}
+        )
+        keys.append(mine)
+        for key in mine:
+            index[key].append(i)
+    related: dict[str, tuple[Article, ...]] = {}
+    for i, article in enumerate(ordered):
+        scores: Counter[int] = Counter()
+        for key in keys[i]:
+            members = index[key]
+            if len(members) > _MAX_RELATED_DF:
+                continue
+            # Rarer shared terms count more (a log-scaled inverse document frequency).
+            weight = _WEIGHTS[key[0]] / math.log2(1 + len(members))
+            for j in members:
+                if j != i:
+                    scores[j] += weight
+        ranked = sorted(scores, key=lambda j: (-round(scores[j], 9), j))[:RELATED_MAX]
+        # Too few shared terms: fill with the stories nearest in time, so every page offers some.
+        for j in _nearest(i, len(ordered)):
+            if len(ranked) >= RELATED_MIN:
+                break
+            if j not in ranked:
+                ranked.append(j)
+        related[article.slug] = tuple(ordered[j] for j in ranked)
+    return related
+
+
+def _nearest(i: int, n: int) -> Iterable[int]:
+    for step in range(1, n):
+        for j in (i - step, i + step):
+            if 0 <= j < n:
+                yield j
+
+
+def _newest(ordered: Sequence[Article], tz: dt.tzinfo) -> dt.datetime:
+    for article in ordered:
+        if article.date is not None:
+            day = local_date(article.date, tz)
+            assert day is not None
+            if isinstance(article.date, dt.datetime):
+                stamp = article.date if article.date.tzinfo else article.date.replace(tzinfo=tz)
+                return stamp.astimezone(dt.UTC)
+            return dt.datetime.combine(day, dt.time(), tz).astimezone(dt.UTC)
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

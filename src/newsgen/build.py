@@ -1,0 +1,101 @@
+"""``newsgen build``: the recipe, top to bottom. Read, load, select, group, plan, render, check,
+write. Only the first and last steps touch the disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgen import fs
+from newsgen.archive import Health, make_archive, select
+from newsgen.config import load_config
+from newsgen.dates import zone
+from newsgen.errors import NewsgenError
+from newsgen.links import check_links
+from newsgen.model import Article
+from newsgen.plan import plan
+from newsgen.records import load_article
+from newsgen.render import make_environment, page_counts, render_pages
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path
+    today: dt.date  # what counts as "future"; the CLI passes it in, the core never asks
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    epoch: dt.datetime | None = None  # SOURCE_DATE_EPOCH, read by the CLI
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    written: bool
+    pages: Mapping[str, int]
+    errors: tuple[NewsgenError, ...]
+    warnings: tuple[NewsgenError, ...]
+    health: Health
+    drafts_skipped: int
+    future_skipped: int
+    files: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def build(project: Path, options: BuildOptions) -> BuildResult:
+    """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built."""
+    started = time.perf_counter()
+    fs.check_output(project, options.out)
+    config = load_config(fs.read_config_text(project))
+    if options.base_url:
+        config = config.with_base_url(options.base_url)
+    tz = zone(config.timezone)
+
+    sources = fs.read_articles(project)
+    errors, warnings = list(sources.errors), list(sources.warnings)
+    articles: list[Article] = []
+    for source in sources.texts:
+        try:
+            articles.append(load_article(source.text, source.name))
+        except NewsgenError as exc:
+            errors.append(exc.located(source.name))
+
+    chosen, drafts, future = select(articles, options.drafts, options.future, options.today, tz)
+    archive = make_archive(chosen, tz, options.epoch)
+    warnings.extend(archive.warnings)
+    pages = plan(archive, config)
+    overrides = project / "templates"
+    overrides_dir = overrides if overrides.is_dir() else None
+    env = make_environment(config, archive, overrides_dir)
+    files = render_pages(pages, env, overrides_dir)
+    broken = check_links(files, config.base_url)
+
+    if options.strict:
+        # Strict: anything worth a warning is worth stopping for, and the old site stays.
+        errors.extend([*warnings, *broken])
+        warnings = []
+    else:
+        warnings.extend(broken)
+    written = not (options.strict and errors)
+    if written:
+        fs.write_site(options.out, files)
+    return BuildResult(
+        out=options.out,
+        written=written,
+        pages=page_counts(pages),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        health=archive.health,
+        drafts_skipped=drafts,
+        future_skipped=future,
+        files=len(files),
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,172 @@
+"""All disk access of a build: reading the project, writing the site atomically.
+
+Reading never modifies a source and never follows a symlink out of the content folder.
+Writing goes to a temporary folder beside the output and is swapped in only when complete, so
+a failed or killed build leaves the previous site as it was; no path escapes the output folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from newsgen.config import CONFIG_NAME
+from newsgen.errors import NewsgenError
+
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024  # a news article is kilobytes; more is a mistake
+_BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b")
+_TMP, _OLD = ".tmp-", ".old-"
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One article file's text, named as the user sees it (``articles/x.md``)."""
+
+    name: str
+    text: str
+
+
+@dataclass
+class Sources:
+    texts: list[SourceText] = field(default_factory=list)
+    errors: list[NewsgenError] = field(default_factory=list)
+    warnings: list[NewsgenError] = field(default_factory=list)
+
+
+def read_config_text(project: Path) -> str | None:
+    path = project / CONFIG_NAME
+    if not path.exists():
+        return None
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NewsgenError(f"cannot read: {exc}", CONFIG_NAME) from None
+
+
+def read_articles(project: Path, folder: str = "articles") -> Sources:
+    """Every ``*.md`` in ``project/folder``, sorted by name, with what went wrong per file."""
+    found = Sources()
+    root = project / folder
+    if not root.is_dir():
+        return found
+    real_root = root.resolve()
+    for path in sorted(root.glob("*.md")):
+        name = f"{folder}/{path.name}"
+        try:
+            if path.is_symlink() and not path.resolve(strict=True).is_relative_to(real_root):
+                found.warnings.append(NewsgenError("symlink out of the folder skipped", name))
+                continue
+            if not path.is_file():
+                continue
+            data = _read_capped(path)
+        except RuntimeError:  # a symlink loop
+            found.warnings.append(NewsgenError("symlink loop skipped", name))
+            continue
+        except OSError as exc:
+            found.errors.append(NewsgenError(f"cannot read: {exc.strerror or exc}", name))
+            continue
+        if data is None:
+            found.errors.append(
+                NewsgenError(f"file larger than {MAX_ARTICLE_BYTES // 2**20} MB", name)
+            )
+            continue
+        if b"\x00" in data[:8192] or data.startswith(_BINARY_MAGIC):
+            found.warnings.append(NewsgenError("binary file skipped", name))
+            continue
+        try:
+            found.texts.append(SourceText(name, data.decode("utf-8-sig")))
+        except UnicodeDecodeError as exc:
+            found.errors.append(NewsgenError(f"not UTF-8 at byte offset {exc.start}", name))
+    return found
+
+
+def _read_capped(path: Path) -> bytes | None:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_ARTICLE_BYTES + 1)
+    return None if len(data) > MAX_ARTICLE_BYTES else data
+
+
+def check_output(project: Path, out: Path) -> None:
+    """Refuse an output folder whose replacement would destroy sources (MkDocs' site_dir rule)."""
+    target, home = out.resolve(), Path.home().resolve()
+    proj = project.resolve()
+    if target == Path(target.anchor) or target == home:
+        raise NewsgenError(f"refusing to use {out} as the output folder: it is / or $HOME")
+    if proj.is_relative_to(target):
+        raise NewsgenError(f"refusing to use {out} as the output folder: it holds the project")
+    for name in ("articles", "seeds", "templates"):
+        if target.is_relative_to(proj / name):
+            raise NewsgenError(f"refusing to write the site into the {name}/ folder ({out})")
+    if target.exists() and (target.is_symlink() or not target.is_dir()):
+        raise NewsgenError(f"the output path {out} exists and is not a folder")
+
+
+def safe_relative(name: str) -> PurePosixPath:
+    """``name`` as a relative path that cannot leave the folder it is joined to."""
+    rel = PurePosixPath(name)
+    if (
+        not name
+        or rel.is_absolute()
+        or "\\" in name
+        or "\x00" in name
+        or ":" in name
+        or any(part in ("", ".", "..") for part in name.split("/"))
+    ):
+        raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
+    return rel
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> None:
+    """Write ``files`` (relative path -> bytes) as the new content of ``out``, atomically."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    tmp = out.parent / f".{out.name}{_TMP}{os.getpid()}"
+    try:
+        tmp.mkdir()
+        real_tmp = tmp.resolve()
+        for name in sorted(files):
+            dest = tmp / safe_relative(name)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if not dest.parent.resolve().is_relative_to(real_tmp):
+                raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
+            try:
+                with dest.open("wb") as handle:
+                    handle.write(files[name])
+            except OSError as exc:
+                reason = "disk full" if exc.errno == 28 else (exc.strerror or str(exc))
+                raise NewsgenError(f"{reason} while writing {name}") from None
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    # Two renames in one folder: the live path is always either the old or the new site.
+    if out.exists():
+        old = out.parent / f".{out.name}{_OLD}{os.getpid()}"
+        out.rename(old)
+        try:
+            tmp.rename(out)
+        except OSError:
+            old.rename(out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Remove temporary folders a killed build left beside ``out``; return what was removed."""
+    removed = []
+    if not out.parent.is_dir():
+        return removed
+    for path in sorted(out.parent.glob(f".{out.name}.*-*")):
+        if (_TMP in path.name or _OLD in path.name) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed

@@ -1,0 +1,75 @@
+"""The internal link check: every link and asset a built page names must be a built file.
+
+Runs on the rendered files in memory, before anything is written, so ``--strict`` can stop
+a build with a broken link from replacing the previous site.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import urllib.parse
+from collections.abc import Mapping
+from html.parser import HTMLParser
+
+from newsgen.errors import NewsgenError
+
+_LINK_ATTRS = frozenset({"href", "src"})
+OUTSIDE = "\x00outside"  # never a file name, so never found
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in _LINK_ATTRS and value:
+                self.found.append(value)
+
+
+def links_of(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def target_file(link: str, page_path: str, base_url: str) -> str | None:
+    """The output file an internal ``link`` on ``page_path`` points to; None if external."""
+    base = urllib.parse.urlsplit(base_url)
+    parts = urllib.parse.urlsplit(link)
+    if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) != (
+        base.scheme,
+        base.netloc,
+    ):
+        return None  # another site, or mailto: — not ours to check
+    path = urllib.parse.unquote(parts.path)
+    if not path:
+        return page_path  # a fragment or query on the page itself
+    if not path.startswith("/"):
+        path = posixpath.join(base.path + posixpath.dirname(page_path), path)
+    trailing = path.endswith("/")
+    path = posixpath.normpath(path)
+    if path != "/" and trailing:
+        path += "/"
+    if not path.startswith(base.path):
+        return OUTSIDE  # on our host but outside the site's folder: always broken
+    rel = path[len(base.path) :]
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+def check_links(files: Mapping[str, bytes], base_url: str) -> list[NewsgenError]:
+    """One problem per broken internal link, naming the page and the link."""
+    problems = []
+    for path in sorted(files):
+        if not path.endswith(".html"):
+            continue
+        for link in links_of(files[path].decode("utf-8")):
+            target = target_file(link, path, base_url)
+            if target is None or target in files:
+                continue
+            if target + "/index.html" in files:
+                continue  # a folder link without its trailing slash: servers redirect it
+            problems.append(NewsgenError(f"broken internal link to {link}", f"site/{path}"))
+    return problems

@@ -1,0 +1,201 @@
+"""The Jinja environment and its filters; ``Page`` to text.
+
+Autoescape everywhere but plain text, ``StrictUndefined`` so a template typo fails the build
+instead of printing nothing, and a theme lookup that tells where it looked when it fails.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from newsgen.archive import Archive, Term
+from newsgen.config import Config
+from newsgen.dates import human, iso, month_name, rfc3339, zone
+from newsgen.errors import NewsgenError
+from newsgen.markup import body_html, clean_text
+from newsgen.model import Article
+from newsgen.plan import Page, Urls
+
+THEME = Path(__file__).parent / "theme"
+# Every section in the header navigation: these index pages always exist, even when empty.
+NAV = (
+    ("topics/", "Topics"),
+    ("people/", "People"),
+    ("places/", "Places"),
+    ("organizations/", "Organizations"),
+    ("quotes/", "Quotes"),
+    ("archive/", "Archive"),
+)
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A folder loader that refuses templates resolving outside its folder (symlinks out)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(str(root))
+        self.root = root.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if filename is not None and not Path(filename).resolve().is_relative_to(self.root):
+            raise NewsgenError(f"template '{template}' resolves outside {self.root}", filename)
+        return source, filename, uptodate
+
+
+def make_environment(config: Config, archive: Archive, overrides: Path | None) -> jinja2.Environment:
+    """The environment: the project's ``templates/`` first, then the theme; ``default/`` always
+    names the theme, so an override can extend the template it replaces."""
+    theme = _ContainedLoader(THEME)
+    chain: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": theme})]
+    if overrides is not None:
+        chain.append(_ContainedLoader(overrides))
+    chain.append(theme)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(chain),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    urls = Urls(config)
+    tz = zone(config.timezone)
+    base_path, base_url = config.base_path, config.base_url
+
+    def href(target: Article | Term | str) -> str:
+        return base_path + urls.of(target)
+
+    def absolute(target: Article | Term | str) -> str:
+        return base_url + urls.of(target)
+
+    @functools.cache
+    def body(slug: str) -> Markup:
+        # Rendered once per article although the page, the feed and topic feeds all use it.
+        return Markup(body_html(bodies[slug]))  # noqa: S704 - sanitised by nh3 in body_html
+
+    bodies = {a.slug: a.body for a in archive.articles}
+    env.filters.update(
+        href=href,
+        absolute=absolute,
+        human=lambda d: human(d, tz),
+        iso=lambda d: iso(d, tz),
+        rfc3339=lambda d: rfc3339(d, tz, archive.updated),
+        month_name=month_name,
+        body=lambda a: body(a.slug),
+        # Feeds carry HTML as escaped text: drop the Markup mark so autoescape escapes it.
+        as_text=lambda s: "".join(str(s)),
+        ld=lambda a: _json_ld(a, config, absolute, tz),
+        plural=lambda n, word, many=None: f"{n} {word if n == 1 else (many or word + 's')}",
+    )
+    # A source URL from a record lands in an href: only web URLs, never javascript: or data:.
+    env.tests["web_url"] = lambda u: isinstance(u, str) and u.startswith(("https://", "http://"))
+    env.globals.update(
+        site=config,
+        archive=archive,
+        nav=NAV,
+        updated=archive.updated,
+    )
+    return env
+
+
+def _finalize(value: Any) -> Any:
+    # Control characters from scraped text would make a page invalid and a feed unparseable.
+    if isinstance(value, Markup):
+        return Markup(clean_text(value))  # noqa: S704 - already safe; only characters dropped
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
+
+
+def _json_ld(
+    article: Article, config: Config, absolute: Callable[[Article], str], tz: Any
+) -> dict[str, Any]:
+    """schema.org NewsArticle data; the template serialises it with ``tojson`` (escaped)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": clean_text(article.title),
+        "url": absolute(article),
+        "mainEntityOfPage": absolute(article),
+        "inLanguage": config.language,
+        "publisher": {"@type": "Organization", "name": config.title},
+    }
+    if article.date is not None:
+        data["datePublished"] = iso(article.date, tz)
+    if article.byline:
+        data["author"] = {"@type": "Person", "name": clean_text(article.byline)}
+    if article.summary:
+        data["description"] = clean_text(article.summary)
+    if article.topics:
+        data["articleSection"] = [clean_text(t) for t in article.topics]
+    mentions = [
+        {"@type": kind, "name": clean_text(name)}
+        for kind, names in (
+            ("Person", article.entities.people),
+            ("Place", article.entities.places),
+            ("Organization", article.entities.organizations),
+        )
+        for name in names
+    ]
+    if mentions:
+        data["mentions"] = mentions
+    return data
+
+
+def render_pages(
+    pages: Sequence[Page], env: jinja2.Environment, overrides: Path | None
+) -> dict[str, bytes]:
+    """Every page as bytes, by output path. Raw files (CSS) are copied, not rendered."""
+    out: dict[str, bytes] = {}
+    for page in pages:
+        out[page.path] = render_page(page, env, overrides).encode("utf-8")
+    return out
+
+
+def render_page(page: Page, env: jinja2.Environment, overrides: Path | None) -> str:
+    try:
+        if page.template.startswith("static/"):
+            assert env.loader is not None
+            return env.loader.get_source(env, page.template)[0]
+        template = env.get_template(page.template)
+        return template.render(page=page, **page.context)
+    except jinja2.TemplateNotFound as exc:
+        places = [str(p) for p in (overrides, THEME) if p is not None]
+        raise NewsgenError(
+            f"template '{exc.name}' not found; looked in {', '.join(places)}"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise NewsgenError(f"{exc.message} (while rendering /{page.url})", *_where()) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise NewsgenError(f"template syntax: {exc.message}", exc.filename, exc.lineno) from None
+    except jinja2.TemplateError as exc:
+        raise NewsgenError(f"{exc.message} (while rendering /{page.url})", *_where()) from None
+
+
+def _where() -> tuple[str | None, int | None]:
+    """The template file and line being rendered, read from the traceback Jinja rewrites."""
+    import sys
+    import traceback
+
+    tb = sys.exc_info()[2]
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(tb):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def page_counts(pages: Sequence[Page]) -> Mapping[str, int]:
+    counts: dict[str, int] = {}
+    for page in pages:
+        counts[page.kind] = counts.get(page.kind, 0) + 1
+    return dict(sorted(counts.items()))

@@ -1,0 +1,61 @@
+"""``newsgen init``: the files of a new, empty archive. Refuses to overwrite anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsgen.config import CONFIG_NAME, default_config_text
+from newsgen.errors import NewsgenError
+
+TEMPLATES_README = """\
+# templates/
+
+Templates here override newsgen's default theme, file by file: a file named like one of the
+theme's replaces it. The theme's templates are:
+
+- `base.html`: the page frame (head, header, navigation, footer); blocks `title`,
+  `description`, `canonical`, `head`, `main`
+- `article.html`: one article; blocks `kicker`, `body`, `quotes`, `terms`, `related`
+- `listing.html`: home, topic, person, place, organization, source and date pages; block `intro`
+- `terms.html`, `archive.html`, `quotes.html`, `404.html`, `macros.html`
+- `feed.xml`, `sitemap.xml`, `sitemap-index.xml`, `robots.txt`
+- `static/style.css`: the one stylesheet, copied as is
+
+To change one part of a page, extend the default and replace one block. For example,
+`templates/article.html`:
+
+```jinja
+{% extends "default/article.html" %}
+{% block kicker %}<p class="kicker">Breaking: {{ article.kicker or "news" }}</p>{% endblock %}
+```
+
+`default/NAME` always means the theme's own file, even when you override NAME. Templates are
+Jinja with autoescaping and strict undefined variables: a misspelt variable stops the build
+with the template's name and line.
+"""
+
+GITIGNORE = """\
+# newsgen output and caches
+/site/
+.newsgen-cache/
+.site.tmp-*/
+.site.old-*/
+"""
+
+
+def scaffold(target: Path) -> list[Path]:
+    """Create a new archive in ``target``; return the files made."""
+    files = {
+        target / CONFIG_NAME: default_config_text(),
+        target / "templates" / "README.md": TEMPLATES_README,
+        target / ".gitignore": GITIGNORE,
+    }
+    existing = [p for p in files if p.exists()]
+    if existing:
+        names = ", ".join(str(p) for p in existing)
+        raise NewsgenError(f"refusing to overwrite existing files: {names}")
+    for folder in ("seeds", "articles", "templates"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    return sorted(files)

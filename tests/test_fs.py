@@ -1,0 +1,89 @@
+"""Disk access: the atomic swap, containment, and reading untrusted content folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsgen import fs
+from newsgen.errors import NewsgenError
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_write_replaces_the_whole_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    fs.write_site(out, {"index.html": b"one", "old/index.html": b"stale"})
+    fs.write_site(out, {"index.html": b"two"})
+    assert _tree(out) == {"index.html": b"two"}  # files that no longer belong are gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temp folder left
+
+
+def test_a_failed_write_keeps_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    fs.write_site(out, {"index.html": b"good", "a/index.html": b"a"})
+    real_open = Path.open
+    calls = {"n": 0}
+
+    def failing_open(self: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if "w" in mode and calls["n"] > 1:
+            raise OSError(28, "No space left on device")
+        return real_open(self, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", failing_open)
+    with pytest.raises(NewsgenError, match="disk full while writing"):
+        fs.write_site(out, {"index.html": b"new", "a/index.html": b"new", "b.html": b"new"})
+    monkeypatch.undo()
+    assert _tree(out) == {"index.html": b"good", "a/index.html": b"a"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize(
+    "name", ["../x", "/etc/passwd", "a/../../x", "C:\\x", "\\\\server\\share", "a//b", "", "a\x00"]
+)
+def test_nothing_is_written_outside_the_output(tmp_path: Path, name: str) -> None:
+    with pytest.raises(NewsgenError, match="outside the output folder"):
+        fs.write_site(tmp_path / "site", {name: b"x"})
+    assert not (tmp_path / "x").exists()
+
+
+def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    (tmp_path / ".site.tmp-999").mkdir()
+    (tmp_path / ".site.old-998").mkdir()
+    fs.write_site(tmp_path / "site", {"index.html": b"x"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_output_folder_rules(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    for bad in [tmp_path, tmp_path.parent, tmp_path / "articles" / "site", Path("/"), Path.home()]:
+        with pytest.raises(NewsgenError, match="refusing"):
+            fs.check_output(tmp_path, bad)
+    fs.check_output(tmp_path, tmp_path / "site")
+
+
+def test_reading_skips_what_is_not_an_article(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (tmp_path / "secret.txt").write_text("secret")
+    (articles / "a.md").write_bytes(b"\xef\xbb\xbf---\ntitle: a\n---\n")
+    (articles / "bin.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (articles / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    os.symlink(tmp_path / "secret.txt", articles / "link.md")
+    os.symlink(articles / "loop.md", articles / "loop.md")
+    found = fs.read_articles(tmp_path)
+    assert [t.name for t in found.texts] == ["articles/a.md"]
+    assert found.texts[0].text.startswith("---")  # the BOM is gone
+    assert [str(e) for e in found.errors] == ["articles/latin1.md: not UTF-8 at byte offset 14"]
+    assert sorted(str(w) for w in found.warnings) == [
+        "articles/bin.md: binary file skipped",
+        "articles/link.md: symlink out of the folder skipped",
+        "articles/loop.md: symlink loop skipped",
+    ]

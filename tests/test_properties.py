@@ -1,0 +1,69 @@
+"""Properties over generated input: slugs are safe and stable; no two pages share a URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsgen.archive import make_archive
+from newsgen.config import Config
+from newsgen.errors import NewsgenError
+from newsgen.model import Article, Entities, Quote, Source
+from newsgen.plan import Page, _check_unique, plan
+from newsgen.slugs import MAX_SLUG, make_slug
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+names = st.text(min_size=0, max_size=40)
+dates = st.one_of(st.none(), st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)))
+
+
+@given(st.text(max_size=300))
+def test_slugs_are_url_safe_and_idempotent(text: str) -> None:
+    slug = make_slug(text)
+    assert SLUG.fullmatch(slug), slug
+    assert len(slug) <= MAX_SLUG
+    assert make_slug(slug) == slug
+
+
+@st.composite
+def articles(draw: st.DrawFn) -> Article:
+    people = tuple(draw(st.lists(names, max_size=3)))
+    return Article(
+        id=draw(st.text(max_size=4)),
+        slug=draw(names),
+        title=draw(names) or "t",
+        body="",
+        origin=f"articles/{draw(st.integers(0, 10**6))}.md",
+        date=draw(dates),
+        topics=tuple(draw(st.lists(names, max_size=3))),
+        source=draw(st.one_of(st.none(), st.builds(Source, names, st.none()))),
+        quotes=tuple(draw(st.lists(st.builds(Quote, names, st.one_of(st.none(), names)), max_size=2))),
+        entities=Entities(people, tuple(draw(st.lists(names, max_size=2))), ()),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(articles(), max_size=25), st.integers(1, 5))
+def test_no_two_pages_share_a_url(items: list[Article], per_page: int) -> None:
+    config = Config(per_page=per_page)
+    pages = plan(make_archive(items, dt.UTC), config)  # raises on a clash
+    paths = [p.path.casefold() for p in pages]
+    assert len(paths) == len(set(paths))
+    for page in pages:
+        assert ".." not in page.path.split("/") and not page.path.startswith("/")
+
+
+def test_a_clash_is_an_error_naming_both_pages() -> None:
+    pages = [Page("topics/", "topics-index", "terms.html", {}), Page("topics/", "article", "", {})]
+    with pytest.raises(NewsgenError, match=r"two pages at one URL: topics/index.html"):
+        _check_unique(pages)
+
+
+def test_an_article_url_pattern_over_a_section_is_caught() -> None:
+    article = Article(id="1", slug="topics", title="t", body="", origin="a.md")
+    with pytest.raises(NewsgenError, match=r"topics/index.html \(article and topics-index\)"):
+        plan(make_archive([article], dt.UTC), Config(article_url="/{slug}/"))
