@@ -19,7 +19,7 @@ from newsgen.parse.headline import split_kicker
 from newsgen.parse.quotes import attribute, find_spans
 from newsgen.parse.segment import Block, segment
 from newsgen.parse.text import clean
-from newsgen.slugs import slugify
+from newsgen.slugs import make_slug
 
 TopicRules = Mapping[str, Sequence[str]]
 
@@ -42,8 +42,10 @@ def parse_raw(
     paragraphs = [b.text for b in blocks]
 
     # The title goes last so that paragraph indexes match between entities and quotes.
-    registry = build_registry([*paragraphs, parts.title])
-    quotes = attribute(find_spans(paragraphs), paragraphs, registry)
+    spans = find_spans(paragraphs)
+    quoted = [(s.start_paragraph, s.start, s.end_paragraph, s.end) for s in spans]
+    registry = build_registry([*paragraphs, parts.title], quoted=quoted)
+    quotes = attribute(spans, paragraphs, registry)
     kicker, headline_speaker = split_kicker(parts.title, registry)
     if headline_speaker:
         quotes = [*_headline_quote(parts.title, headline_speaker, registry.roles), *quotes]
@@ -53,7 +55,7 @@ def parse_raw(
     topics = _topics(kicker, folder_topic, topic_rules or {}, body, entities.people)
     return Article(
         id=content_id(cleaned),
-        slug=slugify(parts.title, fallback=f"article-{content_id(cleaned)[:8]}"),
+        slug=make_slug(parts.title, fallback="article"),
         title=parts.title,
         body=body,
         origin=origin,
@@ -87,8 +89,18 @@ def render_body(blocks: Sequence[Block]) -> str:
 
 
 def _headline_quote(title: str, speaker: str, roles: Mapping[str, str]) -> list[Quote]:
-    words = title.partition(":")[2].strip().strip("\"“”‘’'")
+    """ "Pence: 'We will prevail'" and "Pence: We will not back down" quote Pence; "Byron
+    York: U.S. ran out of ammo" is a columnist's label on a headline: unmarked words count
+    as speech only when they speak in the first or second person."""
+    rest = title.partition(":")[2].strip()
+    words = rest.strip("\"“”‘’'")
+    marked = len(rest) > 1 and rest[0] in "\"“‘'" and rest[-1] in "\"”’'"
+    if not marked and not _SPEAKING.search(words):
+        return []
     return [Quote(words, speaker, roles.get(speaker))] if words else []
+
+
+_SPEAKING = re.compile(r"\b(?:I|I'm|I’m|we|We|we're|We’re|my|My|our|Our|us|me|you|You)\b")
 
 
 def _topics(

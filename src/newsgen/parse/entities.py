@@ -26,7 +26,7 @@ _TOKEN = (
     r"|[A-Z][A-Za-z]*\d+[A-Za-z]*"  # G20, F35
     r"|(?:Mc|Mac|O’|O'|D’|D')?[A-Z][a-zA-Z’'\-]*[a-zA-Z]|[A-Z])"
 )
-_CONNECT = r"(?:of|the|for|de|del|da|di|du|la|le|van|von|der|den|bin|al|y)"
+_CONNECT = r"(?:of|the|for|and|de|del|da|di|du|la|le|van|von|der|den|bin|al|y)"
 MENTION = re.compile(rf"(?<![\w’'@#/.-]){_TOKEN}(?:\s+(?:{_CONNECT}\s+)*{_TOKEN})*")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[“\"‘(—–-]\s*)$")
@@ -45,6 +45,8 @@ class Mention:
     kind: Kind | None
     role: str | None = None
     honorific: bool = False
+    subject: bool = False  # the first person named in its sentence: its likely subject
+    quoted: bool = False  # named inside quotation marks: someone's words, not the narrative
 
 
 @dataclass
@@ -83,15 +85,59 @@ class Registry:
 
         return Entities(people=of("person"), places=of("place"), organizations=of("organization"))
 
-    def last_person_before(self, paragraph: int, offset: int) -> str | None:
-        best: tuple[int, int] | None = None
+    def last_person_before(
+        self, paragraph: int, offset: int, subject_only: bool = True
+    ) -> str | None:
+        """The person a pronoun at a position refers to: the last named as a sentence's
+        subject ("Wolff said he spoke to Trump. 'I ...,' he added" is Wolff), or failing
+        that the last named at all."""
+        found = fallback = None
+        for mention in self.mentions:
+            if (mention.paragraph, mention.start) >= (paragraph, offset):
+                continue  # the title comes last, so the list is not wholly in order
+            person = self.resolve_person(mention.text) if mention.kind == "person" else None
+            if person and not mention.quoted:
+                fallback = person
+                if mention.subject or not subject_only:
+                    found = person
+        return found or fallback
+
+    def subjects_between(self, start: tuple[int, int], end: tuple[int, int]) -> list[str]:
+        """The people named as a sentence's subject, outside quotes, between two positions."""
+        found = []
+        for mention in self.mentions:
+            here = (mention.paragraph, mention.start)
+            if start <= here < end and mention.kind == "person" and mention.subject:
+                person = self.resolve_person(mention.text)
+                if person:
+                    found.append(person)
+        return found
+
+    def last_person_with_role(self, word: str, paragraph: int, offset: int) -> str | None:
+        """The person last named before a position whose role includes ``word``."""
+        word = word.lower()
         found = None
         for mention in self.mentions:
-            position = (mention.paragraph, mention.start)
-            if position < (paragraph, offset) and (best is None or position > best):
-                person = self.resolve_person(mention.text) if mention.kind == "person" else None
-                if person:
-                    best, found = position, person
+            if (mention.paragraph, mention.start) >= (paragraph, offset):
+                break
+            if mention.kind != "person":
+                continue
+            person = self.resolve_person(mention.text)
+            role = mention.role or (self.roles.get(person) if person else None)
+            if person and role and word in role.lower().split():
+                found = person
+        return found
+
+    def last_org_ending(self, word: str, paragraph: int, offset: int) -> str | None:
+        """The organisation last named before a position whose name ends with ``word``."""
+        word = word.lower()
+        found = None
+        for mention in self.mentions:
+            if (mention.paragraph, mention.start) >= (paragraph, offset):
+                break
+            name = self.canonical(mention.text) if mention.kind == "organization" else None
+            if name and name.lower().split()[-1:] == [word]:
+                found = name
         return found
 
 
@@ -118,22 +164,46 @@ _APPOSITION_AFTER = re.compile(
 )
 
 
-def find_mentions(paragraphs: Sequence[str]) -> list[Mention]:
+_SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s+(?=[A-Z“\"‘(])")
+
+
+def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> list[Mention]:
     mentions: list[Mention] = []
+    quote = 0
     for index, text in enumerate(paragraphs):
+        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+        sentence, seen_person = 0, False
         for match in MENTION.finditer(text):
             for mention in _analyse(index, match.start(), match.group(0), text):
-                if mention.kind == "person" and mention.role is None:
-                    role = _context_role(text, mention.start, mention.end)
-                    mention = replace(mention, role=role)
+                while sentence < len(breaks) and breaks[sentence] <= mention.start:
+                    sentence, seen_person = sentence + 1, False
+                here = (index, mention.start)
+                while quote < len(quoted) and quoted[quote][2:] <= here:
+                    quote += 1
+                inside = quote < len(quoted) and quoted[quote][:2] < here
+                if mention.kind == "person":
+                    if mention.role is None:
+                        role = _context_role(text, mention.start, mention.end)
+                        mention = replace(mention, role=role)
+                    mention = replace(
+                        mention, subject=not seen_person and not inside, quoted=inside
+                    )
+                    seen_person = seen_person or not inside
                 mentions.append(mention)
     return mentions
 
 
 def _context_role(text: str, start: int, end: int) -> str | None:
     before = text[max(0, start - 120) : start]
-    for pattern in (_ROLE_BEFORE, _APPOSITION_BEFORE):
-        match = pattern.search(before)
+    # Cheap tests first: the patterns end in a title word or a comma, and searching them
+    # through every paragraph's every name is most of the recogniser's time otherwise.
+    last_word = before.rstrip().rsplit(None, 1)[-1:]
+    if last_word and before[-1:].isspace() and lexicon.is_title_word(last_word[0]):
+        match = _ROLE_BEFORE.search(before)
+        if match:
+            return match.group(1).strip()
+    if before.rstrip().endswith(","):
+        match = _APPOSITION_BEFORE.search(before)
         if match:
             return match.group(1).strip()
     match = _APPOSITION_AFTER.match(text[end : end + 160])
@@ -144,6 +214,15 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     """Split one capitalised run into mentions, strip titles, and classify each."""
     raw = _POSSESSIVE.sub("", raw)
     tokens = raw.split()
+    # "NBC Friday", "In August Trump": a day or month ends (or starts) a name.
+    for cut, token in enumerate(tokens):
+        if token in lexicon.TIME_WORDS:
+            head = " ".join(tokens[:cut])
+            found = _analyse(paragraph, start, head, text) if head else []
+            if cut + 1 < len(tokens):
+                tail_start = start + raw.index(tokens[cut + 1], len(head) + len(token))
+                found += _analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text)
+            return found
     at_sentence_start = bool(_SENTENCE_START.search(text[:start]))
     # "New York Times Kim Jong Un": an organisation word ends a name mid-run.
     for cut in range(1, len(tokens) - 1):
@@ -154,13 +233,39 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 *_analyse(paragraph, start, head, text),
                 *_analyse(paragraph, tail_start, " ".join(tokens[cut:]), text),
             ]
+    # "Jake Sullivan and John Kirby" is two names; "Food and Drug Administration" is one.
+    if "and" in tokens and not _is_org_word(tokens[-1]):
+        cut = tokens.index("and")
+        head = " ".join(tokens[:cut])
+        found = _analyse(paragraph, start, head, text) if head else []
+        if cut + 1 < len(tokens):
+            tail_start = start + raw.index(tokens[cut + 1], len(head) + 4)
+            found += _analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text)
+        return found
+    # "Devin Nunes of California": a person and where they come from.
+    if "of" in tokens[2:-1] or (tokens[-2:-1] == ["of"] and len(tokens) > 2):
+        cut = tokens.index("of")
+        head, tail = " ".join(tokens[:cut]), " ".join(tokens[cut + 1 :])
+        if lexicon.canonical_place(tail) and classify(head) == "person":
+            tail_start = start + raw.index(tail, len(head))
+            return [
+                *_analyse(paragraph, start, head, text),
+                *_analyse(paragraph, tail_start, tail, text),
+            ]
     if tokens and tokens[0] in ("The", "the") and len(tokens) > 1:
         tokens = tokens[1:]
         at_sentence_start = False
+    if len(tokens) > 1 and tokens[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
+        head = tokens[0]
+        return _analyse(
+            paragraph, start + raw.index(tokens[1], len(head)), " ".join(tokens[1:]), text
+        )
     role, name_tokens, honorific = _split_title(tokens)
     if not name_tokens:
         return []
     name = " ".join(name_tokens)
+    if len(name) == 1 or name in lexicon.SENTENCE_WORDS:
+        return []  # "I", "A": a capital letter, not a name
     kind = classify(name, honorific or role is not None)
     if kind is None:
         return []
@@ -214,7 +319,7 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return None
     if len(tokens) == 1:
         return "person"  # a candidate only: it counts once it matches a full name
-    if len(tokens) > 4 or any(t.isupper() and len(t) > 3 for t in tokens):
+    if len(tokens) > 4 or any(t.isupper() and len(t.strip(".")) > 1 for t in tokens):
         return None
     ranks = [rank(t.strip(".")) for t in tokens]
     if any(r is not None and r < VERY_COMMON_RANK for r in ranks):
@@ -226,19 +331,26 @@ def classify(name: str, titled: bool = False) -> Kind | None:
 
 def _is_acronym(token: str) -> bool:
     letters = token.replace(".", "")
-    return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha() or (
+    return (2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha()) or (
         any(c.isdigit() for c in token) and token[0].isupper()
     )
 
 
-def build_registry(paragraphs: Sequence[str], speakers: Iterable[str] = ()) -> Registry:
-    """All mentions in ``paragraphs`` merged into canonical entities."""
-    mentions = find_mentions(paragraphs)
+Range = tuple[int, int, int, int]  # start paragraph, start offset, end paragraph, end offset
+
+
+def build_registry(
+    paragraphs: Sequence[str], speakers: Iterable[str] = (), quoted: Sequence[Range] = ()
+) -> Registry:
+    """All mentions in ``paragraphs`` merged into canonical entities. ``quoted`` are the
+    quotations (in order): names inside them are someone's words, not the narrative's."""
+    mentions = find_mentions(paragraphs, quoted)
     registry = Registry(mentions=mentions)
     forms: dict[str, Counter[str]] = {}
     kinds: dict[str, Counter[Kind]] = {}
     first_seen: dict[str, int] = {}
     speaker_keys = {merge_key(s) for s in speakers}
+    headline_case = {i for i, p in enumerate(paragraphs) if _headline_case(p)}
 
     full_names = [m for m in mentions if m.kind == "person" and len(m.text.split()) > 1]
     for order, mention in enumerate(mentions):
@@ -248,10 +360,13 @@ def build_registry(paragraphs: Sequence[str], speakers: Iterable[str] = ()) -> R
         if mention.kind == "place":
             key = merge_key(lexicon.canonical_place(mention.text) or mention.text)
         single = len(mention.text.split()) == 1
-        if mention.kind == "person" and single and not (mention.honorific or key in speaker_keys):
+        has_title = mention.honorific or mention.role is not None
+        if mention.kind == "person" and single and not (has_title or key in speaker_keys):
             continue  # "Putin" alone is evidence for "Vladimir Putin", not a person by itself
-        if mention.kind == "person" and single and _part_of(mention.text, full_names):
+        if mention.kind == "person" and single and _part_of(mention.text, full_names, has_title):
             continue
+        if mention.kind == "person" and mention.paragraph in headline_case and not has_title:
+            continue  # "CIA Refuses To Show Evidence": every word is capitalised in a headline
         forms.setdefault(key, Counter())[mention.text] += 1
         kinds.setdefault(key, Counter())[mention.kind] += 1
         first_seen.setdefault(key, order)
@@ -264,9 +379,7 @@ def build_registry(paragraphs: Sequence[str], speakers: Iterable[str] = ()) -> R
             # Most frequent spelling; on a tie the one introduced with a role ("leader Kim
             # Jong Un"), as a writer spells a name in full when introducing it; then the first.
             titled = {m.text for m in mentions if m.role}
-            name = max(
-                counter, key=lambda f: (counter[f], f in titled, -_first_index(mentions, f))
-            )
+            name = max(counter, key=lambda f: (counter[f], f in titled, -_first_index(mentions, f)))
         if not name:
             continue
         registry.kinds[name] = kind
@@ -277,6 +390,7 @@ def build_registry(paragraphs: Sequence[str], speakers: Iterable[str] = ()) -> R
             for part in name.split():
                 if part not in lexicon.NAME_SUFFIXES:
                     registry._by_part.setdefault(merge_key(part), set()).add(name)
+    _merge_acronyms(registry)
     for mention in mentions:
         if mention.kind == "person" and mention.role:
             person = registry.resolve_person(mention.text)
@@ -285,8 +399,46 @@ def build_registry(paragraphs: Sequence[str], speakers: Iterable[str] = ()) -> R
     return registry
 
 
-def _part_of(token: str, full_names: list[Mention]) -> bool:
+def _headline_case(text: str) -> bool:
+    """A line in Headline Case, where capitals say nothing about names."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if len(words) < 4:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= 0.75 * len(words)
+
+
+def _merge_acronyms(registry: Registry) -> None:
+    """ "FERC" is the "Federal Energy Regulatory Commission" the article also names: an
+    organisation's acronym merges into its full name when the initials match just one."""
+    orgs = [n for n, k in registry.kinds.items() if k == "organization" and " " in n]
+    initials = {name: _initials(name) for name in orgs}
+    for acronym in [n for n, k in registry.kinds.items() if k == "organization"]:
+        letters = acronym.replace(".", "")
+        if not (2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha()):
+            continue
+        exact = [n for n in orgs if initials[n] == letters]
+        prefixed = [n for n in orgs if len(letters) >= 3 and initials[n].startswith(letters)]
+        matches = exact or prefixed
+        if len(matches) == 1:
+            del registry.kinds[acronym]
+            registry._by_key[merge_key(acronym)] = matches[0]
+            for key, name in list(registry._by_key.items()):
+                if name == acronym:
+                    registry._by_key[key] = matches[0]
+
+
+def _initials(name: str) -> str:
+    words = re.split(r"[\s-]+", name)
+    return "".join(w[0] for w in words if w[:1].isupper() and w not in ("The",))
+
+
+def _part_of(token: str, full_names: list[Mention], titled: bool = False) -> bool:
+    """Whether a single name belongs to a full one. A titled name ("Pope Francis", "President
+    Trump") is a surname, so it only belongs to a full name that ends with it."""
     key = merge_key(token)
+    if titled:
+        return any(merge_key(m.text).split()[-1:] == [key] for m in full_names)
     return any(key in merge_key(m.text).split() for m in full_names)
 
 

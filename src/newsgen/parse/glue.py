@@ -29,6 +29,14 @@ _SENTENCE_GLUE = re.compile(r"(?<=[a-z]{2})([.!?])(?=[A-Z][a-z])")
 _NOT_PROSE = re.compile(r"[\d@#/_=&]|\.\w+\.|www|https?", re.IGNORECASE)
 
 
+# Prefixes that make one word of what follows: a split after them breaks a real word.
+_PREFIXES = frozenset(
+    {"mis", "in", "un", "re", "dis", "non", "pre", "over", "under", "out", "sub", "co"}
+    | {"counter", "inter", "super", "anti", "semi", "multi", "post", "mid", "self", "cross"}
+    | {"fore", "with", "up", "down", "off"}
+)
+
+
 def rank(word: str) -> int | None:
     return _RANKS.get(word.lower())
 
@@ -116,6 +124,9 @@ def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
     parts = _ninja(core)
     if len(parts) != 2 or not all(_is_common(part, vocabulary) for part in parts):
         return core
+    if parts[0] in _PREFIXES:
+        return core  # "misbranded", "indwelling", "overreach": a prefixed word, not two
+
     return " ".join(vocabulary.cased(part) for part in parts)
 
 

@@ -31,7 +31,9 @@ def split_kicker(title: str, registry: Registry) -> tuple[str | None, str | None
 
 def _looks_like_name(words: list[str]) -> bool:
     """Capitalised words that are neither label words nor places: a person ("Pence")."""
-    if len(words) > 3 or not all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in words):
+    if len(words) > 3 or not all(
+        w[:1].isupper() and w.isalpha() and not w.isupper() for w in words
+    ):
         return False
     name = " ".join(words)
     if lexicon.canonical_place(name) or name in lexicon.KNOWN_ORGS:

@@ -58,30 +58,30 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
                 spans.append(Span(_join(parts), start_paragraph, start, index - 1, previous, False))
                 carried = None
         while position < len(text):
-            char = text[position]
             if _opens_double(text, position):
                 close = _find_close_double(text, position + 1)
                 if close is None:
                     carried = (index, position, [text[position + 1 :]])
                     break
-                spans.append(Span(_join([text[position + 1 : close]]), index, position, index,
-                                  close + 1))
+                spans.append(
+                    Span(_join([text[position + 1 : close]]), index, position, index, close + 1)
+                )
                 position = close + 1
             elif _opens_single(text, position):
                 close = _find_close_single(text, position + 1)
                 if close is None:
                     position += 1  # an apostrophe after all ('90s, 'em)
                     continue
-                spans.append(Span(_join([text[position + 1 : close]]), index, position, index,
-                                  close + 1))
+                spans.append(
+                    Span(_join([text[position + 1 : close]]), index, position, index, close + 1)
+                )
                 position = close + 1
             else:
-                position += 1 if char else 1
+                position += 1
     if carried is not None:
         start_paragraph, start, parts = carried
         last = len(paragraphs) - 1
-        spans.append(Span(_join(parts), start_paragraph, start, last, len(paragraphs[last]),
-                          False))
+        spans.append(Span(_join(parts), start_paragraph, start, last, len(paragraphs[last]), False))
     return [span for span in spans if span.text and any(c.isalnum() for c in span.text)]
 
 
@@ -138,14 +138,15 @@ def _join(parts: Sequence[str]) -> str:
 
 # --- attribution ------------------------------------------------------------------------
 
-_VERB = "|".join(sorted((v for v in lexicon.REPORTING_VERBS if v.isalpha()), key=len,
-                        reverse=True))
+_VERB = "|".join(sorted((v for v in lexicon.REPORTING_VERBS if v.isalpha()), key=len, reverse=True))
 _PRONOUN = r"(?:he|she|they|He|She|They)"
 _NAME = MENTION.pattern
 _DET = r"(?:(?:the|a|an|his|her|their|its)\s+)?"
 _ROLE_WORDS = r"(?:[a-z][\w-]*\s+){0,3}"
 # A speaker: a pronoun, a (titled) proper name, or "the spokesman" style common noun.
-_SPEAKER = rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+_SPEAKER = (
+    rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+)
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
 
 _RIGHT_PATTERNS = [
@@ -167,30 +168,105 @@ _LEFT_PATTERNS = [
     re.compile(rf"(?:^|[.!?]\s+){_SPEAKER}\s*:\s*$"),
     re.compile(rf"according to\s+{_SPEAKER},?\s*$", re.IGNORECASE),
     # "In the words of X," / "As X put it,"
-    re.compile(rf"(?:in the words of|as)\s+{_SPEAKER}\s+(?:put it|wrote|said)?,?\s*$",
-               re.IGNORECASE),
+    re.compile(
+        rf"(?:in the words of|as)\s+{_SPEAKER}\s+(?:put it|wrote|said)?,?\s*$", re.IGNORECASE
+    ),
 ]
+# Verbs whose object is the listener, not the speaker: "... told Reuters", "asked Obama".
+_LISTENER_VERBS = frozenset(
+    ["told", "tells", "tell", "asked", "asks", "urged", "urges", "summoned", "summons"]
+)
+_NON_LISTENER_VERB = "|".join(v for v in _VERB.split("|") if v not in _LISTENER_VERBS)
+# Inside the quote's sentence, further right: "The best 'antidote' ..., he stated, but ..."
+_EMBEDDED_AFTER = re.compile(rf"[,–—]\s*{_SPEAKER}\s+{_ADVERB}(?:{_VERB})\b(?!\s+(?:that|to)\b)")
+_EMBEDDED_VERB_FIRST = re.compile(rf"\b(?:{_NON_LISTENER_VERB})\s+{_SPEAKER}")
+_SPEECH_VERB = re.compile(
+    rf"\b(?:{_VERB}|urged|summoned|calling|demanding|talked|spoke|saying|telling|writing|"
+    r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
+    r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling)\b"
+)
+_SUBJECT_PRONOUN = re.compile(
+    r"(?:^|[\s,;])(?:he|she|He|She)\s+(?:\w+ly\s+|also\s+|later\s+|"
+    r"then\s+|had\s+|has\s+|would\s+)?$"
+)
 # A quoted term, not quoted speech: "so-called 'X'", "asked about 'X'", "known as 'X'".
 _TERM_BEFORE = re.compile(
     r"\b(?:so-called|called|dubbed|termed|term|word|words|phrase|titled|entitled|named|"
-    r"known as|about|as|the|a|an|his|her|their|its|our|my|of|for|with|in|on|from)\s*$",
+    r"known as|about|as|the|a|an|his|her|their|its|our|my|of|for|with|in|on|from)\s*$"
+    # "calling Kim 'rocket man'", "labeled the plan a 'disaster'": a name given, not words said
+    r"|\b(?:call|calls|called|calling|dub|dubs|dubbed|dubbing|label|labels|labeled|labelled|"
+    r"brand|brands|branded|nicknamed)\s+(?:[\w’'-]+\s+){0,3}$"
+    # "the new 'messiah'", "this so-called 'reform'": a determiner and an adjective or two
+    r"|\b(?:the|a|an|his|her|their|its|our|my|this|that|these|those)\s+"
+    r"(?:[a-z][\w-]*\s+){1,2}$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 SHORT_QUOTE_WORDS = 4
 _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the previous one
+_UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, but nobody named
+_DETERMINERS = ("the", "a", "an", "his", "her", "their", "its")
+# Nouns that are a text, not a speaker: "the statement said" names nobody.
+_DOCUMENT_NOUNS = frozenset(
+    [
+        "statement",
+        "report",
+        "letter",
+        "release",
+        "study",
+        "article",
+        "post",
+        "document",
+        "tweet",
+        "message",
+        "sign",
+        "memo",
+        "complaint",
+        "lawsuit",
+        "filing",
+        "ruling",
+        "order",
+        "book",
+        "website",
+        "site",
+        "poll",
+        "survey",
+        "paper",
+        "editorial",
+        "story",
+        "piece",
+        "headline",
+        "caption",
+        "note",
+        "email",
+        "e-mail",
+        "text",
+        "video",
+        "bill",
+        "law",
+        "decision",
+        "verdict",
+        "analysis",
+        "review",
+        "column",
+        "essay",
+        "blog",
+        "page",
+    ]
+)
+_ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | {"company", "firm", "group"}
 
 
-def attribute(
-    spans: Sequence[Span], paragraphs: Sequence[str], registry: Registry
-) -> list[Quote]:
+def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Registry) -> list[Quote]:
     quotes: list[Quote] = []
     speakers: list[str | None] = []
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
-        if speaker is None and len(span.text.split()) > SHORT_QUOTE_WORDS:
-            speaker = _continued_speaker(index, spans, speakers, paragraphs)
-        elif speaker is _TERM:
+        if speaker is None and (
+            len(span.text.split()) > SHORT_QUOTE_WORDS or _is_sentence(span, paragraphs)
+        ):
+            speaker = _continued_speaker(index, spans, speakers, paragraphs, registry)
+        elif speaker in (_TERM, _UNNAMED):
             speaker = None
         speakers.append(speaker)
         role = registry.roles.get(speaker) if speaker else None
@@ -204,8 +280,16 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     right = _until_next_quote(right_text)
     left = _since_sentence_start(left_text)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
-    if partial and _TERM_BEFORE.search(left):
+    spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
+    if _is_title(span.text):
         return _TERM
+    if partial and not spoken_phrase and _TERM_BEFORE.search(left):
+        # A quoted term, unless its sentence says who used it: "due to the 'unregulated
+        # nature' of the market, spokeswoman Afroditi Kellberg said".
+        match = _EMBEDDED_AFTER.search(_until_sentence_end(right_text))
+        if len(span.text.split()) < 2 or match is None:
+            return _TERM  # a single quoted word is a term whoever is speaking
+        return _resolve(match.group("speaker"), span, registry) or _TERM
     for pattern in _RIGHT_PATTERNS:
         match = pattern.match(right)
         if match and (name := _resolve(match.group("speaker"), span, registry)):
@@ -216,19 +300,23 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return name
     # An embedded quote: the sentence's reporting verb may stand further away, either side.
     sentence_right = _until_sentence_end(right_text)
-    match = re.search(rf"\b(?:{_VERB})\s+{_SPEAKER}", sentence_right)
-    if match and (name := _resolve(match.group("speaker"), span, registry)):
-        return name
+    for pattern in (_EMBEDDED_AFTER, _EMBEDDED_VERB_FIRST):
+        match = pattern.search(sentence_right)
+        if match and (name := _resolve(match.group("speaker"), span, registry)):
+            return name
     return _subject_speaker(left, span, registry)
 
 
 def _subject_speaker(left: str, span: Span, registry: Registry) -> str | None:
     """ "John Kirby ... had summoned the regime to 'stop'": the subject of a speech verb."""
     verb = None
-    for verb in re.finditer(rf"\b(?:{_VERB}|urged|summoned|calling|demanding)\b", left):
-        pass
+    for found_verb in _SPEECH_VERB.finditer(left):
+        verb = found_verb
     if verb is None:
         return None
+    pronoun = _SUBJECT_PRONOUN.search(left[: verb.start()])
+    if pronoun:  # "he claimed that what children needed was 'above all' ..."
+        return registry.last_person_before(span.start_paragraph, span.start)
     found: dict[str, str] = {}
     for mention in MENTION.finditer(left[: verb.start()]):
         name = _resolve(mention.group(0), span, registry, names_only=True)
@@ -238,17 +326,48 @@ def _subject_speaker(left: str, span: Span, registry: Registry) -> str | None:
     return found.get("person") or found.get("organization")
 
 
+def _is_title(text: str) -> bool:
+    """ "Fire and Fury", "Stop Chris Christie": a short Title Case phrase with no sentence
+    ending is the name of a book, film, group or campaign, not someone's words."""
+    words = text.split()
+    if not 2 <= len(words) <= 10 or text.endswith((".", "!", "?", ",")):
+        return False
+    minor = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with"}
+    return all(w[:1].isupper() or w in minor for w in words) and words[-1][:1].isupper()
+
+
+def _is_sentence(span: Span, paragraphs: Sequence[str]) -> bool:
+    """ "I think it's ridiculous." standing as a sentence of its own is speech, however short."""
+    text = span.text
+    before = paragraphs[span.start_paragraph][: span.start].rstrip()
+    return (
+        text[:1].isupper()
+        and text.endswith((".", "!", "?"))
+        and (not before or before.endswith((".", "!", "?", "”", '"', ":")))
+    )
+
+
 def _continued_speaker(
-    index: int, spans: Sequence[Span], speakers: list[str | None], paragraphs: Sequence[str]
+    index: int,
+    spans: Sequence[Span],
+    speakers: list[str | None],
+    paragraphs: Sequence[str],
+    registry: Registry,
 ) -> str | None:
     """A quote with no attribution of its own continues the previous speaker's words when it
-    stands in the same paragraph, or opens the next paragraph right after theirs."""
+    stands in the same paragraph, or opens the next paragraph right after theirs; unless the
+    narrative in between turns to someone else ("Obama had a good response. '...'")."""
     if index == 0:
         return None
     span, previous = spans[index], spans[index - 1]
     speaker = speakers[index - 1]
     if speaker is None:
         return None
+    between = registry.subjects_between(
+        (previous.end_paragraph, previous.end), (span.start_paragraph, span.start)
+    )
+    if between:
+        speaker = between[-1]
     if previous.end_paragraph == span.start_paragraph:
         return speaker
     opens_paragraph = paragraphs[span.start_paragraph][: span.start].strip() == ""
@@ -268,7 +387,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return registry.last_person_before(span.start_paragraph, span.start)
     match = MENTION.search(raw)
     if match is None:
-        return None  # "the spokesman", "officials": unnamed
+        if names_only or words[0].lower() not in _DETERMINERS or len(words) < 2:
+            return None
+        return _describe(words, span, registry)
     name = match.group(0)
     if name in ("The", "A", "An", "His", "Her", "Their", "Its") or name.lower() in ("it",):
         rest = raw[match.end() :].strip()
@@ -277,6 +398,12 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
             return None
         name = match.group(0)
     name = re.sub(r"(?:’s|'s)$", "", name)
+    parts = name.split()
+    while len(parts) > 1 and parts[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
+        parts = parts[1:]
+    name = " ".join(parts)
+    if all(t in lexicon.DEMONYMS for t in parts):
+        return None  # "Americans", "North Korean": a people, not a speaker
     for candidate in _name_candidates(name):
         person = registry.resolve_person(candidate)
         if person:
@@ -285,18 +412,45 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if canonical and registry.kinds.get(canonical) != "place":
             return canonical
     tokens = _name_candidates(name)[-1].split()
+    if not names_only and all(lexicon.is_title_word(t) for t in tokens):  # "the Pope said"
+        return (
+            registry.last_person_with_role(tokens[-1], span.start_paragraph, span.start) or _UNNAMED
+        )
     kind = classify(" ".join(tokens), titled=True)
     if kind in ("person", "organization") and not lexicon.is_title_word(tokens[-1]):
         return " ".join(tokens)
     return None
 
 
+def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
+    """ "the spokesman", "the agency", "a reporter": a description, resolved when it points
+    back to someone named before ("the president" -> the last person with that role)."""
+    determiner, noun = words[0].lower(), words[-1].lower()
+    if noun in _DOCUMENT_NOUNS:
+        return None  # "the statement said": the sentence may still name who
+    if determiner in ("a", "an"):
+        return _UNNAMED  # "a reporter asked", "an official said": someone new, unnamed
+    if lexicon.is_title_word(noun):
+        return registry.last_person_with_role(noun, span.start_paragraph, span.start) or _UNNAMED
+    if noun in _ORG_NOUNS:
+        return registry.last_org_ending(noun, span.start_paragraph, span.start) or _UNNAMED
+    if determiner != "the" or (noun.endswith("s") and not noun.endswith("ss")):
+        return _UNNAMED  # "officials", "his aides": a group, nobody named
+    return registry.last_person_before(span.start_paragraph, span.start)
+
+
 def _name_candidates(name: str) -> list[str]:
     """ "National Security Advisor Jake Sullivan" -> the name, then it without the title."""
+    head, of, tail = name.partition(" of ")
+    if of and lexicon.canonical_place(tail):  # "Sen. John McCain of Arizona"
+        name = head
     tokens = name.split()
     candidates = [name]
-    while tokens and (lexicon.is_title_word(tokens[0]) or tokens[0] in lexicon.HONORIFICS
-                      or tokens[0] in ("The", "US", "U.S.")):
+    while tokens and (
+        lexicon.is_title_word(tokens[0])
+        or tokens[0] in lexicon.HONORIFICS
+        or tokens[0] in ("The", "US", "U.S.")
+    ):
         tokens = tokens[1:]
         if tokens:
             candidates.append(" ".join(tokens))

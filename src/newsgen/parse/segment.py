@@ -59,6 +59,8 @@ def segment(text: str) -> Segmented:
             source = found_source
         elif source is None and near_end and (url_source := meta.source_from_url_line(line)):
             source = url_source
+        elif near_end and meta.source_from_url_line(line):
+            continue  # further bare addresses at the end: link lists, not prose
         else:
             body.append(line)
 
@@ -72,7 +74,7 @@ def segment(text: str) -> Segmented:
 
 
 def _blocks(lines: list[str]) -> tuple[Block, ...]:
-    blocks = []
+    blocks: list[Block] = []
     for index, line in enumerate(lines):
         is_last = index == len(lines) - 1
         prev_is_heading = bool(blocks) and blocks[-1].kind == "h"
@@ -90,7 +92,7 @@ def is_subheading(line: str) -> bool:
         1 <= len(words) <= 12
         and len(line) <= 90
         and line[0].isupper()
-        and (not line.endswith(_END_PUNCT) or line.endswith(":") and len(words) <= 6)
+        and (not line.endswith(_END_PUNCT) or (line.endswith(":") and len(words) <= 6))
         and not line.startswith(_QUOTE_OPEN)
         and not _URLISH.search(line)
         and not line[0].isdigit()

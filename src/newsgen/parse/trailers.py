@@ -27,7 +27,7 @@ _JUNK_LINES = [
     r"(subscribe|sign up|join)\b.{0,100}",
     r"follow (us|me|@\w+)\b.{0,80}",
     r"(please )?(like|share|comment)\b.{0,40}(this|below|share|comment).{0,80}",
-    r"spread the word!?.{0,160}",
+    r"spread the word!?.{0,300}",
     r"listen to the podcast.{0,60}",
     r"expand \| collapse",
     r"% of readers think this story is fact\..{0,40}",
@@ -42,6 +42,24 @@ _JUNK_LINES = [
     r"(posted|published) in:?.{0,80}",
     r"\[\w+( \w+)?\]: ?https?://\S+",  # "[WEBSITE]: http://..." link lists
     r"(main error mes+age here|more detailed message would go here.*)",
+    # WordPress feed footer: "The post <title> appeared first on <site>."
+    r"the post .{1,300} appeared first on .{1,100}",
+    r"(copyright ?(©|\(c\)|\d{4})|©|\(c\) ?\d{4}).{0,120}",
+    r".{0,120}\ball rights reserved\W*",
+    r"(rss feed|more articles|older articles|newer articles|other articles) (for|by) .{1,60}",
+    r"see an error in this article\?.{0,80}",
+    r"\(?(screenshot|photo|image|picture|video|credit)s?( credit)?:.{0,200}",
+    r"expand \| collapse\b.{0,300}",
+    r"follow .{1,60} on (twitter|facebook|instagram|youtube|linkedin)\b.{0,120}",
+    r"(like|find) us on (facebook|twitter|instagram)\b.{0,80}",
+    r"check (me|us) out on \w+\W*",
+    r"(tumblr|google\+?|more|telegram|skype|pocket|stumbleupon|digg|mix|flipboard)",
+    r"[\[(]?(read|see) (more|also)\b.{0,150}[\])]?",
+    r"(posted|published) on .{0,40}by \S.{0,60}",
+    r"[\w+ .]{0,30}\blink: ?https?://\S+",  # "Facebook Link: http://..." share lists
+    r"for more information,? (see|visit|go to|click)\W.{0,80}",
+    r"\((to )?donate\b.{0,80}\)",
+    r".{0,120}\bclick here\W*\)?",
 ]
 
 _CUT_MARKERS = [
@@ -55,15 +73,25 @@ _CUT_MARKERS = [
     r"(previous|next) (post|article)\b.{0,100}",
     r"what do you think\?.{0,80}",
     r"share this:?",
+    # A list of other articles: "Jun 29, 2008 — Jim Bray" (date, dash, author) under each.
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4}"
+    r" [—–-] [A-Z][\w.’' -]{1,40}",
+]
+# Markers no article sentence reads like: they end the article wherever they stand.
+_STRONG_CUT_MARKERS = [
+    r"(most recent|recent|older|newer|more|other|latest) (articles|posts|stories|columns)"
+    r" (by|from) .{1,60}",
 ]
 
 JUNK_LINE = re.compile("|".join(f"(?:{p})" for p in _JUNK_LINES), re.IGNORECASE)
 CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _CUT_MARKERS), re.IGNORECASE)
+STRONG_CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _STRONG_CUT_MARKERS), re.IGNORECASE)
+STRONG_CUT_AFTER = 1  # lines: the article keeps at least its first line
 
 
 def is_junk(line: str) -> bool:
     """A line to drop wherever it stands. Long lines are prose, never junk."""
-    return len(line) <= 240 and JUNK_LINE.fullmatch(line) is not None
+    return len(line) <= 400 and JUNK_LINE.fullmatch(line) is not None
 
 
 def is_cut_marker(line: str) -> bool:
@@ -80,6 +108,9 @@ def strip_trailers(lines: list[str]) -> list[str]:
     tail_start = min(len(lines) * 2 // 3, max(len(lines) - 5, 0))
     for index, line in enumerate(lines):
         if index >= tail_start and is_cut_marker(line):
+            break
+        strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
+        if index >= STRONG_CUT_AFTER and strong:
             break
         if not is_junk(line):
             kept.append(line)
