@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -144,8 +145,8 @@ def make_archive(
         quotes=quotes,
         quotes_by_speaker={k: tuple(v) for k, v in sorted(by_speaker.items())},
         related=_related(ordered),
-        previous={a.slug: b for a, b in zip(ordered, ordered[1:], strict=False)},
-        next={b.slug: a for a, b in zip(ordered, ordered[1:], strict=False)},
+        previous={a.slug: b for a, b in itertools.pairwise(ordered)},
+        next={b.slug: a for a, b in itertools.pairwise(ordered)},
         originals=originals,
         updated=epoch or _newest(ordered, tz),
         health=Health(
@@ -262,7 +263,7 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
             index[key].append(i)
     related: dict[str, tuple[Article, ...]] = {}
     for i, article in enumerate(ordered):
-        scores: Counter[int] = Counter()
+        scores: defaultdict[int, float] = defaultdict(float)
         for key in keys[i]:
             members = index[key]
             if len(members) > _MAX_RELATED_DF:

@@ -55,7 +55,7 @@ def sort_key(article: Article, tz: dt.tzinfo) -> tuple[int, float, str]:
 
 
 def human(value: dt.date | None, tz: dt.tzinfo) -> str:
-    """"5 March 2024", or "Undated"."""
+    """ "5 March 2024", or "Undated"."""
     day = local_date(value, tz)
     if day is None:
         return "Undated"
@@ -80,6 +80,6 @@ def rfc3339(value: dt.date | None, tz: dt.tzinfo, fallback: dt.datetime) -> str:
 
 
 def month_name(key: str) -> str:
-    """"2024-03" -> "March 2024"."""
+    """ "2024-03" -> "March 2024"."""
     year, month = key.split("-")
     return f"{MONTHS[int(month) - 1]} {year}"

@@ -12,13 +12,15 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.errors import NewsgenError
 from newsgen.model import Article, Entities, Quote, Source
 
 try:  # libyaml is several times faster; the pure-Python loader is the same language.
-    _SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
-    _SafeDumper: type[yaml.SafeDumper] = yaml.CSafeDumper
+    # The C classes are not subclasses of the Python ones in the stubs, but the same language.
+    _SafeLoader: Any = yaml.CSafeLoader
+    _SafeDumper: Any = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _SafeLoader = yaml.SafeLoader
     _SafeDumper = yaml.SafeDumper
@@ -26,11 +28,11 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 ENTITY_KINDS = ("people", "places", "organizations")
 
 
-class _RecordHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
+class _RecordHandler(YAMLHandler):
     """Front matter loaded with the safe loader only, and written in a stable, readable form."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_SafeLoader)  # noqa: S506 - the safe loader
+        return yaml.load(fm, Loader=_SafeLoader)
 
     def export(self, metadata: dict[str, object], **kwargs: object) -> str:
         text: str = yaml.dump(
@@ -172,8 +174,10 @@ class _Fields:
             return value
         if isinstance(value, str):
             try:
-                return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(
-                    value
+                return (
+                    dt.datetime.fromisoformat(value)
+                    if "T" in value
+                    else dt.date.fromisoformat(value)
                 )
             except ValueError:
                 pass
