@@ -224,7 +224,8 @@ def _articles(archive: Archive, urls: Urls) -> Iterator[Page]:
 
 def _terms(taxonomy: Taxonomy, names: Sequence[str]) -> tuple[Term, ...]:
     found = (taxonomy.find(n) for n in names)
-    return tuple(dict.fromkeys(t for t in found if t is not None))
+    # Keyed by slug: two spellings of one name are one link, and slugs hash cheaply.
+    return tuple({t.slug: t for t in found if t is not None}.values())
 
 
 def _source_term(archive: Archive, article: Article) -> Term | None:
