@@ -177,3 +177,27 @@ def test_links_resolve_under_any_base_url(tmp_path: Path, base: str) -> None:
     html = (tmp_path / "site/index.html").read_text()
     path = base.split("/", 3)[3]
     assert f'href="/{path}assets/style.css"' in html
+
+
+def test_extreme_dates_and_control_characters_keep_feeds_valid(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "articles").mkdir(parents=True)
+    records = {
+        "old.md": "---\ntitle: Old\nslug: old\ndate: 0001-01-01\ntopics: [A]\n---\nx\n",
+        "new.md": "---\ntitle: New\nslug: new\ndate: 9999-12-31T23:59:00+00:00\n---\nx\n",
+        "ctl.md": '---\ntitle: "bell \\x07 title"\nslug: "!!!"\ntopics: [A]\n---\nx\x01y\n',
+    }
+    for name, text in records.items():
+        (project / "articles" / name).write_text(text)
+    result = build_fixture(project / "site", project, future=True)
+    assert result.ok
+    assert sorted(str(w).split(":")[0] for w in result.warnings) == [
+        "articles/new.md",
+        "articles/old.md",
+    ]
+    site = project / "site"
+    for xml in [site / "feed.xml", site / "topics/a/feed.xml", site / "sitemap-1.xml"]:
+        ET.parse(xml)
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", path.read_bytes()), path
