@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site ingest build test lint typecheck unit clean
+.PHONY: site ingest build test lint typecheck unit browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,25 @@ $(STAMP): pyproject.toml
 
 site: $(STAMP)
 	$(BIN)/newsgen ingest seeds --out articles
+	$(BIN)/newsgen build
+	@echo
+	@echo "The site is in site/. To read it, serve it and open the address:"
+	@echo "  $(PYTHON) -m http.server -d site 8000   # then open http://localhost:8000/"
+
+build: $(STAMP)
+	$(BIN)/newsgen build
 
 ingest: site
 
-test: lint typecheck unit
+test: lint typecheck browser unit
+
+# The browser tests need Debian's chromium (never a downloaded browser). Installed only when
+# missing, and only as root; otherwise the tests skip with a reason (and fail under CI).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -32,4 +47,4 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) site .newsgen-cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site build .newsgen-cache .pytest_cache .mypy_cache .ruff_cache

@@ -41,7 +41,9 @@ def articles(draw: st.DrawFn) -> Article:
         date=draw(dates),
         topics=tuple(draw(st.lists(names, max_size=3))),
         source=draw(st.one_of(st.none(), st.builds(Source, names, st.none()))),
-        quotes=tuple(draw(st.lists(st.builds(Quote, names, st.one_of(st.none(), names)), max_size=2))),
+        quotes=tuple(
+            draw(st.lists(st.builds(Quote, names, st.one_of(st.none(), names)), max_size=2))
+        ),
         entities=Entities(people, tuple(draw(st.lists(names, max_size=2))), ()),
     )
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from newsgen.dates import local_date, sort_key
+from newsgen.dates import local_date, local_datetime, sort_key
 from newsgen.errors import NewsgenError
 from newsgen.model import Article, Quote
 from newsgen.slugs import make_slug
@@ -26,6 +27,7 @@ _WEIGHTS = {"people": 3, "organizations": 2, "places": 1, "topics": 1}
 # A term shared by very many articles says little and makes ranking quadratic: skip it there.
 _MAX_RELATED_DF = 1000
 RELATED_MIN, RELATED_MAX = 3, 5
+PLAUSIBLE_YEARS = (1800, 2200)  # outside: a typo or a parse error, worth a look
 
 TITLES = {
     "topics": ("Topics", "Topic"),
@@ -117,7 +119,12 @@ def make_archive(
     articles: Sequence[Article], tz: dt.tzinfo, epoch: dt.datetime | None = None
 ) -> Archive:
     """Group and rank ``articles``. ``epoch`` (from SOURCE_DATE_EPOCH) overrides ``updated``."""
-    unique, warnings = _unique_slugs(articles)
+    unique, clashes = _unique_slugs(articles)
+    warnings = clashes + [
+        NewsgenError(f"implausible date {a.date.isoformat()}: check the record", a.origin)
+        for a in unique
+        if a.date is not None and not PLAUSIBLE_YEARS[0] <= a.date.year <= PLAUSIBLE_YEARS[1]
+    ]
     ordered = tuple(sorted(unique, key=lambda a: sort_key(a, tz)))
     taxonomies = {kind: _taxonomy(kind, ordered) for kind in TERM_KINDS}
     years, months = _date_terms(ordered, tz)
@@ -144,8 +151,8 @@ def make_archive(
         quotes=quotes,
         quotes_by_speaker={k: tuple(v) for k, v in sorted(by_speaker.items())},
         related=_related(ordered),
-        previous={a.slug: b for a, b in zip(ordered, ordered[1:], strict=False)},
-        next={b.slug: a for a, b in zip(ordered, ordered[1:], strict=False)},
+        previous={a.slug: b for a, b in itertools.pairwise(ordered)},
+        next={b.slug: a for a, b in itertools.pairwise(ordered)},
         originals=originals,
         updated=epoch or _newest(ordered, tz),
         health=Health(
@@ -154,7 +161,7 @@ def make_archive(
             quotes=len(quotes),
             quotes_without_speaker=sum(not r.quote.speaker for r in quotes),
             without_topic=sum(not a.topics for a in ordered),
-            duplicates=sum(bool(a.duplicate_of) for a in ordered) + len(warnings),
+            duplicates=sum(bool(a.duplicate_of) for a in ordered) + len(clashes),
         ),
         warnings=tuple(warnings),
     )
@@ -262,7 +269,7 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
             index[key].append(i)
     related: dict[str, tuple[Article, ...]] = {}
     for i, article in enumerate(ordered):
-        scores: Counter[int] = Counter()
+        scores: defaultdict[int, float] = defaultdict(float)
         for key in keys[i]:
             members = index[key]
             if len(members) > _MAX_RELATED_DF:
@@ -293,10 +300,7 @@ def _nearest(i: int, n: int) -> Iterable[int]:
 def _newest(ordered: Sequence[Article], tz: dt.tzinfo) -> dt.datetime:
     for article in ordered:
         if article.date is not None:
-            day = local_date(article.date, tz)
-            assert day is not None
-            if isinstance(article.date, dt.datetime):
-                stamp = article.date if article.date.tzinfo else article.date.replace(tzinfo=tz)
-                return stamp.astimezone(dt.UTC)
-            return dt.datetime.combine(day, dt.time(), tz).astimezone(dt.UTC)
+            stamp = local_datetime(article.date, tz)
+            assert stamp is not None
+            return stamp
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -73,7 +73,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 None, None, "aliases not allowed in newsgen.yaml", event.start_mark
             )
@@ -229,7 +229,7 @@ def _check_language(value: str) -> str:
 
 
 def default_config_text() -> str:
-    """The commented ``newsgen.yaml`` that ``newsgen init`` writes: every setting, at its default."""
+    """The commented ``newsgen.yaml`` that ``newsgen init`` writes: every setting at its default."""
     d = _DEFAULTS
     return f"""\
 # newsgen.yaml: the settings of this news archive. Every one is optional; these are the defaults.

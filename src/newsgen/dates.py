@@ -37,7 +37,12 @@ def local_datetime(value: dt.date | None, tz: dt.tzinfo) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=tz)
+        try:
+            return value.astimezone(tz)
+        except OverflowError:  # year 1 or 9999 cannot move across a day boundary: keep as is
+            return value
     return dt.datetime.combine(value, dt.time(), tz)
 
 
@@ -46,16 +51,20 @@ def local_date(value: dt.date | None, tz: dt.tzinfo) -> dt.date | None:
     return stamp.date() if stamp is not None else None
 
 
-def sort_key(article: Article, tz: dt.tzinfo) -> tuple[int, float, str]:
-    """Newest first, undated after every dated article, ties broken by slug."""
+def sort_key(article: Article, tz: dt.tzinfo) -> tuple[int, int, str]:
+    """Newest first, undated after every dated article, ties broken by slug.
+
+    Local wall-clock seconds, not ``timestamp()``, which overflows at year 1 and 9999.
+    """
     stamp = local_datetime(article.date, tz)
     if stamp is None:
-        return (1, 0.0, article.slug)
-    return (0, -stamp.timestamp(), article.slug)
+        return (1, 0, article.slug)
+    seconds = stamp.toordinal() * 86400 + stamp.hour * 3600 + stamp.minute * 60 + stamp.second
+    return (0, -seconds, article.slug)
 
 
 def human(value: dt.date | None, tz: dt.tzinfo) -> str:
-    """"5 March 2024", or "Undated"."""
+    """ "5 March 2024", or "Undated"."""
     day = local_date(value, tz)
     if day is None:
         return "Undated"
@@ -75,11 +84,12 @@ def iso(value: dt.date | None, tz: dt.tzinfo) -> str:
 
 def rfc3339(value: dt.date | None, tz: dt.tzinfo, fallback: dt.datetime) -> str:
     """A full timestamp for feeds and sitemaps (they require one); undated uses ``fallback``."""
-    stamp = local_datetime(value, tz) or fallback.astimezone(tz)
+    stamp = local_datetime(value, tz) or local_datetime(fallback, tz)
+    assert stamp is not None
     return stamp.replace(microsecond=0).isoformat()
 
 
 def month_name(key: str) -> str:
-    """"2024-03" -> "March 2024"."""
+    """ "2024-03" -> "March 2024"."""
     year, month = key.split("-")
     return f"{MONTHS[int(month) - 1]} {year}"

@@ -162,7 +162,7 @@ def _swap(tmp: Path, out: Path) -> None:
 
 def clean_leftovers(out: Path) -> list[Path]:
     """Remove temporary folders a killed build left beside ``out``; return what was removed."""
-    removed = []
+    removed: list[Path] = []
     if not out.parent.is_dir():
         return removed
     for path in sorted(out.parent.glob(f".{out.name}.*-*")):

@@ -58,4 +58,4 @@ def body_html(body: str) -> str:
         strip_comments=True,
     )
     # An image the body gives no text for is decoration to a screen reader, and HTML needs alt.
-    return _IMG_NO_ALT.sub("<img alt=\"\" ", html)
+    return _IMG_NO_ALT.sub('<img alt="" ', html)

@@ -224,7 +224,8 @@ def _articles(archive: Archive, urls: Urls) -> Iterator[Page]:
 
 def _terms(taxonomy: Taxonomy, names: Sequence[str]) -> tuple[Term, ...]:
     found = (taxonomy.find(n) for n in names)
-    return tuple(dict.fromkeys(t for t in found if t is not None))
+    # Keyed by slug: two spellings of one name are one link, and slugs hash cheaply.
+    return tuple({t.slug: t for t in found if t is not None}.values())
 
 
 def _source_term(archive: Archive, article: Article) -> Term | None:
@@ -250,7 +251,9 @@ def _taxonomies(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
                 extra["feed"] = urls.feed(term)
             if kind == "people":
                 extra["quotes"] = archive.quotes_by_speaker.get(term.name, ())
-            yield from _listing(config, taxonomy.singular.lower(), urls.term(term), term.articles, extra)
+            yield from _listing(
+                config, taxonomy.singular.lower(), urls.term(term), term.articles, extra
+            )
 
 
 def _quotes(archive: Archive, config: Config) -> Iterator[Page]:
@@ -267,13 +270,21 @@ def _date_archives(archive: Archive, config: Config, urls: Urls) -> Iterator[Pag
         _ctx(title="Archive", years=archive.years, months=archive.months, undated=archive.undated),
     )
     for year in archive.years:
-        extra = {"title": f"Articles from {year.name}", "term": year, "months": archive.months[year.name]}
+        extra = {
+            "title": f"Articles from {year.name}",
+            "term": year,
+            "months": archive.months[year.name],
+        }
         yield from _listing(config, "archive-year", urls.term(year), year.articles, extra)
         for month in archive.months[year.name]:
             extra = {"title": f"Articles from {month_name(month.name)}", "term": month}
             yield from _listing(config, "archive-month", urls.term(month), month.articles, extra)
     yield from _listing(
-        config, "archive-undated", "archive/undated/", archive.undated, {"title": "Undated articles"}
+        config,
+        "archive-undated",
+        "archive/undated/",
+        archive.undated,
+        {"title": "Undated articles"},
     )
 
 

@@ -24,7 +24,7 @@ _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 ENTITY_KINDS = ("people", "places", "organizations")
 
 
-class _RecordHandler(YAMLHandler):  # type: ignore[misc,unused-ignore]
+class _RecordHandler(YAMLHandler):
     """Front matter loaded with the safe loader only, and written in a stable, readable form."""
 
     def load(self, fm: str, **kwargs: object) -> Any:

@@ -7,6 +7,8 @@ instead of printing nothing, and a theme lookup that tells where it looked when 
 from __future__ import annotations
 
 import functools
+import sys
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,14 +45,16 @@ class _ContainedLoader(jinja2.FileSystemLoader):
 
     def get_source(
         self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        if filename is not None and not Path(filename).resolve().is_relative_to(self.root):
+        if not Path(filename).resolve().is_relative_to(self.root):
             raise NewsgenError(f"template '{template}' resolves outside {self.root}", filename)
         return source, filename, uptodate
 
 
-def make_environment(config: Config, archive: Archive, overrides: Path | None) -> jinja2.Environment:
+def make_environment(
+    config: Config, archive: Archive, overrides: Path | None
+) -> jinja2.Environment:
     """The environment: the project's ``templates/`` first, then the theme; ``default/`` always
     names the theme, so an override can extend the template it replaces."""
     theme = _ContainedLoader(THEME)
@@ -80,7 +84,7 @@ def make_environment(config: Config, archive: Archive, overrides: Path | None) -
     @functools.cache
     def body(slug: str) -> Markup:
         # Rendered once per article although the page, the feed and topic feeds all use it.
-        return Markup(body_html(bodies[slug]))  # noqa: S704 - sanitised by nh3 in body_html
+        return Markup(body_html(bodies[slug]))
 
     bodies = {a.slug: a.body for a in archive.articles}
     env.filters.update(
@@ -110,7 +114,7 @@ def make_environment(config: Config, archive: Archive, overrides: Path | None) -
 def _finalize(value: Any) -> Any:
     # Control characters from scraped text would make a page invalid and a feed unparseable.
     if isinstance(value, Markup):
-        return Markup(clean_text(value))  # noqa: S704 - already safe; only characters dropped
+        return Markup(clean_text(value))
     if isinstance(value, str):
         return clean_text(value)
     return value
@@ -183,9 +187,6 @@ def render_page(page: Page, env: jinja2.Environment, overrides: Path | None) -> 
 
 def _where() -> tuple[str | None, int | None]:
     """The template file and line being rendered, read from the traceback Jinja rewrites."""
-    import sys
-    import traceback
-
     tb = sys.exc_info()[2]
     found: tuple[str | None, int | None] = (None, None)
     for frame in traceback.extract_tb(tb):

@@ -16,9 +16,7 @@ MAX_SLUG = 80  # well under the 255-byte name limit, and short enough to read in
 
 # Folder names Windows refuses whatever the extension; a site may be published from there.
 _RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"]
-    + [f"com{i}" for i in range(10)]
-    + [f"lpt{i}" for i in range(10)]
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
 
 
