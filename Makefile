@@ -24,7 +24,8 @@ site: $(STAMP)
 build: $(STAMP)
 	$(BIN)/newsgen build
 
-ingest: site
+ingest: $(STAMP)
+	$(BIN)/newsgen ingest seeds --out articles
 
 test: lint typecheck browser unit
 

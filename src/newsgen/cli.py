@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -75,6 +75,8 @@ def _topic_rules() -> Mapping[str, tuple[str, ...]]:
     except NewsgenError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
+
+
 def _epoch() -> dt.datetime | None:
     """SOURCE_DATE_EPOCH, the reproducible-builds convention for "the time of this build"."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
