@@ -14,7 +14,9 @@ def print_report(result: BuildResult, console: Console, problems: Console) -> No
     for problem in result.errors:
         problems.print(f"[red]error[/]: {escape(str(problem))}", highlight=False, soft_wrap=True)
     for problem in result.warnings:
-        problems.print(f"[yellow]warning[/]: {escape(str(problem))}", highlight=False, soft_wrap=True)
+        problems.print(
+            f"[yellow]warning[/]: {escape(str(problem))}", highlight=False, soft_wrap=True
+        )
     table = Table(title="Pages", show_edge=False, title_justify="left")
     table.add_column("kind")
     table.add_column("count", justify="right")
