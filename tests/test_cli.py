@@ -109,3 +109,10 @@ def test_a_new_archive_builds_with_its_default_config(
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     assert "http://localhost:8000/" in (tmp_path / "site/index.html").read_text()
+
+
+def test_messages_with_brackets_are_printed_verbatim(project: Path) -> None:
+    (project / "articles/99-bad.md").write_text("---\nslug: x\ntitle: [unclosed\n---\nx\n")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert "articles/99-bad.md:4:1: invalid YAML: did not find expected ',' or ']'" in result.output

@@ -120,7 +120,6 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
     from newsgen.build import build as run_build
     from newsgen.report import print_report
 
-    console = Console(stderr=False, highlight=False)
     try:
         epoch = _epoch()
         # "Future" is relative to the declared build time when there is one, else today.
@@ -130,7 +129,7 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
     except NewsgenError as exc:
         click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
         sys.exit(1)
-    print_report(result, console)
+    print_report(result, Console(highlight=False), Console(stderr=True, highlight=False))
     if not result.ok:
         sys.exit(1)
 

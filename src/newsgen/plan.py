@@ -39,13 +39,26 @@ TEMPLATES = frozenset(
     }
 )
 
-_PREFIX = {
-    "topics": "topics",
-    "people": "people",
-    "places": "places",
-    "organizations": "organizations",
-    "sources": "sources",
-}
+# The fixed URLs of the site; templates link to them by name (``urls.topics``), never by path.
+SECTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "home": "",
+        "topics": "topics/",
+        "people": "people/",
+        "places": "places/",
+        "organizations": "organizations/",
+        "sources": "sources/",
+        "quotes": "quotes/",
+        "archive": "archive/",
+        "undated": "archive/undated/",
+        "feed": "feed.xml",
+        "sitemap": "sitemap.xml",
+        "robots": "robots.txt",
+        "stylesheet": "assets/style.css",
+        "nojekyll": ".nojekyll",
+        "not_found": "404.html",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -105,16 +118,16 @@ class Urls:
 
     def term(self, term: Term) -> str:
         if term.kind == "years":
-            return f"archive/{term.slug}/"
+            return f"{SECTIONS['archive']}{term.slug}/"
         if term.kind == "months":
-            return f"archive/{term.slug[:4]}/{term.slug[5:]}/"
-        return f"{_PREFIX[term.kind]}/{term.slug}/"
+            return f"{SECTIONS['archive']}{term.slug[:4]}/{term.slug[5:]}/"
+        return f"{SECTIONS[term.kind]}{term.slug}/"
 
     def taxonomy(self, kind: str) -> str:
-        return f"{_PREFIX[kind]}/"
+        return SECTIONS[kind]
 
     def feed(self, term: Term | None = None) -> str:
-        return "feed.xml" if term is None else self.term(term) + "feed.xml"
+        return SECTIONS["feed"] if term is None else self.term(term) + "feed.xml"
 
     def of(self, target: Article | Term | str) -> str:
         """The URL of an article, a term, or a site-relative URL given as is."""
@@ -135,20 +148,21 @@ def plan(archive: Archive, config: Config) -> tuple[Page, ...]:
     """Every page of the site, in a stable order. Raises if two pages share a URL."""
     urls = Urls(config)
     html = [
-        *_listing(config, "home", "", archive.articles, {"title": config.title, "is_home": True}),
+        *_listing(config, "home", SECTIONS["home"], archive.articles, {"title": config.title}),
         *_articles(archive, urls),
         *_taxonomies(archive, config, urls),
         *_quotes(archive, config),
         *_date_archives(archive, config, urls),
-        Page("404.html", "404", "404.html", _ctx(title="Page not found")),
+        Page(SECTIONS["not_found"], "404", "404.html", _ctx(title="Page not found")),
     ]
     pages = [
         *html,
         *_feeds(archive, config, urls),
         *_sitemaps([p for p in html if p.kind != "404"], archive, urls),
-        Page("robots.txt", "robots", "robots.txt", _ctx()),
-        Page(".nojekyll", "meta", "nojekyll.txt", _ctx()),
-        Page("assets/style.css", "asset", "static/style.css", _ctx()),
+        Page(SECTIONS["robots"], "robots", "robots.txt", _ctx()),
+        # GitHub Pages would otherwise run Jekyll over the site and hide files.
+        Page(SECTIONS["nojekyll"], "meta", "nojekyll.txt", _ctx()),
+        Page(SECTIONS["stylesheet"], "asset", "static/style.css", _ctx()),
     ]
     _check_unique(pages)
     return tuple(pages)
@@ -259,12 +273,12 @@ def _taxonomies(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
 def _quotes(archive: Archive, config: Config) -> Iterator[Page]:
     people = archive.taxonomies["people"]
     extra = {"title": "Who said what", "people": people}
-    yield from _listing(config, "quotes", "quotes/", archive.quotes, extra, "quotes.html")
+    yield from _listing(config, "quotes", SECTIONS["quotes"], archive.quotes, extra, "quotes.html")
 
 
 def _date_archives(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
     yield Page(
-        "archive/",
+        SECTIONS["archive"],
         "archive-index",
         "archive.html",
         _ctx(title="Archive", years=archive.years, months=archive.months, undated=archive.undated),
@@ -282,7 +296,7 @@ def _date_archives(archive: Archive, config: Config, urls: Urls) -> Iterator[Pag
     yield from _listing(
         config,
         "archive-undated",
-        "archive/undated/",
+        SECTIONS["undated"],
         archive.undated,
         {"title": "Undated articles"},
     )
@@ -296,7 +310,7 @@ def _feeds(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
         _ctx(
             title=config.title,
             entries=archive.articles[: config.feed_size],
-            html_url="",
+            html_url=SECTIONS["home"],
         ),
     )
     for term in archive.taxonomies["topics"].terms:
@@ -319,4 +333,4 @@ def _sitemaps(html: Sequence[Page], archive: Archive, urls: Urls) -> Iterator[Pa
     names = [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
     for name, part in zip(names, parts, strict=True):
         yield Page(name, "sitemap", "sitemap.xml", _ctx(entries=tuple(part)))
-    yield Page("sitemap.xml", "sitemap", "sitemap-index.xml", _ctx(parts=tuple(names)))
+    yield Page(SECTIONS["sitemap"], "sitemap", "sitemap-index.xml", _ctx(parts=tuple(names)))

@@ -22,17 +22,17 @@ from newsgen.dates import human, iso, month_name, rfc3339, zone
 from newsgen.errors import NewsgenError
 from newsgen.markup import body_html, clean_text
 from newsgen.model import Article
-from newsgen.plan import Page, Urls
+from newsgen.plan import SECTIONS, Page, Urls
 
 THEME = Path(__file__).parent / "theme"
 # Every section in the header navigation: these index pages always exist, even when empty.
 NAV = (
-    ("topics/", "Topics"),
-    ("people/", "People"),
-    ("places/", "Places"),
-    ("organizations/", "Organizations"),
-    ("quotes/", "Quotes"),
-    ("archive/", "Archive"),
+    ("topics", "Topics"),
+    ("people", "People"),
+    ("places", "Places"),
+    ("organizations", "Organizations"),
+    ("quotes", "Quotes"),
+    ("archive", "Archive"),
 )
 
 
@@ -106,6 +106,7 @@ def make_environment(
         site=config,
         archive=archive,
         nav=NAV,
+        urls=SECTIONS,
         updated=archive.updated,
     )
     return env

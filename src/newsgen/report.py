@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsgen.build import BuildResult
 
 
-def print_report(result: BuildResult, console: Console) -> None:
+def print_report(result: BuildResult, console: Console, problems: Console) -> None:
+    """The summary on ``console``; each error and warning on ``problems`` (stderr), one a line."""
     for problem in result.errors:
-        console.print(f"[red]error[/]: {problem}", highlight=False, markup=True, soft_wrap=True)
+        problems.print(f"[red]error[/]: {escape(str(problem))}", highlight=False, soft_wrap=True)
     for problem in result.warnings:
-        console.print(f"[yellow]warning[/]: {problem}", highlight=False, soft_wrap=True)
+        problems.print(
+            f"[yellow]warning[/]: {escape(str(problem))}", highlight=False, soft_wrap=True
+        )
     table = Table(title="Pages", show_edge=False, title_justify="left")
     table.add_column("kind")
     table.add_column("count", justify="right")
