@@ -67,11 +67,11 @@ def ingest(sources: tuple[Path, ...], out: Path, force: bool, quiet: bool) -> No
 
 def _topic_rules() -> Mapping[str, tuple[str, ...]]:
     """Topic rules from ``newsgen.yaml`` (topic name -> keywords), if the file has any."""
-    from newsgen.config import CONFIG_NAME, load_config
+    from newsgen.config import load_config
+    from newsgen.fs import read_config_text
 
-    path = Path(CONFIG_NAME)
     try:
-        return load_config(path.read_text(encoding="utf-8") if path.exists() else None).topic_rules
+        return load_config(read_config_text(Path("."))).topic_rules
     except NewsgenError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

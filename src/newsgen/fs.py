@@ -15,9 +15,10 @@ from pathlib import Path, PurePosixPath
 
 from newsgen.config import CONFIG_NAME
 from newsgen.errors import NewsgenError
+from newsgen.parse.text import MAX_BYTES, looks_binary
 
-MAX_ARTICLE_BYTES = 10 * 1024 * 1024  # a news article is kilobytes; more is a mistake
-_BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b")
+# One limit for raw texts and records: a news article is kilobytes; megabytes are a mistake.
+MAX_ARTICLE_BYTES = MAX_BYTES
 _TMP, _OLD = ".tmp-", ".old-"
 
 
@@ -44,6 +45,16 @@ def read_config_text(project: Path) -> str | None:
         return path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise NewsgenError(f"cannot read: {exc}", CONFIG_NAME) from None
+
+
+def write_file_atomic(path: Path, text: str) -> None:
+    """Write one file beside its target, then rename: a reader never sees half of it."""
+    temporary = path.with_name(f".{path.name}{_TMP}{os.getpid()}")
+    try:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def read_articles(project: Path, folder: str = "articles") -> Sources:
@@ -73,7 +84,7 @@ def read_articles(project: Path, folder: str = "articles") -> Sources:
                 NewsgenError(f"file larger than {MAX_ARTICLE_BYTES // 2**20} MB", name)
             )
             continue
-        if b"\x00" in data[:8192] or data.startswith(_BINARY_MAGIC):
+        if looks_binary(data):
             found.warnings.append(NewsgenError("binary file skipped", name))
             continue
         try:

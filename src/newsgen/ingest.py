@@ -19,6 +19,7 @@ from datasketch import MinHash
 
 from newsgen.dedupe import Candidate, fingerprint, near_duplicates
 from newsgen.errors import NewsgenError
+from newsgen.fs import write_file_atomic
 from newsgen.model import Article
 from newsgen.parse import TopicRules, parse_raw
 from newsgen.parse.text import decode
@@ -213,10 +214,10 @@ def write_records(articles: Sequence[Article], out: Path, force: bool, report: R
                     )
                     continue
                 text = dump_article(_keep_hand_topics(article, existing, str(path)))
-        _write_atomic(path, text)
+        write_file_atomic(path, text)
         manifest[article.slug] = _digest(text)
         report.written.append(str(path))
-    _write_atomic(manifest_path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    write_file_atomic(manifest_path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
 
 
 def _keep_hand_topics(article: Article, existing: str, path: str) -> Article:
@@ -240,13 +241,3 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write beside the target, then rename: a reader never sees half a record."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

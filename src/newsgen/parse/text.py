@@ -39,6 +39,11 @@ class Decoded:
     warnings: tuple[str, ...] = ()
 
 
+def looks_binary(data: bytes) -> bool:
+    """A known binary format's magic number, or NUL bytes that text never has so many of."""
+    return data.startswith(_BINARY_MAGIC) or data[:8192].count(b"\x00") > 8
+
+
 def decode(data: bytes, path: str, max_bytes: int = MAX_BYTES) -> Decoded:
     """Decode a raw file: UTF-8 (with or without BOM), else cp1252 with a warning.
 
@@ -50,7 +55,7 @@ def decode(data: bytes, path: str, max_bytes: int = MAX_BYTES) -> Decoded:
             f"{max_bytes / 1e6:.0f} MB)",
             path,
         )
-    if data.startswith(_BINARY_MAGIC) or data[:8192].count(b"\x00") > 8:
+    if looks_binary(data):
         raise NewsgenError("binary file skipped: this is not article text", path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
