@@ -371,6 +371,11 @@ def build_registry(
         kinds.setdefault(key, Counter())[mention.kind] += 1
         first_seen.setdefault(key, order)
 
+    for name in _shared_surnames(paragraphs):
+        key = merge_key(name)
+        forms.setdefault(key, Counter())[name] += 1
+        kinds.setdefault(key, Counter())["person"] += 1
+
     for key, counter in forms.items():
         kind = kinds[key].most_common(1)[0][0]
         if kind == "place":
@@ -397,6 +402,34 @@ def build_registry(
             if person and person not in registry.roles:
                 registry.roles[person] = mention.role
     return registry
+
+
+# "Kevin, Andrew, and Luis Palau", "Bill and Hillary Clinton": first names sharing a surname.
+_SHARED_SURNAME = re.compile(
+    r"(?<![\w’'.-])((?:[A-Z][a-z]+,\s+)*[A-Z][a-z]+),?\s+and\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)\b"
+)
+
+
+def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
+    found = []
+    for text in paragraphs:
+        for match in _SHARED_SURNAME.finditer(text):
+            last_first, surname = match.group(2), match.group(3)
+            if classify(f"{last_first} {surname}") != "person":
+                continue
+            firsts = [f.strip() for f in match.group(1).split(",")]
+            if all(_first_name_like(f) for f in firsts):
+                found += [f"{first} {surname}" for first in firsts]
+    return found
+
+
+def _first_name_like(token: str) -> bool:
+    return (
+        token not in lexicon.SENTENCE_WORDS
+        and not lexicon.canonical_place(token)
+        and token not in lexicon.ORG_LAST_WORDS
+        and (rank(token) is None or rank(token) >= VERY_COMMON_RANK)
+    )
 
 
 def _headline_case(text: str) -> bool:
@@ -443,4 +476,4 @@ def _part_of(token: str, full_names: list[Mention], titled: bool = False) -> boo
 
 
 def _first_index(mentions: list[Mention], form: str) -> int:
-    return next(i for i, m in enumerate(mentions) if m.text == form)
+    return next((i for i, m in enumerate(mentions) if m.text == form), len(mentions))

@@ -748,6 +748,32 @@ TITLE_WORDS = frozenset(
     ]
 )
 # Courtesy titles that never belong in the canonical name ("Mr. Sullivan" is Sullivan).
+# Verbs that make a clause, not an adjective: "the governor is 'no true conservative'".
+AUXILIARIES = (
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "does",
+    "did",
+    "do",
+    "not",
+)
+
 HONORIFICS = frozenset(
     [
         "Mr",

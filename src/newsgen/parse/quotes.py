@@ -10,6 +10,7 @@ continues. A short phrase that nobody is said to say stays a quote without a spe
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -149,14 +150,15 @@ _SPEAKER = (
 )
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
 
+# "— John Adams" signing a quote that stands alone
+_SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?:[,.(]|$)")
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
     # ", he said" / ", Ding said" / ", the spokesman added"
     re.compile(rf"^[\s,–—-]*{_SPEAKER}(?:,[^,]{{1,80}},)?\s+{_ADVERB}(?:{_VERB})\b"),
     re.compile(rf"^[\s,–—-]*according to\s+{_SPEAKER}", re.IGNORECASE),
-    # "— John Adams" signature after a quote
-    re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?:[,.(]|$)"),
+    _SIGNATURE,
 ]
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
@@ -185,26 +187,35 @@ _SPEECH_VERB = re.compile(
     r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
     r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling)\b"
 )
+_SAYING_VERB = re.compile(rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing)\b")
 _SUBJECT_PRONOUN = re.compile(
     r"(?:^|[\s,;])(?:he|she|He|She)\s+(?:\w+ly\s+|also\s+|later\s+|"
     r"then\s+|had\s+|has\s+|would\s+)?$"
 )
-# A quoted term, not quoted speech: "so-called 'X'", "asked about 'X'", "known as 'X'".
-_TERM_BEFORE = re.compile(
+# A quoted term, not quoted speech. Naming words make it a term whoever speaks: "so-called
+# 'X'", "known as 'X'", "calling Kim 'rocket man'", "labeled the plan a 'disaster'".
+_NAMING_BEFORE = re.compile(
     r"\b(?:so-called|called|dubbed|termed|term|word|words|phrase|titled|entitled|named|"
-    r"known as|about|as|the|a|an|his|her|their|its|our|my|of|for|with|in|on|from)\s*$"
-    # "calling Kim 'rocket man'", "labeled the plan a 'disaster'": a name given, not words said
+    r"known as)\s*$"
     r"|\b(?:call|calls|called|calling|dub|dubs|dubbed|dubbing|label|labels|labeled|labelled|"
-    r"brand|brands|branded|nicknamed)\s+(?:[\w’'-]+\s+){0,3}$"
-    # "the new 'messiah'", "this so-called 'reform'": a determiner and an adjective or two
+    r"brand|brands|branded|nicknamed)\s+(?:[\w’'-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
+# term too, unless its sentence says who used the words: "he claimed that children needed
+# 'above all' ...".
+_FUNCTION_BEFORE = re.compile(
+    r"\b(?:about|as|the|a|an|his|her|their|its|our|my|of|for|with|in|on|from)\s*$"
     r"|\b(?:the|a|an|his|her|their|its|our|my|this|that|these|those)\s+"
-    r"(?:[a-z][\w-]*\s+){1,2}$",
+    rf"(?:(?!{'|'.join(lexicon.AUXILIARIES)}\b)[a-z][\w-]*\s+){{1,2}}$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 SHORT_QUOTE_WORDS = 4
 _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the previous one
+_PRONOUN = "\x00pronoun"  # "he said": resolved once the previous quotes are known
 _UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, but nobody named
+_SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if anyone
 _DETERMINERS = ("the", "a", "an", "his", "her", "their", "its")
 # Nouns that are a text, not a speaker: "the statement said" names nobody.
 _DOCUMENT_NOUNS = frozenset(
@@ -259,9 +270,14 @@ _ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | {"company", 
 
 def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Registry) -> list[Quote]:
     quotes: list[Quote] = []
-    speakers: list[str | None] = []
+    speakers: list[str | None] = []  # who is speaking at each span, for the quotes that follow
+    terms = _repeated_phrases(spans)
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
+        if speaker == _PRONOUN:
+            speaker = _pronoun_speaker(index, spans, speakers, registry)
+        elif speaker == _SAME_SPEAKER:
+            speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
         if speaker is None and (
             len(span.text.split()) > SHORT_QUOTE_WORDS or _is_sentence(span, paragraphs)
         ):
@@ -269,9 +285,24 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
         elif speaker in (_TERM, _UNNAMED):
             speaker = None
         speakers.append(speaker)
+        if _phrase_key(span.text) in terms:
+            speaker = None  # "'fake news'" quoted all through: the article's term, not words
         role = registry.roles.get(speaker) if speaker else None
         quotes.append(Quote(span.text, speaker, role))
     return quotes
+
+
+_TERM_REPEATS = 3  # twice may be a lead and its echo; three times is how the article names it
+
+
+def _phrase_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _repeated_phrases(spans: Sequence[Span]) -> set[str]:
+    """Short phrases quoted more than once: the article's terms ("fake news", "Dreamers")."""
+    counts = Counter(_phrase_key(s.text) for s in spans if len(s.text.split()) <= SHORT_QUOTE_WORDS)
+    return {key for key, count in counts.items() if count >= _TERM_REPEATS and key}
 
 
 def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry) -> str | None:
@@ -283,15 +314,22 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
     if _is_title(span.text):
         return _TERM
-    if partial and not spoken_phrase and _TERM_BEFORE.search(left):
+    naming = _NAMING_BEFORE.search(left)
+    if partial and not spoken_phrase and (naming or _FUNCTION_BEFORE.search(left)):
         # A quoted term, unless its sentence says who used it: "due to the 'unregulated
         # nature' of the market, spokeswoman Afroditi Kellberg said".
-        match = _EMBEDDED_AFTER.search(_until_sentence_end(right_text))
-        if len(span.text.split()) < 2 or match is None:
+        if len(span.text.split()) < 2:
             return _TERM  # a single quoted word is a term whoever is speaking
-        return _resolve(match.group("speaker"), span, registry) or _TERM
+        match = _EMBEDDED_AFTER.search(_until_sentence_end(right_text))
+        if match:
+            return _resolve(match.group("speaker"), span, registry) or _TERM
+        if naming:
+            return _TERM
+        return _subject_speaker(left, span, registry, saying_only=True) or _TERM
     for pattern in _RIGHT_PATTERNS:
         match = pattern.match(right)
+        if pattern is _SIGNATURE and left.strip():
+            continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
         if match and (name := _resolve(match.group("speaker"), span, registry)):
             return name
     for pattern in _LEFT_PATTERNS:
@@ -307,16 +345,19 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     return _subject_speaker(left, span, registry)
 
 
-def _subject_speaker(left: str, span: Span, registry: Registry) -> str | None:
-    """ "John Kirby ... had summoned the regime to 'stop'": the subject of a speech verb."""
+def _subject_speaker(
+    left: str, span: Span, registry: Registry, saying_only: bool = False
+) -> str | None:
+    """ "John Kirby ... had summoned the regime to 'stop'": the subject of a speech verb.
+    ``saying_only``: a verb that reports words ("claimed"), not one that names ("calling")."""
     verb = None
-    for found_verb in _SPEECH_VERB.finditer(left):
+    for found_verb in (_SAYING_VERB if saying_only else _SPEECH_VERB).finditer(left):
         verb = found_verb
     if verb is None:
         return None
     pronoun = _SUBJECT_PRONOUN.search(left[: verb.start()])
     if pronoun:  # "he claimed that what children needed was 'above all' ..."
-        return registry.last_person_before(span.start_paragraph, span.start)
+        return _PRONOUN
     found: dict[str, str] = {}
     for mention in MENTION.finditer(left[: verb.start()]):
         name = _resolve(mention.group(0), span, registry, names_only=True)
@@ -345,6 +386,31 @@ def _is_sentence(span: Span, paragraphs: Sequence[str]) -> bool:
         and text.endswith((".", "!", "?"))
         and (not before or before.endswith((".", "!", "?", "”", '"', ":")))
     )
+
+
+def _pronoun_speaker(
+    index: int, spans: Sequence[Span], speakers: list[str | None], registry: Registry
+) -> str | None:
+    """ "'...,' he continued": the one speaking just before, when the narrative has named no
+    one else since; otherwise the person last named as a sentence's subject."""
+    span = spans[index]
+    return _previous_speaker(index, spans, speakers, registry) or registry.last_person_before(
+        span.start_paragraph, span.start
+    )
+
+
+def _previous_speaker(
+    index: int, spans: Sequence[Span], speakers: list[str | None], registry: Registry
+) -> str | None:
+    """The person quoted just before, if near and nobody else has been named since."""
+    previous_speaker = speakers[index - 1] if index > 0 else None
+    if not previous_speaker or registry.kinds.get(previous_speaker, "person") != "person":
+        return None
+    span, previous = spans[index], spans[index - 1]
+    near = span.start_paragraph - previous.end_paragraph <= 2
+    since = (previous.end_paragraph, previous.end), (span.start_paragraph, span.start)
+    others = [name for name in registry.subjects_between(*since) if name != previous_speaker]
+    return previous_speaker if near and not others else None
 
 
 def _continued_speaker(
@@ -382,9 +448,7 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     if not words:
         return None
     if words[0].lower() in ("he", "she", "they") and len(words) == 1:
-        if names_only:
-            return None
-        return registry.last_person_before(span.start_paragraph, span.start)
+        return None if names_only else _PRONOUN
     match = MENTION.search(raw)
     if match is None:
         if names_only or words[0].lower() not in _DETERMINERS or len(words) < 2:
@@ -431,7 +495,10 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
     if determiner in ("a", "an"):
         return _UNNAMED  # "a reporter asked", "an official said": someone new, unnamed
     if lexicon.is_title_word(noun):
-        return registry.last_person_with_role(noun, span.start_paragraph, span.start) or _UNNAMED
+        # "the author added": someone named before with that role, else the one speaking
+        return registry.last_person_with_role(noun, span.start_paragraph, span.start) or (
+            _SAME_SPEAKER if determiner == "the" else _UNNAMED
+        )
     if noun in _ORG_NOUNS:
         return registry.last_org_ending(noun, span.start_paragraph, span.start) or _UNNAMED
     if determiner != "the" or (noun.endswith("s") and not noun.endswith("ss")):
