@@ -428,7 +428,7 @@ def _first_name_like(token: str) -> bool:
         token not in lexicon.SENTENCE_WORDS
         and not lexicon.canonical_place(token)
         and token not in lexicon.ORG_LAST_WORDS
-        and (rank(token) is None or rank(token) >= VERY_COMMON_RANK)
+        and (rank(token) or VERY_COMMON_RANK) >= VERY_COMMON_RANK
     )
 
 
