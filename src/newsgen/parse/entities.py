@@ -142,7 +142,12 @@ class Registry:
 
 
 def merge_key(name: str) -> str:
-    return re.sub(r"[\s\-‐.]+", " ", name.replace("’", "'")).strip().casefold()
+    key = re.sub(r"[\s\-‐.]+", " ", name.replace("’", "'")).strip().casefold()
+    # "Donald J. Trump" is "Donald Trump": a middle initial is not part of the identity.
+    return _MIDDLE_INITIAL.sub(" ", key)
+
+
+_MIDDLE_INITIAL = re.compile(r"(?<=\w) [a-z](?= \w\w)")
 
 
 _TITLE_ALT = "|".join(
@@ -242,11 +247,13 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
             tail_start = start + raw.index(tokens[cut + 1], len(head) + 4)
             found += _analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text)
         return found
-    # "Devin Nunes of California": a person and where they come from.
+    # "Devin Nunes of California", "Benjamin Giesers of the University of Göttingen": a
+    # person and where they come from or work.
     if "of" in tokens[2:-1] or (tokens[-2:-1] == ["of"] and len(tokens) > 2):
         cut = tokens.index("of")
         head, tail = " ".join(tokens[:cut]), " ".join(tokens[cut + 1 :])
-        if lexicon.canonical_place(tail) and classify(head) == "person":
+        where = lexicon.canonical_place(tail) or (tokens[cut + 1] == "the" and cut >= 2)
+        if where and classify(head) == "person":
             tail_start = start + raw.index(tail, len(head))
             return [
                 *_analyse(paragraph, start, head, text),

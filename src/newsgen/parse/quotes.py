@@ -152,6 +152,7 @@ _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|w
 
 # "— John Adams" signing a quote that stands alone
 _SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?:[,.(]|$)")
+_TWEET_HANDLE = re.compile(r"\s*\(@\w+\)")  # "— Donald J. Trump (@realDonaldTrump)": an embed
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
@@ -160,11 +161,24 @@ _RIGHT_PATTERNS = [
     re.compile(rf"^[\s,–—-]*according to\s+{_SPEAKER}", re.IGNORECASE),
     _SIGNATURE,
 ]
+_STATEMENT_NOUNS = (
+    "statement|statements|comment|comments|commentary|remark|remarks|words|tweet|tweets|post|"
+    "message|claim|assertion|warning|promise|response|reply|answer|letter|speech"
+)
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
     re.compile(
         rf"{_SPEAKER}(?:,[^,]{{1,80}},)?\s+{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?"
         r"[,:]?\s*(?:that\s*)?$"
+    ),
+    # "Trump's recent commentary that", "Obama's words:", "a tweet from President Trump that read,"
+    re.compile(
+        rf"{_SPEAKER}(?:’s|'s)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_STATEMENT_NOUNS})"
+        r"(?:\s+(?:that|was|read|reads|said))?\s*[,:]?\s*$"
+    ),
+    re.compile(
+        rf"\b(?:{_STATEMENT_NOUNS})\b[^.!?“”\"]{{0,40}}?\bfrom\s+{_SPEAKER}\s+"
+        r"(?:that|which)\s+(?:read|reads|said|says)\s*[,:]?\s*$"
     ),
     # "Sullivan:" interview style
     re.compile(rf"(?:^|[.!?]\s+){_SPEAKER}\s*:\s*$"),
@@ -185,9 +199,13 @@ _EMBEDDED_VERB_FIRST = re.compile(rf"\b(?:{_NON_LISTENER_VERB})\s+{_SPEAKER}")
 _SPEECH_VERB = re.compile(
     rf"\b(?:{_VERB}|urged|summoned|calling|demanding|talked|spoke|saying|telling|writing|"
     r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
-    r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling)\b"
+    r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling|compared|"
+    r"disclosed|revealed|encouraged|encourage|encouraging)\b"
 )
-_SAYING_VERB = re.compile(rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing)\b")
+_SAYING_VERB = re.compile(
+    rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
+    r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing)\b"
+)
 _SUBJECT_PRONOUN = re.compile(
     r"(?:^|[\s,;])(?:he|she|He|She)\s+(?:\w+ly\s+|also\s+|later\s+|"
     r"then\s+|had\s+|has\s+|would\s+)?$"
@@ -308,6 +326,10 @@ def _repeated_phrases(spans: Sequence[Span]) -> set[str]:
 def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry) -> str | None:
     right_text = paragraphs[span.end_paragraph][span.end :]
     left_text = paragraphs[span.start_paragraph][: span.start]
+    if not left_text.strip() and span.start_paragraph > 0:
+        introduction = paragraphs[span.start_paragraph - 1].rstrip()
+        if introduction.endswith(":"):  # "As Giesers explained in a release:" then the quote
+            left_text = introduction + " "
     right = _until_next_quote(right_text)
     left = _since_sentence_start(left_text)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
@@ -328,7 +350,11 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return _subject_speaker(left, span, registry, saying_only=True) or _TERM
     for pattern in _RIGHT_PATTERNS:
         match = pattern.match(right)
-        if pattern is _SIGNATURE and left.strip():
+        if (
+            pattern is _SIGNATURE
+            and left.strip()
+            and not _TWEET_HANDLE.match(right[match.end() - 1 :] if match else "")
+        ):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
         if match and (name := _resolve(match.group("speaker"), span, registry)):
             return name
@@ -345,6 +371,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     return _subject_speaker(left, span, registry)
 
 
+_ADJACENT = re.compile(r"[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?")
+
+
 def _subject_speaker(
     left: str, span: Span, registry: Registry, saying_only: bool = False
 ) -> str | None:
@@ -359,11 +388,14 @@ def _subject_speaker(
     if pronoun:  # "he claimed that what children needed was 'above all' ..."
         return _PRONOUN
     found: dict[str, str] = {}
-    for mention in MENTION.finditer(left[: verb.start()]):
+    before_verb = left[: verb.start()]
+    for mention in MENTION.finditer(before_verb):
         name = _resolve(mention.group(0), span, registry, names_only=True)
         kind = registry.kinds.get(name) if name else None
+        if name and kind == "person" and _ADJACENT.fullmatch(before_verb[mention.end() :]):
+            return name  # "..., Clinton advocate Michael Morell, compared": next to the verb
         if name and kind in ("person", "organization"):
-            found.setdefault(kind, name)  # the first named is the sentence's subject
+            found.setdefault(kind, name)  # else the first named is the sentence's subject
     return found.get("person") or found.get("organization")
 
 
