@@ -151,8 +151,8 @@ _SPEAKER = (
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
 
 # "— John Adams" signing a quote that stands alone
-_SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?:[,.(]|$)")
-_TWEET_HANDLE = re.compile(r"\s*\(@\w+\)")  # "— Donald J. Trump (@realDonaldTrump)": an embed
+# (or an embedded tweet, "— Donald J. Trump (@realDonaldTrump)", wherever it stands)
+_SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?P<handle>\(@\w+\))?\s*(?:[,.(]|$)")
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
@@ -350,11 +350,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return _subject_speaker(left, span, registry, saying_only=True) or _TERM
     for pattern in _RIGHT_PATTERNS:
         match = pattern.match(right)
-        if (
-            pattern is _SIGNATURE
-            and left.strip()
-            and not _TWEET_HANDLE.match(right[match.end() - 1 :] if match else "")
-        ):
+        if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
         if match and (name := _resolve(match.group("speaker"), span, registry)):
             return name
