@@ -320,6 +320,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return "organization"
     if len(tokens) == 1 and _is_acronym(name):
         return "organization"
+    if all(lexicon.is_title_word(t) for t in tokens) or "I" in tokens[1:]:
+        return None  # "Inspectors General" is an office; "Note I said" is the writer
     if titled:
         return "person" if len(tokens) <= 4 else None
     if any(t in lexicon.DEMONYMS or t in ("of", "the", "for") for t in tokens):

@@ -119,6 +119,10 @@ PLACE_ALIASES = {
 # Last words that make a capitalised phrase an organisation ("National Security Council").
 ORG_LAST_WORDS = frozenset(
     [
+        "Corps",
+        "Co",
+        "Builders",
+        "Progress",
         "Council",
         "Committee",
         "Commission",
@@ -776,6 +780,8 @@ AUXILIARIES = (
 
 HONORIFICS = frozenset(
     [
+        "Honorable",
+        "Hon.",
         "Mr",
         "Mr.",
         "Mrs",
@@ -982,4 +988,6 @@ def canonical_place(name: str) -> str | None:
 
 
 def is_title_word(word: str) -> bool:
-    return word.lower().strip(",") in TITLE_WORDS
+    low = word.lower().strip(",")
+    # "Inspectors General", "senators": a plural title is still a title
+    return low in TITLE_WORDS or (low.endswith("s") and low[:-1] in TITLE_WORDS)

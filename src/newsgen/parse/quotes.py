@@ -348,7 +348,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         if naming:
             return _TERM
         return _subject_speaker(left, span, registry, saying_only=True) or _TERM
-    for pattern in _RIGHT_PATTERNS:
+    # "... 'arrested.' He said, 'Law and order ...'": that attribution opens the next quote.
+    introduces_next = (
+        span.text.endswith((".", "!", "?"))
+        and right.strip()[:1].isupper()
+        and right.rstrip().endswith((",", ":"))
+    )
+    for pattern in () if introduces_next else _RIGHT_PATTERNS:
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
@@ -367,6 +373,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     return _subject_speaker(left, span, registry)
 
 
+_OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
 _ADJACENT = re.compile(r"[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?")
 
 
@@ -390,6 +397,8 @@ def _subject_speaker(
         kind = registry.kinds.get(name) if name else None
         if name and kind == "person" and _ADJACENT.fullmatch(before_verb[mention.end() :]):
             return name  # "..., Clinton advocate Michael Morell, compared": next to the verb
+        if _OBJECT_OF.search(before_verb[: mention.start()]):
+            continue  # "a letter to Congress describing ...": Congress is not who describes
         if name and kind in ("person", "organization"):
             found.setdefault(kind, name)  # else the first named is the sentence's subject
     return found.get("person") or found.get("organization")
