@@ -239,7 +239,7 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 *_analyse(paragraph, tail_start, " ".join(tokens[cut:]), text),
             ]
     # "Jake Sullivan and John Kirby" is two names; "Food and Drug Administration" is one.
-    if "and" in tokens and not _is_org_word(tokens[-1]):
+    if "and" in tokens and not _is_org_word(tokens[-1]) and not _org_with_and(tokens):
         cut = tokens.index("and")
         head = " ".join(tokens[:cut])
         found = _analyse(paragraph, start, head, text) if head else []
@@ -305,6 +305,22 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
     return " ".join(tokens[:end]), rest, honorific
 
 
+def _org_with_and(tokens: list[str]) -> bool:
+    """ "Centers for Disease Control and Prevention", "Bureau of Alcohol, Tobacco and
+    Firearms": an institution word and a "for"/"of" before the "and" keep the name whole."""
+    head = tokens[: tokens.index("and")]
+    return (
+        len(head) >= 3
+        and any(t in ("for", "of") for t in head)
+        and any(
+            t in lexicon.ORG_FIRST_WORDS
+            or t in lexicon.ORG_LAST_WORDS
+            or t.rstrip("s") in lexicon.ORG_LAST_WORDS
+            for t in head[:2]
+        )
+    )
+
+
 def _is_org_word(token: str) -> bool:
     return token in lexicon.ORG_LAST_WORDS
 
@@ -316,10 +332,14 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return "place"
     if name in lexicon.KNOWN_ORGS or tokens[-1] in lexicon.ORG_LAST_WORDS:
         return "organization"
-    if tokens[0] in lexicon.ORG_FIRST_WORDS and "of" in tokens:
+    if (tokens[0] in lexicon.ORG_FIRST_WORDS and ("of" in tokens or "for" in tokens)) or (
+        "and" in tokens and _org_with_and(tokens)
+    ):
         return "organization"
     if len(tokens) == 1 and _is_acronym(name):
         return "organization"
+    if tokens[0] == "the" or tokens[-1] in lexicon.NOT_NAME_LAST_WORDS:
+        return None  # "the FOMC" starts mid-sentence; "Affordable Care Act" is a law
     if all(lexicon.is_title_word(t) for t in tokens) or "I" in tokens[1:]:
         return None  # "Inspectors General" is an office; "Note I said" is the writer
     if titled:
@@ -360,6 +380,7 @@ def build_registry(
     first_seen: dict[str, int] = {}
     speaker_keys = {merge_key(s) for s in speakers}
     headline_case = {i for i, p in enumerate(paragraphs) if _headline_case(p)}
+    lower = set(_LOWER_WORD.findall(" ".join(paragraphs)))
 
     full_names = [m for m in mentions if m.kind == "person" and len(m.text.split()) > 1]
     for order, mention in enumerate(mentions):
@@ -376,6 +397,8 @@ def build_registry(
             continue
         if mention.kind == "person" and mention.paragraph in headline_case and not has_title:
             continue  # "CIA Refuses To Show Evidence": every word is capitalised in a headline
+        if mention.kind == "person" and not has_title and _has_common_word(mention.text, lower):
+            continue  # "Obama Fights Back", "Free Gift": words the article also writes in lower case
         forms.setdefault(key, Counter())[mention.text] += 1
         kinds.setdefault(key, Counter())[mention.kind] += 1
         first_seen.setdefault(key, order)
@@ -438,6 +461,20 @@ def _first_name_like(token: str) -> bool:
         and not lexicon.canonical_place(token)
         and token not in lexicon.ORG_LAST_WORDS
         and (rank(token) or VERY_COMMON_RANK) >= VERY_COMMON_RANK
+    )
+
+
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z]+(?![\w’'-])")
+COMMON_WORD_RANK = 20_000
+
+
+def _has_common_word(name: str, lower: set[str]) -> bool:
+    """Whether a would-be name holds an English word the article also writes in lower case:
+    surnames such as "Bush" or "Rice" rarely stand lower-cased beside the person they name."""
+    tokens = name.split()
+    return len(tokens) > 1 and any(
+        t[:1].isupper() and t.lower() in lower and (rank(t) or COMMON_WORD_RANK) < COMMON_WORD_RANK
+        for t in tokens  # "bin" in "Osama bin Laden" is lower case in the name itself
     )
 
 

@@ -144,9 +144,11 @@ _PRONOUN = r"(?:he|she|they|He|She|They)"
 _NAME = MENTION.pattern
 _DET = r"(?:(?:the|a|an|his|her|their|its)\s+)?"
 _ROLE_WORDS = r"(?:[a-z][\w-]*\s+){0,3}"
-# A speaker: a pronoun, a (titled) proper name, or "the spokesman" style common noun.
+# A speaker: a pronoun, a (titled) proper name, a name and what of it speaks ("the Venezuelan
+# government", "FBI officials"), or "the spokesman" style common noun.
 _SPEAKER = (
-    rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+    rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}{_NAME}\s+[a-z][\w()-]*|"
+    rf"{_DET}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
 )
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
 
@@ -158,7 +160,7 @@ _RIGHT_PATTERNS = [
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
     # ", he said" / ", Ding said" / ", the spokesman added"
     re.compile(rf"^[\s,–—-]*{_SPEAKER}(?:,[^,]{{1,80}},)?\s+{_ADVERB}(?:{_VERB})\b"),
-    re.compile(rf"^[\s,–—-]*according to\s+{_SPEAKER}", re.IGNORECASE),
+    re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
     _SIGNATURE,
 ]
 _STATEMENT_NOUNS = (
@@ -182,10 +184,12 @@ _LEFT_PATTERNS = [
     ),
     # "Sullivan:" interview style
     re.compile(rf"(?:^|[.!?]\s+){_SPEAKER}\s*:\s*$"),
-    re.compile(rf"according to\s+{_SPEAKER},?\s*$", re.IGNORECASE),
-    # "In the words of X," / "As X put it,"
+    re.compile(rf"\b(?i:according to)\s+{_SPEAKER},?\s*$"),
+    # "In the words of X," / "As X put it," / "Patrick Henry put it this way,"
+    re.compile(rf"\b(?i:in the words of)\s+{_SPEAKER},?\s*$"),
     re.compile(
-        rf"(?:in the words of|as)\s+{_SPEAKER}\s+(?:put it|wrote|said)?,?\s*$", re.IGNORECASE
+        rf"(?:\b(?i:as)\s+)?{_SPEAKER}\s+(?:put it|said it|wrote it|summed it up|described it)"
+        r"(?:\s+(?:this way|best|like this|so))?\s*[,:]?\s*$"
     ),
 ]
 # Verbs whose object is the listener, not the speaker: "... told Reuters", "asked Obama".
@@ -397,6 +401,8 @@ def _subject_speaker(
         kind = registry.kinds.get(name) if name else None
         if name and kind == "person" and _ADJACENT.fullmatch(before_verb[mention.end() :]):
             return name  # "..., Clinton advocate Michael Morell, compared": next to the verb
+        if _MEMBER_NOUN.match(before_verb[mention.end() :]):
+            continue  # "FBI officials write": someone of the FBI, not the FBI
         if _OBJECT_OF.search(before_verb[: mention.start()]):
             continue  # "a letter to Congress describing ...": Congress is not who describes
         if name and kind in ("person", "organization"):
@@ -479,6 +485,20 @@ def _continued_speaker(
     return None
 
 
+_MEMBER_NOUN = re.compile(
+    r"\s+(?:official|officials|official\(s\)|spokesman|spokeswoman|spokesperson|aide|aides|"
+    r"source|sources|staff|staffer|staffers|employee|employees|member|members|agent|agents|"
+    r"lawyer|lawyers|insider|insiders|representative|representatives)\b"
+)
+
+
+_ONE_WORD = re.compile(r"\s+[a-z][\w()-]*")
+_INSTITUTION = re.compile(
+    r"\s+(government|military|army|navy|embassy|ministry|foreign ministry|defense ministry|"
+    r"authorities|regime|parliament|police|presidency|administration)\b"
+)
+
+
 def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False) -> str | None:
     """A speaker phrase to a canonical name: pronouns and surnames to the full name."""
     words = raw.split()
@@ -492,6 +512,11 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
             return None
         return _describe(words, span, registry)
     name = match.group(0)
+    rest = raw[match.end() :]
+    if _MEMBER_NOUN.match(rest):
+        return _UNNAMED  # "FBI officials wrote", "a White House spokesman said": nobody named
+    if _ONE_WORD.fullmatch(rest) and not _INSTITUTION.match(rest):
+        return None  # "the Trump plan": a name, then something that speaks for nobody
     if name in ("The", "A", "An", "His", "Her", "Their", "Its") or name.lower() in ("it",):
         rest = raw[match.end() :].strip()
         match = MENTION.search(rest)
@@ -504,6 +529,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         parts = parts[1:]
     name = " ".join(parts)
     if all(t in lexicon.DEMONYMS for t in parts):
+        institution = _INSTITUTION.match(raw[match.end() :])
+        if institution:  # "the Venezuelan government said": a country speaking
+            return f"{name} {institution.group(1)}"
         return None  # "Americans", "North Korean": a people, not a speaker
     for candidate in _name_candidates(name):
         person = registry.resolve_person(candidate)
