@@ -398,7 +398,7 @@ def build_registry(
         if mention.kind == "person" and mention.paragraph in headline_case and not has_title:
             continue  # "CIA Refuses To Show Evidence": every word is capitalised in a headline
         if mention.kind == "person" and not has_title and _has_common_word(mention.text, lower):
-            continue  # "Obama Fights Back", "Free Gift": words the article also writes in lower case
+            continue  # "Obama Fights Back", "Free Gift": words the article writes in lower case
         forms.setdefault(key, Counter())[mention.text] += 1
         kinds.setdefault(key, Counter())[mention.kind] += 1
         first_seen.setdefault(key, order)

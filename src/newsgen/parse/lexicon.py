@@ -754,9 +754,46 @@ TITLE_WORDS = frozenset(
 # Courtesy titles that never belong in the canonical name ("Mr. Sullivan" is Sullivan).
 # Words that end the name of a law, a treaty, an event or a product, never a person's.
 NOT_NAME_LAST_WORDS = frozenset(
-    "Act Acts Amendment Treaty Accord Accords Doctrine Plan Policy Award Awards Prize Day Days "
-    "Month Week Festival Games Cup Summit Market Markets System Systems Archive Archives "
-    "Scholarship Program Show Series Index Report Center Blog Podcast Website App Stores".split()
+    [
+        "Act",
+        "Acts",
+        "Amendment",
+        "Treaty",
+        "Accord",
+        "Accords",
+        "Doctrine",
+        "Plan",
+        "Policy",
+        "Award",
+        "Awards",
+        "Prize",
+        "Day",
+        "Days",
+        "Month",
+        "Week",
+        "Festival",
+        "Games",
+        "Cup",
+        "Summit",
+        "Market",
+        "Markets",
+        "System",
+        "Systems",
+        "Archive",
+        "Archives",
+        "Scholarship",
+        "Program",
+        "Show",
+        "Series",
+        "Index",
+        "Report",
+        "Center",
+        "Blog",
+        "Podcast",
+        "Website",
+        "App",
+        "Stores",
+    ]
 )
 
 # Verbs that make a clause, not an adjective: "the governor is 'no true conservative'".
