@@ -19,6 +19,7 @@ from pathlib import Path
 
 from newsgen.model import Quote
 from newsgen.parse import parse_raw
+from newsgen.parse.boilerplate import article_lines, find_boilerplate
 
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "gold"
 
@@ -58,8 +59,10 @@ class Score:
     trailers_left: int = 0
 
 
-def score_file(txt: Path, gold: dict[str, object], score: Score, verbose: bool) -> None:
-    article = parse_raw(txt.read_text(encoding="utf-8"), txt.name)
+def score_file(
+    txt: Path, gold: dict[str, object], score: Score, verbose: bool, boilerplate: frozenset[str]
+) -> None:
+    article = parse_raw(txt.read_text(encoding="utf-8"), txt.name, boilerplate=boilerplate)
     gold_quotes = [q for q in gold["quotes"] if isinstance(q, dict)]  # type: ignore[attr-defined]
     predicted = list(article.quotes)
     score.gold += len(gold_quotes)
@@ -101,9 +104,12 @@ def main(argv: list[str]) -> int:
     folder = Path(next((a for a in argv if not a.startswith("--")), GOLD))
     score = Score()
     files = sorted(folder.glob("*.gold.json"))
-    for gold_file in files:
-        gold = json.loads(gold_file.read_text(encoding="utf-8"))
-        score_file(gold_file.with_name(gold["file"]), gold, score, verbose)
+    golds = [json.loads(f.read_text(encoding="utf-8")) for f in files]
+    texts = [(folder / gold["file"]).read_text(encoding="utf-8") for gold in golds]
+    # As `newsgen ingest` of this folder would: the site furniture its files share.
+    boilerplate = find_boilerplate(article_lines(text) for text in texts)
+    for gold in golds:
+        score_file(folder / gold["file"], gold, score, verbose, boilerplate)
     precision = score.correct_predictions / max(score.predicted_with_speaker, 1)
     recall = score.found / max(score.gold, 1)
     accuracy = score.speaker_right / max(score.speaker_checked, 1)

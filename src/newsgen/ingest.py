@@ -22,7 +22,8 @@ from newsgen.errors import NewsgenError
 from newsgen.fs import write_file_atomic
 from newsgen.model import Article
 from newsgen.parse import TopicRules, parse_raw
-from newsgen.parse.text import decode
+from newsgen.parse.boilerplate import article_lines, find_boilerplate
+from newsgen.parse.text import MAX_BYTES, decode
 from newsgen.records import dump_article, load_article
 
 MANIFEST_NAME = ".newsgen-ingest.json"
@@ -51,6 +52,7 @@ class Report:
     near_duplicates: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    furniture_lines: int = 0  # lines the site repeats on every page, removed from bodies
 
     @property
     def skipped(self) -> int:
@@ -92,7 +94,9 @@ def discover(sources: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[str
     return found, warnings
 
 
-def parse_file(path: Path, root: Path, rules: TopicRules) -> Parsed:
+def parse_file(
+    path: Path, root: Path, rules: TopicRules, boilerplate: frozenset[str] = frozenset()
+) -> Parsed:
     """Read and parse one raw file; every problem becomes a message, never an exception."""
     shown = str(path)
     try:
@@ -103,24 +107,39 @@ def parse_file(path: Path, root: Path, rules: TopicRules) -> Parsed:
         decoded = decode(data, shown)
         relative = path.relative_to(root)
         folder_topic = relative.parts[0] if len(relative.parts) > 1 else None
-        article = parse_raw(decoded.text, relative.as_posix(), folder_topic, rules)
+        article = parse_raw(decoded.text, relative.as_posix(), folder_topic, rules, boilerplate)
     except NewsgenError as exc:  # name the file as the user gave it, not as the parser saw it
         located = NewsgenError(exc.message, shown, exc.line, exc.column)
         return Parsed(shown, None, error=str(located))
     return Parsed(shown, article, decoded.warnings, fingerprint=fingerprint(article.body))
 
 
-def _parse_job(job: tuple[Path, Path, TopicRules]) -> Parsed:
+def _parse_job(job: tuple[Path, Path, TopicRules, frozenset[str]]) -> Parsed:
     return parse_file(*job)
+
+
+def site_furniture(paths: Iterable[Path]) -> frozenset[str]:
+    """The lines a site repeats across these files: a first, cheap pass that parses nothing."""
+
+    def lines(path: Path) -> tuple[str, frozenset[str]]:
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_BYTES)
+        except OSError:
+            return "", frozenset()  # the parsing pass reports it
+        return article_lines(data.decode("utf-8", errors="replace"))
+
+    return find_boilerplate(map(lines, paths))
 
 
 def parse_all(
     files: Sequence[tuple[Path, Path]],
     rules: TopicRules,
     executor: Callable[[], Executor] | None = None,
+    boilerplate: frozenset[str] = frozenset(),
 ) -> Iterator[Parsed]:
     """Parse files in order, across processes when there are enough to pay for them."""
-    jobs = [(path, root, dict(rules)) for path, root in files]
+    jobs = [(path, root, dict(rules), boilerplate) for path, root in files]
     if len(jobs) < PARALLEL_THRESHOLD and executor is None:
         yield from map(_parse_job, jobs)
         return
@@ -156,7 +175,9 @@ def ingest(
     report = Report()
     files, warnings = discover(sources)
     report.warnings.extend(warnings)
-    results: Iterable[Parsed] = parse_all(files, rules or {}, executor)
+    furniture = site_furniture(path for path, _ in files)
+    report.furniture_lines = len(furniture)
+    results: Iterable[Parsed] = parse_all(files, rules or {}, executor, furniture)
     if progress is not None:
         results = progress(results, len(files))
 

@@ -37,3 +37,8 @@ def print_ingest_report(report: Report, quiet: bool = False) -> None:
         f"duplicates, {len(report.kept_edited)} kept as edited by hand, "
         f"{len(report.warnings)} warnings"
     )
+    if report.furniture_lines:
+        out.print(
+            f"ingest: {report.furniture_lines} lines repeated across the site's pages "
+            "(promotions, notices) were left out of the bodies"
+        )

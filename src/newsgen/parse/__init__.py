@@ -29,12 +29,14 @@ def parse_raw(
     origin: str,
     folder_topic: str | None = None,
     topic_rules: TopicRules | None = None,
+    boilerplate: frozenset[str] = frozenset(),
 ) -> Article:
-    """Parse one raw article. Raises ``NewsgenError`` naming ``origin`` when there is none."""
+    """Parse one raw article. Raises ``NewsgenError`` naming ``origin`` when there is none.
+    ``boilerplate``: the site's repeated lines, found across a whole ingest."""
     cleaned = clean(text)
     if not cleaned.strip():
         raise NewsgenError("empty article: the file has no text", origin)
-    parts = segment(cleaned)
+    parts = segment(cleaned, boilerplate)
     if not parts.blocks:
         raise NewsgenError("no article body: only a headline (or only scraper junk)", origin, 1)
     repaired = glue.repair([b.text for b in parts.blocks], [parts.title])

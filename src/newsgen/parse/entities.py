@@ -24,7 +24,8 @@ _HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Sgt|St|Jr|Sr|Rev
 _TOKEN = (
     rf"(?:{_HONORIFIC}|(?:[A-Z]\.){{2,}}|[A-Z]\.(?=\s+[A-Z])"
     r"|[A-Z][A-Za-z]*\d+[A-Za-z]*"  # G20, F35
-    r"|(?:Mc|Mac|O’|O'|D’|D')?[A-Z][a-zA-Z’'\-]*[a-zA-Z]|[A-Z])"
+    # Any script's letters after a capital: "Göttingen", "José Martí", "Đoković"
+    r"|(?:Mc|Mac|O’|O'|D’|D')?[A-ZÀ-ÖØ-ÞĀ-ſ](?:[^\W\d_]|[’'\-])*[^\W\d_]|[A-Z])"
 )
 _CONNECT = r"(?:of|the|for|and|de|del|da|di|du|la|le|van|von|der|den|bin|al|y)"
 MENTION = re.compile(rf"(?<![\w’'@#/.-]){_TOKEN}(?:\s+(?:{_CONNECT}\s+)*{_TOKEN})*")
@@ -231,7 +232,11 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     at_sentence_start = bool(_SENTENCE_START.search(text[:start]))
     # "New York Times Kim Jong Un": an organisation word ends a name mid-run.
     for cut in range(1, len(tokens) - 1):
-        if tokens[cut - 1] in lexicon.ORG_LAST_WORDS and not _is_org_word(tokens[-1]):
+        if (
+            tokens[cut - 1] in lexicon.ORG_LAST_WORDS
+            and tokens[cut][:1].isupper()  # "University of Göttingen" goes on: one name
+            and not _is_org_word(tokens[-1])
+        ):
             head = " ".join(tokens[:cut])
             tail_start = start + raw.index(tokens[cut], len(head))
             return [
@@ -330,6 +335,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     tokens = name.split()
     if lexicon.canonical_place(name):
         return "place"
+    if len(tokens) == 1 and name in lexicon.ORG_LAST_WORDS and name not in lexicon.STANDALONE_ORGS:
+        return None  # "Council", "Sun", "Magazine": a word of a name, not a name
     if name in lexicon.KNOWN_ORGS or tokens[-1] in lexicon.ORG_LAST_WORDS:
         return "organization"
     if (tokens[0] in lexicon.ORG_FIRST_WORDS and ("of" in tokens or "for" in tokens)) or (

@@ -752,6 +752,11 @@ TITLE_WORDS = frozenset(
     ]
 )
 # Courtesy titles that never belong in the canonical name ("Mr. Sullivan" is Sullivan).
+# Organisation words that name one body by themselves; "Council" or "Times" alone names none.
+STANDALONE_ORGS = frozenset(
+    ["Pentagon", "Kremlin", "Congress", "Senate", "Parliament", "Knesset", "Duma", "Bundestag"]
+)
+
 # Words that end the name of a law, a treaty, an event or a product, never a person's.
 NOT_NAME_LAST_WORDS = frozenset(
     [

@@ -150,6 +150,8 @@ _SPEAKER = (
     rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}{_NAME}\s+[a-z][\w()-]*|"
     rf"{_DET}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
 )
+# ", Dana Whitfield," or ", the agency's spokesman," between a speaker and the verb
+_APPOSITIVE = r"(?:,\s*(?P<appositive>[^,]{1,80}),)?"
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
 
 # "— John Adams" signing a quote that stands alone
@@ -159,7 +161,7 @@ _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
     # ", he said" / ", Ding said" / ", the spokesman added"
-    re.compile(rf"^[\s,–—-]*{_SPEAKER}(?:,[^,]{{1,80}},)?\s+{_ADVERB}(?:{_VERB})\b"),
+    re.compile(rf"^[\s,–—-]*{_SPEAKER}{_APPOSITIVE}\s+{_ADVERB}(?:{_VERB})\b"),
     re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
     _SIGNATURE,
 ]
@@ -170,7 +172,7 @@ _STATEMENT_NOUNS = (
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
     re.compile(
-        rf"{_SPEAKER}(?:,[^,]{{1,80}},)?\s+{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?"
+        rf"{_SPEAKER}{_APPOSITIVE}\s+{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?"
         r"[,:]?\s*(?:that\s*)?$"
     ),
     # "Trump's recent commentary that", "Obama's words:", "a tweet from President Trump that read,"
@@ -223,6 +225,7 @@ _NAMING_BEFORE = re.compile(
     r"brand|brands|branded|nicknamed)\s+(?:[\w’'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
+_TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
 # term too, unless its sentence says who used the words: "he claimed that children needed
 # 'above all' ...".
@@ -338,8 +341,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     left = _since_sentence_start(left_text)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
-    if _is_title(span.text):
-        return _TERM
+    if _is_title(span.text) or _TITLED.search(left):
+        return _TERM  # "a post titled, 'We Don't Negotiate ...'": a title, however long
     naming = _NAMING_BEFORE.search(left)
     if partial and not spoken_phrase and (naming or _FUNCTION_BEFORE.search(left)):
         # A quoted term, unless its sentence says who used it: "due to the 'unregulated
@@ -362,11 +365,11 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
-        if match and (name := _resolve(match.group("speaker"), span, registry)):
+        if match and (name := _speaker_of(match, span, registry)):
             return name
     for pattern in _LEFT_PATTERNS:
         match = pattern.search(left)
-        if match and (name := _resolve(match.group("speaker"), span, registry)):
+        if match and (name := _speaker_of(match, span, registry)):
             return name
     # An embedded quote: the sentence's reporting verb may stand further away, either side.
     sentence_right = _until_sentence_end(right_text)
@@ -379,6 +382,16 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
 
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
 _ADJACENT = re.compile(r"[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?")
+
+
+def _speaker_of(match: re.Match[str], span: Span, registry: Registry) -> str | None:
+    """ "A spokesman for the agency, Dana Whitfield, said": a name in apposition is who."""
+    appositive = match.groupdict().get("appositive")
+    if appositive:
+        person = _resolve(appositive, span, registry, names_only=True)
+        if person and registry.kinds.get(person) == "person":
+            return person
+    return _resolve(match.group("speaker"), span, registry)
 
 
 def _subject_speaker(

@@ -9,6 +9,7 @@ from typing import Literal
 
 from newsgen.model import Source
 from newsgen.parse import meta
+from newsgen.parse.boilerplate import remove_boilerplate
 from newsgen.parse.trailers import strip_trailers
 
 _END_PUNCT = tuple(".!?:;,…\"”’'»)]")
@@ -34,15 +35,16 @@ class Segmented:
     dateline_place: str | None = None
 
 
-def segment(text: str) -> Segmented:
-    """Split clean text (one paragraph per line, as scrapers write it) into its parts."""
+def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
+    """Split clean text (one paragraph per line, as scrapers write it) into its parts.
+    ``boilerplate``: line keys the site repeats on every page (see ``boilerplate.py``)."""
     lines = [line for line in text.split("\n") if line]
     if not lines:
         return Segmented(title="", blocks=())
     title, lines = lines[0], lines[1:]
     while lines and _same_text(lines[0], title):  # scrapers often repeat the headline
         lines = lines[1:]
-    lines = strip_trailers(lines)
+    lines = strip_trailers(remove_boilerplate(lines, boilerplate, keep=_is_metadata))
 
     byline: str | None = None
     date: dt.date | None = None
@@ -71,6 +73,10 @@ def segment(text: str) -> Segmented:
         if agency and source is None:
             source = Source(name=agency)
     return Segmented(title, _blocks(body), byline, date, source, place)
+
+
+def _is_metadata(line: str) -> bool:
+    return bool(meta.find_byline(line) or meta.find_date(line) or meta.find_source(line))
 
 
 def _blocks(lines: list[str]) -> tuple[Block, ...]:

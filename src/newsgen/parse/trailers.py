@@ -60,6 +60,13 @@ _JUNK_LINES = [
     r"for more information,? (see|visit|go to|click)\W.{0,80}",
     r"\((to )?donate\b.{0,80}\)",
     r".{0,120}\bclick here\W*\)?",
+    r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?",  # a video embed's caption
+    r".{0,200}\|\s*\d{4}\s*\|\s*\d+ min\b.{0,400}",  # "Title | 2017 | 54 min ...": a video card
+    r"\[[^\]]{0,40}\d{4}\s*[-–—]\s*[\w.-]+\.[a-z]{2,4}\]",  # "[January 24, 2018 - Site.net]"
+    r".{0,120}\b(comment (&|and) share|by sharing this|share this (information|article|post|story))"
+    r"\b.{0,200}",
+    r".{0,250}\(\s*[A-Z][\w.-]*( [A-Z][\w.-]*)*\s*/\s*[^)]{0,80}\)",  # "(REUTERS/Jane Doe)" caption
+    r"thank you( (so much )?for (reading|watching|sharing|your support))?[.!]*",
 ]
 
 _CUT_MARKERS = [
@@ -98,6 +105,23 @@ def is_cut_marker(line: str) -> bool:
     return len(line) <= 80 and CUT_MARKER.fullmatch(line) is not None
 
 
+# "Judi McLeod is an award-winning journalist with 30 years' experience ...": the writer's bio
+# below the article, and whatever the page put after it.
+AUTHOR_BIO = re.compile(
+    r"[A-Z][\w.’' -]{2,40} is an? ((award-winning|veteran|freelance|staff|contributing|"
+    r"independent|senior|political|investigative|\w+-based) )*(journalist|writer|author|editor|"
+    r"columnist|reporter|contributor|blogger|correspondent)\b.{0,400}"
+)
+BIO_LINES = 3  # a bio stands among the last lines
+# An offer below the article: "Select Bibles are now 50% OFF plus Free Shipping".
+PROMOTION = re.compile(
+    r".{0,300}\b(\d+% off|free (shipping|gift|guide|kit|report|e-?book|chapter|trial)|"
+    r"download .{0,60}\bfree\b|learn how with a free)\b.{0,300}",
+    re.IGNORECASE,
+)
+PROMOTION_LINES = 6
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -109,9 +133,12 @@ def strip_trailers(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if index >= tail_start and is_cut_marker(line):
             break
+        if index >= max(len(lines) - BIO_LINES, 1) and AUTHOR_BIO.fullmatch(line):
+            break
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
         if index >= STRONG_CUT_AFTER and strong:
             break
-        if not is_junk(line):
+        promotion = index >= len(lines) - PROMOTION_LINES and PROMOTION.fullmatch(line)
+        if not is_junk(line) and not promotion:
             kept.append(line)
     return kept
