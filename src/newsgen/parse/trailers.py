@@ -67,6 +67,11 @@ _JUNK_LINES = [
     r"\b.{0,200}",
     r".{0,250}\(\s*[A-Z][\w.-]*( [A-Z][\w.-]*)*\s*/\s*[^)]{0,80}\)",  # "(REUTERS/Jane Doe)" caption
     r"thank you( (so much )?for (reading|watching|sharing|your support))?[.!]*",
+    r"further reading:?.{0,120}",
+    r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,400}",
+    r".{1,300} is a post from .{1,200}",  # a feed footer: "X is a post from Site"
+    r"(filed under|tagged):.{0,600}",
+    r"\w+\]: ?https?://\S+.{0,120}",  # "FACEBOOK]: http://...": a link list, opening cut
 ]
 
 _CUT_MARKERS = [
@@ -105,12 +110,20 @@ def is_cut_marker(line: str) -> bool:
     return len(line) <= 80 and CUT_MARKER.fullmatch(line) is not None
 
 
-# "Judi McLeod is an award-winning journalist with 30 years' experience ...": the writer's bio
-# below the article, and whatever the page put after it.
+# Below the article, a bio of its writer ("Judi McLeod is an award-winning journalist ...",
+# "— Tom Rogan is a writer ...", "Jim can be reached at ...") or the press-release footer of
+# an organisation ("The Fraser Institute is an independent ... organization"): it and all
+# after it are the page's, not the article's.
 AUTHOR_BIO = re.compile(
-    r"[A-Z][\w.’' -]{2,40} is an? ((award-winning|veteran|freelance|staff|contributing|"
-    r"independent|senior|political|investigative|\w+-based) )*(journalist|writer|author|editor|"
-    r"columnist|reporter|contributor|blogger|correspondent)\b.{0,400}"
+    r"(?:[—–-]\s*)?[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3},? (?:is|has been) (?:an?|the) "
+    r"(?:[\w-]+ ){0,4}(?:journalist|writer|author|editor|columnist|reporter|contributor|"
+    r"blogger|correspondent|contributors editor)\b.{0,600}"
+    r"|[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:can be reached|is the author of|tweets @)"
+    r".{0,400}"
+    r"|.{0,200}\b(?:his|her) (?:writings|columns|articles) have appeared\b.{0,400}"
+    r"|(?:The )?[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*){0,5},?(?: [A-Z]{2,6},)? is an? "
+    r"(?:independent|non-?profit|nonpartisan|congressionally chartered)\b.{0,160}"
+    r"\b(?:organi[sz]ation|agency|institute|think tank)\b.{0,600}"
 )
 BIO_LINES = 3  # a bio stands among the last lines
 # An offer below the article: "Select Bibles are now 50% OFF plus Free Shipping".
