@@ -339,6 +339,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return None  # "Council", "Sun", "Magazine": a word of a name, not a name
     if name in lexicon.KNOWN_ORGS or tokens[-1] in lexicon.ORG_LAST_WORDS:
         return "organization"
+    if any(t in lexicon.ORG_LAST_WORDS and n in ("of", "for") for t, n in zip(tokens, tokens[1:])):
+        return "organization"  # "Queen Mary University of London"
     if (tokens[0] in lexicon.ORG_FIRST_WORDS and ("of" in tokens or "for" in tokens)) or (
         "and" in tokens and _org_with_and(tokens)
     ):
@@ -360,7 +362,7 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     ranks = [rank(t.strip(".")) for t in tokens]
     if any(r is not None and r < VERY_COMMON_RANK for r in ranks):
         return None
-    if all(r is not None and r < RARE_RANK for r in ranks):
+    if all(r is not None and r < RARE_RANK for r in ranks) and tokens[0] not in lexicon.GIVEN_NAMES:
         return None
     return "person"
 

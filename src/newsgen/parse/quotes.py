@@ -339,6 +339,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             left_text = introduction + " "
     right = _until_next_quote(right_text)
     left = _since_sentence_start(left_text)
+    # The whole sentence so far, earlier quotes included: "he claimed that children needed
+    # 'above all' the 'religion of ...'" has its subject before the first quote.
+    sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
     if _is_title(span.text) or _TITLED.search(left):
@@ -354,7 +357,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return _resolve(match.group("speaker"), span, registry) or _TERM
         if naming:
             return _TERM
-        return _subject_speaker(left, span, registry, saying_only=True) or _TERM
+        return _subject_speaker(sentence, span, registry, saying_only=True) or _TERM
     # "... 'arrested.' He said, 'Law and order ...'": that attribution opens the next quote.
     introduces_next = (
         span.text.endswith((".", "!", "?"))
@@ -425,9 +428,10 @@ def _subject_speaker(
 
 def _is_title(text: str) -> bool:
     """ "Fire and Fury", "Stop Chris Christie": a short Title Case phrase with no sentence
-    ending is the name of a book, film, group or campaign, not someone's words."""
-    words = text.split()
-    if not 2 <= len(words) <= 10 or text.endswith((".", "!", "?", ",")):
+    ending is the name of a book, film, group or campaign, not someone's words. The period
+    or comma American style puts inside the marks ("Swamp Creatures.") does not count."""
+    words = text.removesuffix(".").removesuffix(",").split()
+    if not 2 <= len(words) <= 10 or text.endswith(("!", "?")):
         return False
     minor = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with"}
     return all(w[:1].isupper() or w in minor for w in words) and words[-1][:1].isupper()
@@ -619,8 +623,12 @@ def _until_sentence_end(text: str) -> str:
     return text[: match.start()] if match else text[:300]
 
 
-def _since_sentence_start(text: str) -> str:
+def _since_sentence_start(text: str, across_quotes: bool = False) -> str:
     cut = 0
-    for match in re.finditer(r"[.!?][”\"’]?\s+(?=[A-Z“\"‘])|[”\"]", text):
+    for match in (_SENTENCE_START_ONLY if across_quotes else _SENTENCE_OR_QUOTE).finditer(text):
         cut = match.end()
     return text[cut:][-250:]
+
+
+_SENTENCE_START_ONLY = re.compile(r"[.!?][”\"’]?\s+(?=[A-Z“\"‘])")
+_SENTENCE_OR_QUOTE = re.compile(r"[.!?][”\"’]?\s+(?=[A-Z“\"‘])|[”\"]")
