@@ -8,6 +8,7 @@ and "he" to the full name introduced earlier.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -339,7 +340,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return None  # "Council", "Sun", "Magazine": a word of a name, not a name
     if name in lexicon.KNOWN_ORGS or tokens[-1] in lexicon.ORG_LAST_WORDS:
         return "organization"
-    if any(t in lexicon.ORG_LAST_WORDS and n in ("of", "for") for t, n in zip(tokens, tokens[1:])):
+    pairs = itertools.pairwise(tokens)
+    if any(t in lexicon.ORG_LAST_WORDS and n in ("of", "for") for t, n in pairs):
         return "organization"  # "Queen Mary University of London"
     if (tokens[0] in lexicon.ORG_FIRST_WORDS and ("of" in tokens or "for" in tokens)) or (
         "and" in tokens and _org_with_and(tokens)
