@@ -147,7 +147,7 @@ _ROLE_WORDS = r"(?:[a-z][\w-]*\s+){0,3}"
 # A speaker: a pronoun, a (titled) proper name, a name and what of it speaks ("the Venezuelan
 # government", "FBI officials"), or "the spokesman" style common noun.
 _SPEAKER = (
-    rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}{_NAME}\s+[a-z][\w()-]*|"
+    rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}{_NAME}(?:\s+[a-z][\w()-]*){{1,2}}|"
     rf"{_DET}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
 )
 # ", Dana Whitfield," or ", the agency's spokesman," between a speaker and the verb
@@ -384,6 +384,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
 
 
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
+_DESCRIBED_SUBJECT = re.compile(r"\b(?:the|The) [a-z][\w-]+(?=,?\s+(?:\w+ly\s+)?$)")
 _ADJACENT = re.compile(r"[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?")
 
 
@@ -423,6 +424,10 @@ def _subject_speaker(
             continue  # "a letter to Congress describing ...": Congress is not who describes
         if name and kind in ("person", "organization"):
             found.setdefault(kind, name)  # else the first named is the sentence's subject
+    described = _DESCRIBED_SUBJECT.search(before_verb)
+    if not found and described:  # "the president vowed that ... 'fire and fury'"
+        who = _describe(described.group(0).split(), span, registry)
+        return who if who not in (_UNNAMED, _SAME_SPEAKER) else None
     return found.get("person") or found.get("organization")
 
 
@@ -530,7 +535,7 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return _describe(words, span, registry)
     name = match.group(0)
     rest = raw[match.end() :]
-    if _MEMBER_NOUN.match(rest):
+    if _MEMBER_NOUN.search(rest):
         return _UNNAMED  # "FBI officials wrote", "a White House spokesman said": nobody named
     if _ONE_WORD.fullmatch(rest) and not _INSTITUTION.match(rest):
         return None  # "the Trump plan": a name, then something that speaks for nobody
@@ -545,6 +550,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     while len(parts) > 1 and parts[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
         parts = parts[1:]
     name = " ".join(parts)
+    if name == "I" or name in lexicon.SENTENCE_WORDS:
+        return None  # "In her remarks", "I said": a capital that names nobody
     if all(t in lexicon.DEMONYMS for t in parts):
         institution = _INSTITUTION.match(raw[match.end() :])
         if institution:  # "the Venezuelan government said": a country speaking
