@@ -28,6 +28,7 @@ from newsgen.serve.paths import (
 from newsgen.serve.reload import (
     EVENTS_PATH,
     KEEPALIVE_SECONDS,
+    BuildState,
     ReloadHub,
     decorate,
     error_page,
@@ -95,14 +96,17 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(parsed, Refused) and parsed.status != HTTPStatus.NOT_FOUND:
             self._send(parsed.status, f"{parsed.reason}\n".encode(), "text/plain", head)
             return
+        # The state before the folder: serve switches the folder first, then announces it,
+        # so a page never carries a newer version than its content (it would not reload).
+        state = self.server.hub.state
         root = self.server.site.root
         if root is None:
-            self._send(500, error_page(self.server.hub.state), "text/html", head)
+            self._send(500, error_page(state), "text/html", head)
             return
         where = Missing() if isinstance(parsed, Refused) else self._locate(root, parsed)
         if isinstance(where, Found):
             try:
-                self._send_file(HTTPStatus.OK, where.file, head)
+                self._send_file(HTTPStatus.OK, where.file, state, head)
                 return
             except OSError:
                 pass  # gone since it was located (an old build removed): a 404 like any other
@@ -112,7 +116,7 @@ class Handler(BaseHTTPRequestHandler):
         elif isinstance(where, Refused):
             self._send(where.status, f"{where.reason}\n".encode(), "text/plain", head)
             return
-        self._not_found(root, head)
+        self._not_found(root, state, head)
 
     def _locate(self, root: Path, path: SitePath) -> Found | Redirect | Missing | Refused:
         deadline = time.monotonic() + SWAP_WAIT_SECONDS
@@ -122,17 +126,17 @@ class Handler(BaseHTTPRequestHandler):
             where = locate(root, path)
         return where
 
-    def _not_found(self, root: Path, head: bool) -> None:
+    def _not_found(self, root: Path, state: BuildState, head: bool) -> None:
         try:
-            self._send_file(HTTPStatus.NOT_FOUND, root / NOT_FOUND_PAGE, head)
+            self._send_file(HTTPStatus.NOT_FOUND, root / NOT_FOUND_PAGE, state, head)
         except OSError:
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain", head)
 
-    def _send_file(self, status: int, file: Path, head: bool) -> None:
+    def _send_file(self, status: int, file: Path, state: BuildState, head: bool) -> None:
         body = file.read_bytes()
         kind = content_type(file.name)
         if kind.startswith("text/html"):
-            body = decorate(body, self.server.hub.state)
+            body = decorate(body, state)
         self._send(status, body, kind, head)
 
     def _send(
