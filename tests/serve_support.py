@@ -60,13 +60,15 @@ class Events:
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         self.conn.request("GET", "/__newsgen/events")
+        # The connection hands its socket to a response it will close: keep it for timeouts.
+        assert self.conn.sock is not None
+        self.sock = self.conn.sock
         self.resp = self.conn.getresponse()
         assert self.resp.status == 200
         assert self.resp.getheader("Content-Type") == "text/event-stream"
 
     def next(self, timeout: float = 30) -> tuple[str, dict[str, Any]]:
-        assert self.conn.sock is not None
-        self.conn.sock.settimeout(timeout)
+        self.sock.settimeout(timeout)
         name, data = "message", ""
         while True:
             line = self.resp.fp.readline().decode()
@@ -81,6 +83,7 @@ class Events:
                 return name, json.loads(data)
 
     def close(self) -> None:
+        self.resp.close()
         self.conn.close()
 
 

@@ -165,6 +165,8 @@ class ServeSession:
                 errors.append(str(exc))
             else:
                 errors.extend(report.errors)
+                for line in report.kept_edited:
+                    self.say(line)
                 written = {Path(name).absolute() for name in report.written}
                 changed |= written
                 self._echo.update({path: _stat_key(path) for path in written})
