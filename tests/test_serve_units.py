@@ -134,8 +134,11 @@ P = Path("/p")
         ("/p/.git/index", Changes()),
         ("/p/README.md", Changes()),
         ("/elsewhere/articles/x.md", Changes()),
-        ("/p/articles", Changes()),
-        ("/p/templates", Changes()),
+        # a content folder that appears or goes: everything in it changed
+        ("/p/articles", Changes(site_wide=frozenset({P / "articles"}))),
+        ("/p/templates", Changes(site_wide=frozenset({P / "templates"}))),
+        ("/p/seeds", Changes(seeds=frozenset({P / "seeds"}))),
+        ("/p/seeds/politics", Changes()),
     ],
 )
 def test_each_changed_path_asks_for_what_it_affects(changed: str, expected: Changes) -> None:

@@ -13,6 +13,7 @@ import queue
 import shutil
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,11 @@ from newsgen.serve.watch import Changes, ProjectWatcher, classify
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 WORK_FOLDER = Path(".newsgen-cache") / "serve"
+# A batch this big is a burst (a git checkout, a copy): wait until the watcher has been
+# quiet for BURST_QUIET seconds (at most BURST_MAX_WAIT) and rebuild once for all of it.
+BURST_SIZE = 50
+BURST_QUIET = 0.3
+BURST_MAX_WAIT = 5.0
 
 
 @dataclass(frozen=True)
@@ -131,15 +137,30 @@ class ServeSession:
                 paths = self.watcher.changes.get(timeout=0.2)
             except queue.Empty:
                 continue
-            # Whatever queued up during the last rebuild goes into this one.
-            while True:
-                try:
-                    paths |= self.watcher.changes.get_nowait()
-                except queue.Empty:
-                    break
+            paths |= self._gather(paths)
             changes = self._without_echo(classify(self.project, paths))
             if changes:
                 self.apply(changes)
+
+    def _gather(self, first: set[Path]) -> set[Path]:
+        """Whatever queued up during the last rebuild goes into this one; and a burst (a git
+        checkout, a bulk copy) is waited out, so it costs one rebuild instead of several.
+        A single save goes through at once: editors are waiting for it."""
+        paths = set(first)
+        quiet, deadline = 0.0, time.monotonic() + BURST_MAX_WAIT
+        while True:
+            if len(paths) >= BURST_SIZE:
+                quiet = BURST_QUIET
+            try:
+                paths |= (
+                    self.watcher.changes.get(timeout=quiet)
+                    if quiet
+                    else (self.watcher.changes.get_nowait())
+                )
+            except queue.Empty:
+                return paths
+            if time.monotonic() > deadline:
+                return paths
 
     def stop(self) -> None:
         self._stopping.set()

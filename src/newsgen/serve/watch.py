@@ -20,6 +20,10 @@ import watchfiles
 from newsgen.config import CONFIG_NAME
 
 CONTENT_FOLDERS = ("seeds", "articles", "templates")
+# watchfiles yields a batch once no change came for ``step`` ms, or after ``debounce`` ms of
+# non-stop changes. A long debounce keeps a burst that lasts seconds (a big checkout on a
+# busy machine) in one batch; a single save still comes after ``step``.
+WATCH_DEBOUNCE_MS = 10_000
 _NOISE_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload")
 
 
@@ -69,11 +73,12 @@ def classify(project: Path, paths: Iterable[PurePath]) -> Changes:
         if not parts or any(is_noise(part) for part in parts):
             continue
         name, top = parts[-1], parts[0]
-        if parts == (CONFIG_NAME,) or (top == "templates" and len(parts) > 1):
+        if parts in ((CONFIG_NAME,), ("templates",), ("articles",)) or top == "templates":
+            # A content folder itself came or went: what it holds changed, all of it.
             site_wide.add(Path(path))
         elif top == "articles" and len(parts) == 2 and name.endswith(".md"):
             records.add(Path(path))
-        elif top == "seeds" and name.endswith(".txt"):
+        elif top == "seeds" and (name.endswith(".txt") or len(parts) == 1):
             seeds.add(Path(path))
     return Changes(frozenset(seeds), frozenset(records), frozenset(site_wide))
 
@@ -117,6 +122,7 @@ class ProjectWatcher:
             *folders,
             watch_filter=None,
             step=self.step_ms,
+            debounce=WATCH_DEBOUNCE_MS,
             stop_event=until,
             recursive=recursive,
             raise_interrupt=False,
@@ -132,11 +138,19 @@ class ProjectWatcher:
             self.changes.put(paths)
 
     def _watch_content(self) -> None:
+        first = True
         while not self._stop.is_set():
             self._regroup.clear()
             folders = [self.project / n for n in CONTENT_FOLDERS if (self.project / n).is_dir()]
             if not folders:
                 self._stop.wait(0.2)
                 continue
+            if not first:
+                # Files written while the watch was being set up again were not seen: once
+                # it is up, report the folders themselves, which rebuilds from all they hold.
+                later = threading.Timer(0.2, self.changes.put, [set(folders)])
+                later.daemon = True
+                later.start()
+            first = False
             for paths in self._watch(folders, True, _Either(self._stop, self._regroup)):
                 self.changes.put(paths)
