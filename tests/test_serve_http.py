@@ -183,3 +183,21 @@ def test_a_port_in_use_gets_a_clear_message_and_a_suggestion(tmp_path: Path) -> 
     message = str(caught.value)
     assert f"port {port}" in message and "in use" in message
     assert f"--port {port + 1}" in message and "--port 0" in message
+
+
+def test_the_cli_warns_about_a_non_local_host_and_explains_a_taken_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from newsgen.cli import main
+
+    monkeypatch.chdir(copy_fixture(tmp_path))
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", str(port)])
+    assert result.exit_code == 1
+    assert "warning: serving on 0.0.0.0" in result.output
+    assert f"error: port {port} on 0.0.0.0 is already in use" in result.output

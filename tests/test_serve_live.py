@@ -104,6 +104,25 @@ def test_a_broken_config_or_template_keeps_the_last_good_site(tmp_path: Path) ->
         events.close()
 
 
+def test_with_no_good_build_yet_every_page_is_the_error_page_until_fixed(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path)
+    config = project / "newsgen.yaml"
+    good = config.read_text()
+    config.write_text(good + "per_page_typo: 3\n")
+    with running(project) as serve:
+        page = fetch(serve.port, ARTICLE_URL)
+        assert page.status == 500
+        assert re.search(r"newsgen\.yaml:\d+:", page.text) and 'id="newsgen-error"' in page.text
+        events = Events(serve.port)
+        events.next()
+        config.write_text(good)
+        _, state = events.next()
+        assert state["ok"]
+        page = fetch(serve.port, ARTICLE_URL)
+        assert page.status == 200 and "Leaders meet in Vladivostok" in page.text
+        events.close()
+
+
 def test_a_changed_seed_is_re_ingested_and_hand_edits_are_kept(tmp_path: Path) -> None:
     project = copy_fixture(tmp_path)
     (project / "seeds" / "politics").mkdir(parents=True)
