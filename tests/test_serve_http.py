@@ -43,6 +43,8 @@ def handmade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     (tmp / "site-secret" / "canary.txt").write_text(CANARY)
     (site / "link-out.txt").symlink_to(tmp / "canary.txt")
     (site / "dir-out").symlink_to(tmp / "site-secret", target_is_directory=True)
+    (site / "index-out").mkdir()
+    (site / "index-out" / "index.html").symlink_to(tmp / "canary.txt")
     server = SiteServer("127.0.0.1", 0, LiveSite(site), ReloadHub())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -137,6 +139,8 @@ TRAVERSALS = [
     "/link-out.txt",  # a symlink inside the site pointing out of it
     "/dir-out/canary.txt",
     "/dir-out/",
+    "/index-out/",
+    "/index-out/index.html",
     "/%ff/../canary.txt",
 ]
 

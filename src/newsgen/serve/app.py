@@ -110,7 +110,6 @@ class ServeSession:
         self.say = say
         self.hub = ReloadHub()
         self.site = LiveSite()
-        self._make_rebuilder = make_rebuilder
         self._stopping = threading.Event()
         self._echo: dict[Path, tuple[int, int, int] | None] = {}
         # Raises OSError (EADDRINUSE) before any work is done.
@@ -137,8 +136,7 @@ class ServeSession:
                 paths = self.watcher.changes.get(timeout=0.2)
             except queue.Empty:
                 continue
-            paths |= self._gather(paths)
-            changes = self._without_echo(classify(self.project, paths))
+            changes = self._without_echo(classify(self.project, self._gather(paths)))
             if changes:
                 self.apply(changes)
 
@@ -147,20 +145,14 @@ class ServeSession:
         checkout, a bulk copy) is waited out, so it costs one rebuild instead of several.
         A single save goes through at once: editors are waiting for it."""
         paths = set(first)
-        quiet, deadline = 0.0, time.monotonic() + BURST_MAX_WAIT
-        while True:
-            if len(paths) >= BURST_SIZE:
-                quiet = BURST_QUIET
+        deadline = time.monotonic() + BURST_MAX_WAIT
+        while time.monotonic() < deadline:
+            wait = BURST_QUIET if len(paths) >= BURST_SIZE else 0.0
             try:
-                paths |= (
-                    self.watcher.changes.get(timeout=quiet)
-                    if quiet
-                    else (self.watcher.changes.get_nowait())
-                )
+                paths |= self.watcher.changes.get(timeout=wait)
             except queue.Empty:
-                return paths
-            if time.monotonic() > deadline:
-                return paths
+                break
+        return paths
 
     def stop(self) -> None:
         self._stopping.set()
@@ -203,9 +195,8 @@ class ServeSession:
             errors.extend(str(error) for error in result.errors)
             if adopt(result, self.site.root is not None):
                 self.site.root = result.out
-        state = self.hub.publish(errors)
         self._report(result, errors)
-        return state
+        return self.hub.publish(errors)
 
     def _without_echo(self, changes: Changes) -> Changes:
         """Drop records that re-ingest wrote and the last rebuild already read."""

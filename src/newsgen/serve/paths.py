@@ -91,8 +91,10 @@ def locate(root: Path, path: SitePath) -> Located:
     if real.is_dir():
         if not path.trailing_slash and path.segments:
             return Redirect(SitePath(path.segments, True).url)
-        index = real / "index.html"
-        return Found(index) if index.is_file() else Missing()
+        real = Path(os.path.realpath(real / "index.html"))  # it may be a link out, too
+        if not real.is_relative_to(real_root):
+            return Refused(403, "resolves outside the site folder")
+        return Found(real) if real.is_file() else Missing()
     if path.trailing_slash or not real.is_file():
         return Missing()
     return Found(real)
