@@ -9,18 +9,24 @@ from types import FrameType
 
 from newsgen.errors import NewsgenError
 from newsgen.serve.app import ServeOptions, ServeSession, exposure_warning
+from newsgen.serve.rebuild import Rebuilder, RebuilderFactory, full_rebuilder
 from newsgen.serve.server import port_in_use
 
-__all__ = ["ServeOptions", "ServeSession", "serve"]
+__all__ = ["Rebuilder", "RebuilderFactory", "ServeOptions", "ServeSession", "serve"]
 
 
-def serve(options: ServeOptions, open_browser: bool, say: Callable[[str], None]) -> None:
+def serve(
+    options: ServeOptions,
+    open_browser: bool,
+    say: Callable[[str], None],
+    make_rebuilder: RebuilderFactory = full_rebuilder,
+) -> None:
     """Run until Ctrl-C (or SIGTERM). Raises ``NewsgenError`` when it cannot start."""
     warning = exposure_warning(options.host)
     if warning:
         say(warning)
     try:
-        session = ServeSession(options, say=say)
+        session = ServeSession(options, make_rebuilder, say)
     except OSError as exc:
         if port_in_use(exc):
             raise NewsgenError(

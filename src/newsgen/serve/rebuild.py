@@ -25,11 +25,15 @@ from newsgen.ingest import PARALLEL_THRESHOLD, Report, discover, ingest
 
 class Rebuilder(Protocol):
     def rebuild(self, changed: Collection[Path]) -> BuildResult:
-        """Build the site again after ``changed`` (project files: records, templates,
-        ``newsgen.yaml``; some may have been deleted) changed; an empty collection means
-        build everything. When the result is ``ok`` and ``written``, ``result.out`` holds a
-        complete site that serve switches to. A failed build must leave the folder serve is
-        currently serving untouched, or replace it whole (``fs.write_site``), never partly.
+        """Build the site again after the files in ``changed`` changed.
+
+        ``changed`` holds absolute paths: records (``articles/x.md``, possibly deleted),
+        template files and ``newsgen.yaml``; or a content folder itself (``articles``,
+        ``templates``) when it appeared or went, which means "anything in it". Empty means
+        build everything (the first build). When the result is ``ok`` and ``written``,
+        ``result.out`` holds a complete site that serve switches to. A failed build must leave
+        the folder serve is currently serving untouched, or replace it whole
+        (``fs.write_site``), never partly.
         """
         ...
 

@@ -78,6 +78,9 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "newsgen-serve"
     sys_version = ""
+    # An idle keep-alive connection holds a thread; let it go after a while. The events
+    # stream is unaffected: it only writes, at least every KEEPALIVE_SECONDS.
+    timeout = 60
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # one line per request buries the rebuild messages editors need to see
