@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_context
@@ -63,25 +64,40 @@ class FullRebuilder:
     def rebuild(self, changed: Collection[Path]) -> BuildResult:
         self._count += 1
         out = self.workdir / f"build-{self._count}"
-        self._prune()
         try:
             result = build(self.project, self.options_for(out))
         except BaseException:
-            shutil.rmtree(out, ignore_errors=True)
+            _remove_later([out])
             raise
         if adopt(result, bool(self._kept)):
             self._kept.append(out)
-        else:
-            shutil.rmtree(out, ignore_errors=True)
+        self._prune()
         return result
 
     def _prune(self) -> None:
-        keep = set(self._kept[-2:])
         self._kept = self._kept[-2:]
-        for path in sorted(self.workdir.glob("build-*")):
-            if path not in keep:
-                shutil.rmtree(path, ignore_errors=True)
-        fs.clean_leftovers(self.workdir / "build")
+        old = [path for path in self.workdir.glob("build-*") if path not in self._kept]
+        _remove_later(old)
+
+
+def _remove_later(folders: list[Path]) -> None:
+    """Remove ``folders`` without making the editor wait: thousands of files take a while on
+    a slow disk. Renamed away first, so the next build never meets a half-removed folder."""
+    doomed = []
+    for folder in folders:
+        trash = folder.with_name(f"trash-{folder.name}")
+        try:
+            folder.rename(trash)
+        except OSError:
+            continue
+        doomed.append(trash)
+    if doomed:
+        threading.Thread(target=_remove, args=(doomed,), name="prune", daemon=True).start()
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def full_rebuilder(
