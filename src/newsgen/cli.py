@@ -135,6 +135,37 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free."
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+def serve(host: str, port: int, open_browser: bool, drafts: bool) -> None:
+    """Build the site, serve it, and rebuild on every change, reloading open pages.
+
+    Watches seeds/ (re-ingested; records edited by hand are kept), articles/, templates/
+    and newsgen.yaml. A failed rebuild shows its errors in the browser while the last good
+    build stays served. Listens on 127.0.0.1 only unless --host says otherwise.
+
+    \b
+    Examples:
+      newsgen serve                 # http://127.0.0.1:8000/
+      newsgen serve --port 0 --open
+      newsgen serve --drafts
+    """
+    from newsgen.serve import ServeOptions
+    from newsgen.serve import serve as run_serve
+
+    try:
+        options = ServeOptions(Path("."), host, port, drafts, _epoch())
+        run_serve(options, open_browser, click.echo)
+    except NewsgenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 def init(directory: Path) -> None:
     """Start a new archive in DIRECTORY (default: here).

@@ -1,0 +1,136 @@
+"""The rebuild step of ``newsgen serve``, behind one small protocol.
+
+``Rebuilder.rebuild(changed)`` is all serve asks of a builder, so an incremental engine that
+keeps the model in memory can replace ``FullRebuilder`` without touching the server.
+``FullRebuilder`` builds everything each time (``newsgen.build.build``) into a fresh folder,
+so a build with bad records never overwrites the good one being served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+from collections.abc import Callable, Collection
+from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Protocol
+
+from newsgen import fs
+from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.config import load_config
+from newsgen.ingest import PARALLEL_THRESHOLD, Report, discover, ingest
+
+
+class Rebuilder(Protocol):
+    def rebuild(self, changed: Collection[Path]) -> BuildResult:
+        """Build the site again after the files in ``changed`` changed.
+
+        ``changed`` holds absolute paths: records (``articles/x.md``, possibly deleted),
+        template files and ``newsgen.yaml``; or a content folder itself (``articles``,
+        ``templates``) when it appeared or went, which means "anything in it". Empty means
+        build everything (the first build). When the result is ``ok`` and ``written``,
+        ``result.out`` holds a complete site that serve switches to. A failed build must leave
+        the folder serve is currently serving untouched, or replace it whole
+        (``fs.write_site``), never partly.
+        """
+        ...
+
+
+RebuilderFactory = Callable[[Path, Callable[[Path], BuildOptions], Path], Rebuilder]
+
+
+def adopt(result: BuildResult, have_site: bool) -> bool:
+    """Whether serve switches to ``result.out``: a good build always; a build with bad
+    records only when there is nothing better to show yet."""
+    return result.written and (result.ok or not have_site)
+
+
+class FullRebuilder:
+    """Every rebuild is a full ``build()`` into ``workdir/build-N``; old outputs are removed
+    once two newer adopted ones exist (a request still reading the previous one finishes)."""
+
+    def __init__(
+        self, project: Path, options_for: Callable[[Path], BuildOptions], workdir: Path
+    ) -> None:
+        self.project = project
+        self.options_for = options_for
+        self.workdir = workdir
+        self._count = 0
+        self._kept: list[Path] = []  # adopted outputs, newest last
+
+    def rebuild(self, changed: Collection[Path]) -> BuildResult:
+        self._count += 1
+        out = self.workdir / f"build-{self._count}"
+        try:
+            result = build(self.project, self.options_for(out))
+        except BaseException:
+            _remove_later([out])
+            raise
+        if adopt(result, bool(self._kept)):
+            self._kept.append(out)
+        self._prune()
+        return result
+
+    def _prune(self) -> None:
+        self._kept = self._kept[-2:]
+        old = [path for path in self.workdir.glob("build-*") if path not in self._kept]
+        _remove_later(old)
+
+
+def _remove_later(folders: list[Path]) -> None:
+    """Remove ``folders`` without making the editor wait: thousands of files take a while on
+    a slow disk. Renamed away first, so the next build never meets a half-removed folder."""
+    doomed = []
+    for folder in folders:
+        trash = folder.with_name(f"trash-{folder.name}")
+        try:
+            folder.rename(trash)
+        except OSError:
+            continue
+        doomed.append(trash)
+    if doomed:
+        threading.Thread(target=_remove, args=(doomed,), name="prune", daemon=True).start()
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def full_rebuilder(
+    project: Path, options_for: Callable[[Path], BuildOptions], workdir: Path
+) -> Rebuilder:
+    return FullRebuilder(project, options_for, workdir)
+
+
+def serve_options(
+    base_url: str, drafts: bool, epoch: dt.datetime | None
+) -> Callable[[Path], BuildOptions]:
+    """Build options for serve: links point at the server, "today" is asked at each build
+    (a server left running overnight publishes the next day's articles)."""
+
+    def options_for(out: Path) -> BuildOptions:
+        today = epoch.date() if epoch else dt.date.today()
+        return BuildOptions(out, today, base_url=base_url, drafts=drafts, epoch=epoch)
+
+    return options_for
+
+
+def _workers() -> Executor:
+    # Ingest parses in worker processes; a fork of this threaded server could copy a held
+    # lock, so workers start from a clean interpreter.
+    return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=get_context("forkserver"))
+
+
+def reingest(project: Path) -> Report:
+    """``newsgen ingest`` of the whole ``seeds/`` folder: records are written only when they
+    change, and records edited by hand are kept, exactly as on the command line."""
+    config = load_config(fs.read_config_text(project))
+    seeds = project / "seeds"
+    many = len(discover([seeds])[0]) >= PARALLEL_THRESHOLD
+    return ingest(
+        [seeds], project / "articles", rules=config.topic_rules, executor=_workers if many else None
+    )
