@@ -103,7 +103,10 @@ def _epoch() -> dt.datetime | None:
 @click.option(
     "--strict", is_flag=True, help="Treat warnings (broken links, slug clashes) as errors."
 )
-def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: bool) -> None:
+@click.option("--no-search", is_flag=True, help="Skip the search index and the search page.")
+def build(
+    out: Path, base_url: str | None, drafts: bool, future: bool, strict: bool, no_search: bool
+) -> None:
     """Build the site from articles/*.md and newsgen.yaml into site/.
 
     Bad records are reported as FILE:LINE: message and the other articles still build;
@@ -114,6 +117,7 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
       newsgen build
       newsgen build --out public --base-url https://example.org/news/
       newsgen build --drafts --future        # preview everything
+      newsgen build --no-search              # faster, without the search index
       SOURCE_DATE_EPOCH=1700000000 newsgen build --strict
     """
     from newsgen.build import BuildOptions
@@ -124,7 +128,9 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
         epoch = _epoch()
         # "Future" is relative to the declared build time when there is one, else today.
         today = epoch.date() if epoch else dt.date.today()
-        options = BuildOptions(out, today, base_url, drafts, future, strict, epoch)
+        options = BuildOptions(
+            out, today, base_url, drafts, future, strict, epoch, search=not no_search
+        )
         result = run_build(Path("."), options)
     except NewsgenError as exc:
         click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
