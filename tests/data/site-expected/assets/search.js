@@ -16,6 +16,11 @@
     resetStyles: false,
     autofocus: true
   });
+  // Pagefind labels its box with a title only; the page heading is a visible label.
+  var box = root.querySelector("input");
+  if (box) {
+    box.setAttribute("aria-labelledby", "search-title");
+  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
