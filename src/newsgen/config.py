@@ -225,11 +225,11 @@ def _check_deploy(value: Any) -> Any:
     for raw_key, item in value.items():
         key = str(raw_key)
         if key not in _DEPLOY_KEYS:
-            return _Problem(_unknown(key, _DEPLOY_KEYS))
+            return _Problem("has an " + _unknown(key, _DEPLOY_KEYS))
         if not isinstance(item, str) or not item.strip():
-            return _Problem(f"{key} must be non-empty text, not {type(item).__name__}")
+            return _Problem(f"key '{key}' must be non-empty text, not {type(item).__name__}")
         if key == "endpoint_url" and _check_base_url(item):
-            return _Problem(f"endpoint_url must be an http(s) URL, not {item!r}")
+            return _Problem(f"key 'endpoint_url' must be an http(s) URL, not {item!r}")
         settings[key] = item.strip()
     return DeploySettings(**settings)
 
