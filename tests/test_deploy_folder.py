@@ -36,9 +36,9 @@ def project(tmp_path: Path) -> Path:
     return project
 
 
-def _deploy(project: Path, dest: Path, **options: bool) -> tuple[str, ...]:
+def _deploy(project: Path, dest: Path, delete: bool = False) -> tuple[str, ...]:
     site = project / "site"
-    result = deploy(site, open_target(str(dest), site, DeploySettings()), **options)
+    result = deploy(site, open_target(str(dest), site, DeploySettings()), delete=delete)
     return result.plan.uploads
 
 
