@@ -253,3 +253,12 @@ def test_a_missing_bucket_is_one_clear_line(project: Path, endpoint: str) -> Non
 def test_bad_targets_are_refused(tmp_path: Path, url: str) -> None:
     with pytest.raises(NewsgenError, match="deploy:"):
         open_target(url, tmp_path / "site", DeploySettings())
+
+
+def test_a_manifest_naming_paths_outside_the_prefix_is_refused(
+    project: Path, endpoint: str, bucket: str
+) -> None:
+    bad = {"version": 1, "files": {"../other-site/index.html": "0" * 64}}
+    _client(endpoint).put_object(Bucket=bucket, Key=MANIFEST, Body=json.dumps(bad).encode())
+    with pytest.raises(NewsgenError, match="is not a newsgen manifest"):
+        _deploy(project, endpoint, bucket, delete=True)
