@@ -14,6 +14,7 @@ from newsgen.config import DeploySettings
 from newsgen.deploy.headers import cache_control, content_type
 from newsgen.deploy.plan import MANIFEST
 from newsgen.errors import NewsgenError
+from newsgen.fs import safe_relative
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,10 @@ def _parse_manifest(body: bytes, where: str) -> dict[str, str]:
             raise ValueError
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
             raise ValueError
-    except (ValueError, KeyError, TypeError):
+        # Names become keys to delete: only plain relative paths, like the site's own.
+        for name in files:
+            safe_relative(name)
+    except (ValueError, KeyError, TypeError, NewsgenError):
         raise NewsgenError(
             f"deploy: {where} is not a newsgen manifest; delete it to upload everything again"
         ) from None
