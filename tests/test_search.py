@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,7 +60,8 @@ def test_a_missing_indexer_is_one_clear_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    monkeypatch.chdir(FIXTURE)
+    # A copy: a build may leave a cache beside the project; the fixture stays as it is.
+    monkeypatch.chdir(shutil.copytree(FIXTURE, tmp_path / "project"))
     result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "site")])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
@@ -86,6 +88,15 @@ def test_no_search_builds_no_index_no_page_and_no_link(tmp_path: Path) -> None:
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     assert not (out / "assets/search.js").exists()
     assert "/search/" not in (out / "index.html").read_text()
+
+
+def test_the_no_search_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A copy: a build may leave a cache beside the project; the fixture stays as it is.
+    monkeypatch.chdir(shutil.copytree(FIXTURE, tmp_path / "project"))
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--no-search", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file() and not (out / "pagefind").exists()
 
 
 def test_search_false_in_the_config_turns_it_off(tmp_path: Path) -> None:
