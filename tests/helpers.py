@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import http.server
+import socketserver
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,3 +27,21 @@ def build_fixture(out: Path, project: Path = FIXTURE, **options: Any) -> BuildRe
 
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(root: Path) -> Iterator[str]:
+    """``root`` over real HTTP on 127.0.0.1 (an ephemeral port) for the block: yields the URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/"
+        finally:
+            server.shutdown()

@@ -40,8 +40,9 @@ PAGES = {
     "archive-month": "archive/2024/03/",
     "archive-undated": "archive/undated/",
     "not-found": "404.html",
+    "search": "search/?q=inflation",
 }
-SCREENSHOTS = ("home", "article", "topic")
+SCREENSHOTS = ("home", "article", "topic", "search")
 REPO = Path(__file__).resolve().parents[1]
 
 

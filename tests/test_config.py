@@ -6,7 +6,13 @@ import time
 
 import pytest
 
-from newsgen.config import Config, ConfigError, default_config_text, load_config
+from newsgen.config import (
+    Config,
+    ConfigError,
+    DeploySettings,
+    default_config_text,
+    load_config,
+)
 
 
 def _problems(text: str) -> list[str]:
@@ -82,3 +88,25 @@ def test_topic_rules_are_checked() -> None:
         "Economy": ("bank", "market")
     }
     assert "list of keywords" in _problems("topic_rules:\n  Economy: bank\n")[0]
+
+
+def test_search_is_on_unless_turned_off() -> None:
+    assert Config().search is True
+    assert load_config("search: false\n").search is False
+    assert _problems("search: yes please\n") == [
+        "newsgen.yaml:1: 'search' must be true or false, not str"
+    ]
+
+
+def test_deploy_settings_are_checked_with_a_did_you_mean() -> None:
+    config = load_config("deploy:\n  target: s3://b/news\n  region: eu-west-1\n")
+    assert config.deploy == DeploySettings(target="s3://b/news", region="eu-west-1")
+    assert _problems("title: t\ndeploy:\n  endpoint: https://s3.example.com\n") == [
+        "newsgen.yaml:2: 'deploy' has an unknown key 'endpoint'; did you mean 'endpoint_url'?"
+    ]
+    assert _problems("deploy:\n  endpoint_url: ftp://x\n") == [
+        "newsgen.yaml:1: 'deploy' key 'endpoint_url' must be an http(s) URL, not 'ftp://x'"
+    ]
+    assert _problems("deploy: s3://b\n") == [
+        "newsgen.yaml:1: 'deploy' must be a mapping (target, endpoint_url, region, profile)"
+    ]

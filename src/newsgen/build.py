@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsgen import fs
+from newsgen import fs, search
 from newsgen.archive import Health, make_archive, select
 from newsgen.config import load_config
 from newsgen.dates import zone
@@ -30,6 +30,7 @@ class BuildOptions:
     future: bool = False
     strict: bool = False
     epoch: dt.datetime | None = None  # SOURCE_DATE_EPOCH, read by the CLI
+    search: bool = True  # False: no index and no search page, whatever newsgen.yaml says
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ def build(project: Path, options: BuildOptions) -> BuildResult:
     config = load_config(fs.read_config_text(project))
     if options.base_url:
         config = config.with_base_url(options.base_url)
+    if not options.search:
+        config = config.without_search()
     tz = zone(config.timezone)
 
     sources = fs.read_articles(project)
@@ -76,7 +79,7 @@ def build(project: Path, options: BuildOptions) -> BuildResult:
     overrides_dir = overrides if overrides.is_dir() else None
     env = make_environment(config, archive, overrides_dir)
     files = render_pages(pages, env, overrides_dir)
-    broken = check_links(files, config.base_url)
+    broken = check_links(files, config.base_url, search.ENTRY_POINTS if config.search else ())
 
     if options.strict:
         # Strict: anything worth a warning is worth stopping for, and the old site stays.
@@ -86,7 +89,7 @@ def build(project: Path, options: BuildOptions) -> BuildResult:
         warnings.extend(broken)
     written = not (options.strict and errors)
     if written:
-        fs.write_site(options.out, files)
+        fs.write_site(options.out, files, search.index_site if config.search else None)
     return BuildResult(
         out=options.out,
         written=written,

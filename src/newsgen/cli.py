@@ -7,12 +7,16 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from newsgen import __version__
 from newsgen.errors import NewsgenError
+
+if TYPE_CHECKING:
+    from newsgen.deploy import DeployResult
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,7 +107,10 @@ def _epoch() -> dt.datetime | None:
 @click.option(
     "--strict", is_flag=True, help="Treat warnings (broken links, slug clashes) as errors."
 )
-def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: bool) -> None:
+@click.option("--no-search", is_flag=True, help="Skip the search index and the search page.")
+def build(
+    out: Path, base_url: str | None, drafts: bool, future: bool, strict: bool, no_search: bool
+) -> None:
     """Build the site from articles/*.md and newsgen.yaml into site/.
 
     Bad records are reported as FILE:LINE: message and the other articles still build;
@@ -114,6 +121,7 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
       newsgen build
       newsgen build --out public --base-url https://example.org/news/
       newsgen build --drafts --future        # preview everything
+      newsgen build --no-search              # faster, without the search index
       SOURCE_DATE_EPOCH=1700000000 newsgen build --strict
     """
     from newsgen.build import BuildOptions
@@ -124,7 +132,9 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
         epoch = _epoch()
         # "Future" is relative to the declared build time when there is one, else today.
         today = epoch.date() if epoch else dt.date.today()
-        options = BuildOptions(out, today, base_url, drafts, future, strict, epoch)
+        options = BuildOptions(
+            out, today, base_url, drafts, future, strict, epoch, search=not no_search
+        )
         result = run_build(Path("."), options)
     except NewsgenError as exc:
         click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
@@ -190,3 +200,64 @@ def init(directory: Path) -> None:
         click.echo(f"created {path}")
     click.echo(f"Next: put raw .txt files in {directory / 'seeds'}, then run newsgen ingest")
     click.echo("and newsgen build.")
+
+
+@main.command()
+@click.argument("target", required=False)
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The built site to publish.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
+@click.option("--delete", is_flag=True, help="Also remove published files no longer in the site.")
+def deploy(target: str | None, site: Path, dry_run: bool, delete: bool) -> None:
+    """Publish the built site to TARGET: a folder, or s3://bucket/prefix.
+
+    Only files whose content changed are sent. TARGET defaults to deploy.target in
+    newsgen.yaml; S3 credentials come from the usual AWS sources (environment variables,
+    ~/.aws, an instance role) and endpoint_url, region and profile from newsgen.yaml's
+    deploy section. Uploads come first, deletes (with --delete) only once every upload
+    succeeded, and the record of what is published last: a failed run can simply be run again.
+
+    \b
+    Examples:
+      newsgen deploy /var/www/news --delete
+      newsgen deploy s3://my-bucket/news --dry-run
+      AWS_PROFILE=publisher newsgen deploy s3://my-bucket/news --delete
+    """
+    from newsgen import deploy as recipe
+    from newsgen.config import load_config
+    from newsgen.fs import read_config_text
+
+    try:
+        settings = load_config(read_config_text(Path("."))).deploy
+        chosen = target or settings.target
+        if not chosen:
+            raise NewsgenError("deploy: name a TARGET, or set deploy.target in newsgen.yaml")
+        where = recipe.open_target(chosen, site, settings)
+        result = recipe.deploy(site, where, delete=delete, dry_run=dry_run)
+    except NewsgenError as exc:
+        click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
+        sys.exit(1)
+    _print_deploy(result)
+
+
+def _print_deploy(result: DeployResult) -> None:
+    """The plan's names (uploads and deletes), then one summary line with the counts."""
+    plan = result.plan
+    for name in plan.uploads:
+        click.echo(f"  upload  {name}")
+    for name in plan.deletes:
+        click.echo(f"  delete  {name}")
+    would = "would " if result.dry_run else ""
+    summary = (
+        f"{'Dry run, nothing changed. ' if result.dry_run else ''}{result.target}: "
+        f"{would}upload {len(plan.uploads)}, unchanged {len(plan.unchanged)}, "
+        f"{would}delete {len(plan.deletes)}"
+    )
+    if plan.kept:
+        summary += f"; {len(plan.kept)} no longer in the site kept (--delete removes them)"
+    click.echo(summary)

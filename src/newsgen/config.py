@@ -11,7 +11,7 @@ import re
 import urllib.parse
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import yaml
@@ -20,6 +20,17 @@ from newsgen.errors import NewsgenError
 
 CONFIG_NAME = "newsgen.yaml"
 _URL_FIELDS = frozenset({"slug", "year", "month"})
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """Where and how ``newsgen deploy`` publishes. Credentials are never set here: boto3 finds
+    them in the environment, ``~/.aws`` or an instance role, and ``profile`` picks one."""
+
+    target: str | None = None  # the default TARGET: a folder or s3://bucket/prefix
+    endpoint_url: str | None = None  # an S3-compatible host; None is AWS
+    region: str | None = None
+    profile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,9 @@ class Config:
     feed_size: int = 20
     # topic name -> keywords; ingest uses them, build only validates them.
     topic_rules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # A Pagefind index and a /search/ page; ``newsgen build --no-search`` turns it off once.
+    search: bool = True
+    deploy: DeploySettings = DeploySettings()
 
     @property
     def base_path(self) -> str:
@@ -52,6 +66,10 @@ class Config:
         values["base_url"] = _normal_base_url(base_url)
         return Config(**values)
 
+    def without_search(self) -> Config:
+        """The same settings without the search index (the ``--no-search`` option)."""
+        return replace(self, search=False)
+
 
 class ConfigError(NewsgenError):
     """Several problems in one config file; ``problems`` holds each, located."""
@@ -66,6 +84,7 @@ class ConfigError(NewsgenError):
 
 _DEFAULTS = Config()
 _KEYS = tuple(f.name for f in fields(Config))
+_DEPLOY_KEYS = tuple(f.name for f in fields(DeploySettings))
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -131,9 +150,7 @@ def _validate(data: Mapping[Any, Any], lines: dict[str, list[int]], path: str) -
         key = str(raw_key)
         value = data[raw_key]
         if key not in _KEYS:
-            close = difflib.get_close_matches(key, _KEYS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(_KEYS)}"
-            fail(key, f"unknown key '{key}'{hint}")
+            fail(key, _unknown(key, _KEYS))
             continue
         checked = _check_value(key, value)
         if isinstance(checked, _Problem):
@@ -143,6 +160,12 @@ def _validate(data: Mapping[Any, Any], lines: dict[str, list[int]], path: str) -
     if problems:
         raise ConfigError(problems)
     return Config(**values)
+
+
+def _unknown(key: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+    return f"unknown key '{key}'{hint}"
 
 
 @dataclass(frozen=True)
@@ -155,6 +178,12 @@ def _check_value(key: str, value: Any) -> Any:
     default = getattr(_DEFAULTS, key)
     if key == "topic_rules":
         return _check_topic_rules(value)
+    if key == "deploy":
+        return _check_deploy(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            return _Problem(f"must be true or false, not {type(value).__name__}")
+        return value
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             return _Problem(f"must be a whole number, not {type(value).__name__}")
@@ -186,6 +215,23 @@ def _check_topic_rules(value: Any) -> Any:
             return _Problem(f"keywords of {topic!r} must be non-empty text")
         rules[topic] = tuple(words)
     return rules
+
+
+def _check_deploy(value: Any) -> Any:
+    # One problem at a time inside the section: it is small, and the line is the section's.
+    if not isinstance(value, Mapping):
+        return _Problem("must be a mapping (target, endpoint_url, region, profile)")
+    settings: dict[str, str] = {}
+    for raw_key, item in value.items():
+        key = str(raw_key)
+        if key not in _DEPLOY_KEYS:
+            return _Problem("has an " + _unknown(key, _DEPLOY_KEYS))
+        if not isinstance(item, str) or not item.strip():
+            return _Problem(f"key '{key}' must be non-empty text, not {type(item).__name__}")
+        if key == "endpoint_url" and _check_base_url(item):
+            return _Problem(f"key 'endpoint_url' must be an http(s) URL, not {item!r}")
+        settings[key] = item.strip()
+    return DeploySettings(**settings)
 
 
 def _check_base_url(value: str) -> str:
@@ -254,4 +300,13 @@ feed_size: {d.feed_size}
 topic_rules: {{}}
 #  Politics: [election, parliament, senate]
 #  Economy: [inflation, market, bank]
+# A full-text search page at /search/ (a Pagefind index built with the site).
+search: {"true" if d.search else "false"}
+# `newsgen deploy` settings. Credentials come from the usual AWS sources (environment variables,
+# ~/.aws/credentials, an instance role), never from this file; `profile` picks a named one.
+# deploy:
+#   target: s3://my-bucket/news        # or a folder; the default TARGET of `newsgen deploy`
+#   endpoint_url: https://s3.example.com   # any S3-compatible host; leave out for AWS
+#   region: eu-west-1
+#   profile: newsgen
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -130,8 +130,14 @@ def safe_relative(name: str) -> PurePosixPath:
     return rel
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write ``files`` (relative path -> bytes) as the new content of ``out``, atomically."""
+def write_site(
+    out: Path, files: Mapping[str, bytes], finish: Callable[[Path], None] | None = None
+) -> None:
+    """Write ``files`` (relative path -> bytes) as the new content of ``out``, atomically.
+
+    ``finish`` runs on the complete staging folder before the swap (the search indexer adds
+    its files there); if it raises, the previous site stays as it was.
+    """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
@@ -150,6 +156,8 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
             except OSError as exc:
                 reason = "disk full" if exc.errno == 28 else (exc.strerror or str(exc))
                 raise NewsgenError(f"{reason} while writing {name}") from None
+        if finish is not None:
+            finish(tmp)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

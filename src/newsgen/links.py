@@ -10,7 +10,7 @@ import html as html_lib
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from newsgen.errors import NewsgenError
 
@@ -51,15 +51,18 @@ def target_file(link: str, page_path: str, base_url: str) -> str | None:
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
-def check_links(files: Mapping[str, bytes], base_url: str) -> list[NewsgenError]:
-    """One problem per broken internal link, naming the page and the link."""
+def check_links(
+    files: Mapping[str, bytes], base_url: str, later: Collection[str] = ()
+) -> list[NewsgenError]:
+    """One problem per broken internal link, naming the page and the link. ``later`` names
+    files a later step adds (the search index), which count as built."""
     problems = []
     for path in sorted(files):
         if not path.endswith(".html"):
             continue
         for link in links_of(files[path].decode("utf-8")):
             target = target_file(link, path, base_url)
-            if target is None or target in files:
+            if target is None or target in files or target in later:
                 continue
             if target + "/index.html" in files:
                 continue  # a folder link without its trailing slash: servers redirect it

@@ -35,7 +35,9 @@ TEMPLATES = frozenset(
         "sitemap-index.xml",
         "robots.txt",
         "nojekyll.txt",
+        "search.html",
         "static/style.css",
+        "static/search.js",
     }
 )
 
@@ -57,6 +59,12 @@ SECTIONS: Mapping[str, str] = MappingProxyType(
         "stylesheet": "assets/style.css",
         "nojekyll": ".nojekyll",
         "not_found": "404.html",
+        "search": "search/",
+        "search_script": "assets/search.js",
+        # Written by the indexer after rendering (search.py), loaded by the search page.
+        "pagefind": "pagefind/",
+        "pagefind_ui": "pagefind/pagefind-ui.js",
+        "pagefind_css": "pagefind/pagefind-ui.css",
     }
 )
 
@@ -163,6 +171,7 @@ def plan(archive: Archive, config: Config) -> tuple[Page, ...]:
         # GitHub Pages would otherwise run Jekyll over the site and hide files.
         Page(SECTIONS["nojekyll"], "meta", "nojekyll.txt", _ctx()),
         Page(SECTIONS["stylesheet"], "asset", "static/style.css", _ctx()),
+        *_search(config),
     ]
     _check_unique(pages)
     return tuple(pages)
@@ -300,6 +309,13 @@ def _date_archives(archive: Archive, config: Config, urls: Urls) -> Iterator[Pag
         archive.undated,
         {"title": "Undated articles"},
     )
+
+
+def _search(config: Config) -> Iterator[Page]:
+    # Not in the sitemap: a search page has nothing of its own for a search engine to read.
+    if config.search:
+        yield Page(SECTIONS["search"], "search", "search.html", _ctx(title="Search"))
+        yield Page(SECTIONS["search_script"], "asset", "static/search.js", _ctx())
 
 
 def _feeds(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:

@@ -18,15 +18,22 @@ theme's replaces it. The theme's templates are:
 - `article.html`: one article; blocks `kicker`, `body`, `quotes`, `terms`, `related`
 - `listing.html`: home, topic, person, place, organization, source and date pages; block `intro`
 - `terms.html`, `archive.html`, `quotes.html`, `404.html`, `macros.html`
+- `search.html`: the search page (Pagefind's UI); `static/search.js` starts it
 - `feed.xml`, `sitemap.xml`, `sitemap-index.xml`, `robots.txt`
 - `static/style.css`: the one stylesheet, copied as is
+
+`article.html` tells the search index what to read: `data-pagefind-body` on the article,
+`data-pagefind-ignore` on what is not its title or text, `data-pagefind-filter` on its topics,
+people, places, organizations, source and year. Keep those attributes in an override.
 
 To change one part of a page, extend the default and replace one block. For example,
 `templates/article.html`:
 
 ```jinja
 {% extends "default/article.html" %}
-{% block kicker %}<p class="kicker">Breaking: {{ article.kicker or "news" }}</p>{% endblock %}
+{% block kicker %}
+<p class="kicker" data-pagefind-ignore>Breaking: {{ article.kicker or "news" }}</p>
+{% endblock %}
 ```
 
 `default/NAME` always means the theme's own file, even when you override NAME. Templates are

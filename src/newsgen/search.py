@@ -1,0 +1,60 @@
+"""The search index: Pagefind run over a finished site folder, before it goes live.
+
+The theme decides what is indexed (``data-pagefind-body`` on the article, ``-ignore`` on what
+is not its title or text, ``-filter`` on its terms); this module only runs the indexer, the
+binary that the ``pagefind[extended]`` wheel ships, so nothing is downloaded at build time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from newsgen.errors import NewsgenError
+from newsgen.plan import SECTIONS
+
+BUNDLE = SECTIONS["pagefind"].rstrip("/")  # the index folder inside the site
+# The files the search page loads; the link check counts them as built.
+ENTRY_POINTS = (SECTIONS["pagefind_ui"], SECTIONS["pagefind_css"])
+# Indexing 10,000 articles takes seconds; a hung indexer must not hang the build.
+TIMEOUT_SECONDS = 600
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable: ``PAGEFIND_BINARY_PATH``, else the one in the wheel."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        found = None
+    else:
+        found = get_executable()
+    if found is None or not found.is_file():
+        raise NewsgenError(
+            "search: the Pagefind indexer is not installed; "
+            "pip install 'pagefind[extended]', or build with --no-search"
+        )
+    return found
+
+
+def index_site(site: Path) -> None:
+    """Write the search index into ``site/pagefind/``. Raises ``NewsgenError`` on failure."""
+    command = [str(pagefind_binary()), "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+        )
+    except OSError as exc:
+        raise NewsgenError(f"search: cannot run {command[0]}: {exc.strerror or exc}") from None
+    except subprocess.TimeoutExpired:
+        raise NewsgenError(f"search: Pagefind did not finish in {TIMEOUT_SECONDS} s") from None
+    if done.returncode != 0:
+        raise NewsgenError(f"search: Pagefind failed: {_reason(done.stderr or done.stdout)}")
+    missing = [name for name in ENTRY_POINTS if not (site / name).is_file()]
+    if missing:
+        raise NewsgenError(f"search: Pagefind wrote no {', '.join(missing)}")
+
+
+def _reason(output: str) -> str:
+    # Pagefind repeats its error line; one copy, on one line, is the message.
+    lines = list(dict.fromkeys(line.strip() for line in output.splitlines() if line.strip()))
+    return " ".join(lines[-3:]) or "no message"

@@ -1,0 +1,195 @@
+"""Search: every build indexes the article titles and bodies with Pagefind before the new site
+goes live; a reader finds an article by a word only it contains and narrows by topic, in
+Debian's chromium over real HTTP, with the site under a subpath."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsgen.cli import main
+from newsgen.errors import NewsgenError
+from newsgen.search import index_site
+from tests.helpers import FIXTURE, build_fixture, serve_folder
+from tests.tools import CHROMIUM, CHROMIUM_ARGS, require, require_chromium
+
+SEED = "articles/leaders-meet-in-vladivostok/"
+ONLY_IN_SEED = "deliveries"  # "Arms deliveries, mostly." appears in no other article
+
+
+def _fake_pagefind(folder: Path, script: str) -> Path:
+    """An indexer that behaves as a broken Pagefind would: a real program, failing."""
+    path = folder / "pagefind"
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def test_only_articles_are_indexed_and_copies_are_not(fixture_site: Path) -> None:
+    entry = json.loads((fixture_site / "pagefind/pagefind-entry.json").read_text())
+    # 11 articles in the fixture, one a syndicated copy: listing pages are not indexed.
+    assert entry["languages"]["en"]["page_count"] == 10
+    article = (fixture_site / SEED / "index.html").read_text()
+    assert '<article class="story" data-pagefind-body>' in article
+    copy = (fixture_site / "articles/inflation-eases-repost/index.html").read_text()
+    assert "data-pagefind-body" not in copy
+
+
+def test_a_failing_indexer_keeps_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    assert build_fixture(out).ok
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    broken = _fake_pagefind(tmp_path, 'echo "Error: the index is on fire" >&2\nexit 3')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    with pytest.raises(NewsgenError, match="search: Pagefind failed: Error: the index is on fire"):
+        build_fixture(out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert not list(tmp_path.glob(".site.*")), "the staging folder is cleaned up"
+
+
+def test_a_missing_indexer_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    # A copy: a build may leave a cache beside the project; the fixture stays as it is.
+    monkeypatch.chdir(shutil.copytree(FIXTURE, tmp_path / "project"))
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "site")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: search: the Pagefind indexer is not installed; "
+        "pip install 'pagefind[extended]', or build with --no-search"
+    )
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_indexer_that_writes_nothing_is_an_error(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body><p>x</p></body></html>")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAGEFIND_BINARY_PATH", str(_fake_pagefind(tmp_path, "exit 0")))
+        with pytest.raises(NewsgenError, match=r"Pagefind wrote no pagefind/pagefind-ui\.js"):
+            index_site(site)
+
+
+def test_no_search_builds_no_index_no_page_and_no_link(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = build_fixture(out, search=False)
+    assert result.ok and not result.warnings
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert not (out / "assets/search.js").exists()
+    assert "/search/" not in (out / "index.html").read_text()
+
+
+def test_the_no_search_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A copy: a build may leave a cache beside the project; the fixture stays as it is.
+    monkeypatch.chdir(shutil.copytree(FIXTURE, tmp_path / "project"))
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--no-search", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file() and not (out / "pagefind").exists()
+
+
+def test_search_false_in_the_config_turns_it_off(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "articles").mkdir(parents=True)
+    (project / "articles/a.md").write_text("---\ntitle: A\nslug: a\n---\nSome text.\n")
+    (project / "newsgen.yaml").write_text("search: false\n")
+    assert build_fixture(project / "site", project).ok
+    assert not (project / "site/pagefind").exists()
+
+
+# In a real browser, over HTTP, with the site under /news/.
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("search-served")
+    with serve_folder(root) as url:
+        base = url + "news/"
+        result = build_fixture(root / "news", base_url=base)
+        assert result.ok and not result.warnings
+        yield base
+
+
+@pytest.fixture(scope="module")
+def page(site_url: str) -> Iterator[object]:
+    require_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - installed by `make test`
+        require(False, "the playwright package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser.new_page()
+        browser.close()
+
+
+def _search(page: object, site_url: str, words: str) -> list[str]:
+    """Type ``words`` into the search page as a reader would; the result links, in order."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(site_url)
+    page.get_by_role("link", name="Search").click()
+    page.wait_for_url(site_url + "search/")
+    page.get_by_role("textbox").fill(words)
+    # "Searching for Monday..." then "2 results for Monday"; each result then loads its data.
+    done = re.compile(r"^(\d+) results? for " + re.escape(words))
+    message = page.locator(".pagefind-ui__message").filter(has_text=done)
+    count = int(message.inner_text().split()[0])
+    expect(page.locator(".pagefind-ui__result-link")).to_have_count(count)
+    return _results(page)
+
+
+def _results(page: object) -> list[str]:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    links = page.locator(".pagefind-ui__result-link")
+    return [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+
+
+def test_a_word_only_the_seed_article_has_finds_that_article(page: object, site_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _search(page, site_url, ONLY_IN_SEED) == ["/news/" + SEED]
+    page.locator(".pagefind-ui__result-link").click()
+    page.wait_for_url(site_url + SEED)
+    assert page.title().startswith("Leaders meet in Vladivostok")
+
+
+def test_a_topic_filter_narrows_the_results(page: object, site_url: str) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    # "Monday" is in one Politics article and one Economy article.
+    both = _search(page, site_url, "Monday")
+    assert sorted(both) == [
+        "/news/articles/election-date-set/",
+        "/news/articles/rail-strike-north/",
+    ]
+    page.locator("summary", has_text="Topic").click()
+    page.get_by_label("Economy").check()
+    links = page.locator(".pagefind-ui__result-link")
+    expect(links).to_have_count(1)
+    assert _results(page) == ["/news/articles/rail-strike-north/"]
+
+
+def test_a_search_can_be_linked_to(page: object, site_url: str) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(site_url + "search/?q=" + ONLY_IN_SEED)
+    expect(page.locator(".pagefind-ui__result-link")).to_have_count(1)
+    assert _results(page) == ["/news/" + SEED]
