@@ -43,35 +43,44 @@ def rank(word: str) -> int | None:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the article itself writes: each word's preferred casing and how often it appears."""
+    """What the article itself writes: each word's spellings and how often each appears."""
 
-    casing: dict[str, str]
+    forms: dict[str, Counter[str]]  # lowercase word -> its spellings, in order of appearance
     counts: Counter[str]
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Vocabulary:
+        return cls.of_tokens(_tokens(texts))
+
+    @classmethod
+    def of_tokens(cls, tokens: Counter[str]) -> Vocabulary:
+        """From the article's whitespace-separated tokens counted (in order of appearance):
+        words repeat, so each distinct token is stripped once."""
         counts: Counter[str] = Counter()
-        cased: dict[str, Counter[str]] = {}
-        for text in texts:
-            for token in _TOKEN.findall(text):
-                core = _strip(token)[1]
-                if not core.isalpha():
-                    continue
-                counts[core] += 1
-                cased.setdefault(core.lower(), Counter())[core] += 1
-        # Prefer a capitalised form when the article ever capitalises the word mid-sentence;
-        # counting is good enough because sentence-initial capitals are rare per word.
-        casing = {low: _preferred(forms) for low, forms in cased.items()}
-        return cls(casing, counts)
+        forms: dict[str, Counter[str]] = {}
+        for token, n in tokens.items():
+            core = _strip(token)[1]
+            if not core.isalpha():
+                continue
+            counts[core] += n
+            forms.setdefault(core.lower(), Counter())[core] += n
+        return cls(forms, counts)
 
     def knows(self, word: str) -> bool:
-        return word.lower() in self.casing
+        return word.lower() in self.forms
 
     def cased(self, word: str) -> str:
-        return self.casing.get(word.lower(), word)
+        forms = self.forms.get(word.lower())
+        return _preferred(forms) if forms else word
+
+
+def _tokens(texts: Iterable[str]) -> Counter[str]:
+    return Counter(_TOKEN.findall("\n".join(texts)))
 
 
 def _preferred(forms: Counter[str]) -> str:
+    # Prefer a capitalised form when the article ever capitalises the word mid-sentence;
+    # counting is good enough because sentence-initial capitals are rare per word.
     capitalised = [form for form in forms if form[:1].isupper() and not form.isupper()]
     lower = forms.get(next(iter(forms)).lower(), 0)
     if capitalised and sum(forms[f] for f in capitalised) > lower:
@@ -81,12 +90,20 @@ def _preferred(forms: Counter[str]) -> str:
 
 def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list[str]:
     """Each paragraph with its glued words split, cased as the article cases them."""
-    vocabulary = Vocabulary.of([*paragraphs, *extra_context])
-    return [_repair_text(p, vocabulary) for p in paragraphs]
-
-
-def _repair_text(text: str, vocabulary: Vocabulary) -> str:
-    return _TOKEN.sub(lambda m: _repair_token(m.group(0), vocabulary), text)
+    tokens = _tokens([*paragraphs, *extra_context])
+    vocabulary = Vocabulary.of_tokens(tokens)
+    # A token's repair depends on the token and the article only: decide each distinct one
+    # once, and rewrite only the paragraphs that hold one that changes (few do).
+    changes: dict[str, str] = {}
+    for token in tokens:
+        if len(token) < 5 or (token.islower() and token.isalpha() and token in _RANKS):
+            continue  # too short to split, or a known word: the common cases, kept as they are
+        fixed = _repair_token(token, vocabulary)
+        if fixed != token:
+            changes[token] = fixed
+    if not changes:
+        return list(paragraphs)
+    return [_TOKEN.sub(lambda m: changes.get(m.group(0), m.group(0)), p) for p in paragraphs]
 
 
 def _repair_token(token: str, vocabulary: Vocabulary) -> str:
@@ -147,6 +164,12 @@ def _is_word(word: str, vocabulary: Vocabulary) -> bool:
 
 
 def _strip(token: str) -> tuple[str, str, str]:
+    if _is_word_char(token[:1]) and _is_word_char(token[-1:]):
+        return "", token, ""  # most tokens: nothing to strip, no regex needed
     match = _CORE.match(token)
     assert match is not None  # the pattern matches any string
     return match.group("lead"), match.group("core"), match.group("trail")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what ``\w`` matches
