@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from datasketch import MinHash, MinHashLSH
 
@@ -24,9 +25,15 @@ def fingerprint(body: str) -> MinHash:
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - 2)} or {
         " ".join(words)
     }
-    signature = MinHash(num_perm=NUM_PERM, seed=1)
+    signature = _empty_signature().copy()
     signature.update_batch([s.encode("utf-8") for s in sorted(shingles)])
     return signature
+
+
+@cache
+def _empty_signature() -> MinHash:
+    # Drawing the permutations costs more than hashing a short article's shingles: once.
+    return MinHash(num_perm=NUM_PERM, seed=1)
 
 
 @dataclass(frozen=True)

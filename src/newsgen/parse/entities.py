@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 from newsgen.model import Entities
@@ -141,6 +142,7 @@ class Registry:
         return found
 
 
+@lru_cache(maxsize=1 << 16)  # the same names are keyed again and again, in every article
 def merge_key(name: str) -> str:
     return re.sub(r"[\s\-‐.]+", " ", name.replace("’", "'")).strip().casefold()
 
@@ -182,12 +184,11 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     quote += 1
                 inside = quote < len(quoted) and quoted[quote][:2] < here
                 if mention.kind == "person":
-                    if mention.role is None:
+                    role = mention.role
+                    if role is None:
                         role = _context_role(text, mention.start, mention.end)
-                        mention = replace(mention, role=role)
-                    mention = replace(
-                        mention, subject=not seen_person and not inside, quoted=inside
-                    )
+                    subject = not seen_person and not inside
+                    mention = replace(mention, role=role, subject=subject, quoted=inside)
                     seen_person = seen_person or not inside
                 mentions.append(mention)
     return mentions
@@ -223,7 +224,7 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 tail_start = start + raw.index(tokens[cut + 1], len(head) + len(token))
                 found += _analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text)
             return found
-    at_sentence_start = bool(_SENTENCE_START.search(text[:start]))
+    at_sentence_start = _at_sentence_start(text, start)
     # "New York Times Kim Jong Un": an organisation word ends a name mid-run.
     for cut in range(1, len(tokens) - 1):
         if tokens[cut - 1] in lexicon.ORG_LAST_WORDS and not _is_org_word(tokens[-1]):
@@ -272,6 +273,15 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     if at_sentence_start and len(name_tokens) == 1 and kind == "person" and not honorific:
         kind = "person"  # kept, but only as evidence: single words never create a person
     return [Mention(paragraph, start, start + len(raw), name, kind, role, honorific)]
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    """Whether ``text[:start]`` ends a sentence. The pattern is one mark and spaces at the end,
+    so it is searched from the last non-space character only, not through the whole text."""
+    last = start
+    while last > 0 and text[last - 1].isspace():
+        last -= 1
+    return _SENTENCE_START.search(text, max(0, last - 1), start) is not None
 
 
 def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
@@ -350,9 +360,15 @@ def build_registry(
     kinds: dict[str, Counter[Kind]] = {}
     first_seen: dict[str, int] = {}
     speaker_keys = {merge_key(s) for s in speakers}
-    headline_case = {i for i, p in enumerate(paragraphs) if _headline_case(p)}
+    people = {m.paragraph for m in mentions if m.kind == "person"}
+    headline_case = {i for i in people if _headline_case(paragraphs[i])}
 
     full_names = [m for m in mentions if m.kind == "person" and len(m.text.split()) > 1]
+    full_keys = [merge_key(m.text).split() for m in full_names]
+    titled = {m.text for m in mentions if m.role}
+    first_index: dict[str, int] = {}
+    for index, mention in enumerate(mentions):
+        first_index.setdefault(mention.text, index)
     for order, mention in enumerate(mentions):
         if mention.kind is None:
             continue
@@ -363,7 +379,7 @@ def build_registry(
         has_title = mention.honorific or mention.role is not None
         if mention.kind == "person" and single and not (has_title or key in speaker_keys):
             continue  # "Putin" alone is evidence for "Vladimir Putin", not a person by itself
-        if mention.kind == "person" and single and _part_of(mention.text, full_names, has_title):
+        if mention.kind == "person" and single and _part_of(mention.text, full_keys, has_title):
             continue
         if mention.kind == "person" and mention.paragraph in headline_case and not has_title:
             continue  # "CIA Refuses To Show Evidence": every word is capitalised in a headline
@@ -378,8 +394,7 @@ def build_registry(
         else:
             # Most frequent spelling; on a tie the one introduced with a role ("leader Kim
             # Jong Un"), as a writer spells a name in full when introducing it; then the first.
-            titled = {m.text for m in mentions if m.role}
-            name = max(counter, key=lambda f: (counter[f], f in titled, -_first_index(mentions, f)))
+            name = max(counter, key=lambda f: (counter[f], f in titled, -first_index[f]))
         if not name:
             continue
         registry.kinds[name] = kind
@@ -433,14 +448,10 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words if w[:1].isupper() and w not in ("The",))
 
 
-def _part_of(token: str, full_names: list[Mention], titled: bool = False) -> bool:
+def _part_of(token: str, full_names: list[list[str]], titled: bool = False) -> bool:
     """Whether a single name belongs to a full one. A titled name ("Pope Francis", "President
     Trump") is a surname, so it only belongs to a full name that ends with it."""
     key = merge_key(token)
     if titled:
-        return any(merge_key(m.text).split()[-1:] == [key] for m in full_names)
-    return any(key in merge_key(m.text).split() for m in full_names)
-
-
-def _first_index(mentions: list[Mention], form: str) -> int:
-    return next(i for i, m in enumerate(mentions) if m.text == form)
+        return any(words[-1:] == [key] for words in full_names)
+    return any(key in words for words in full_names)

@@ -43,10 +43,11 @@ def rank(word: str) -> int | None:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the article itself writes: each word's spellings and how often each appears."""
+    """What the article itself writes: each word as spelled and how often, in order of
+    appearance, and the words it knows in lowercase."""
 
-    forms: dict[str, Counter[str]]  # lowercase word -> its spellings, in order of appearance
     counts: Counter[str]
+    lowered: frozenset[str]
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Vocabulary:
@@ -57,20 +58,19 @@ class Vocabulary:
         """From the article's whitespace-separated tokens counted (in order of appearance):
         words repeat, so each distinct token is stripped once."""
         counts: Counter[str] = Counter()
-        forms: dict[str, Counter[str]] = {}
         for token, n in tokens.items():
             core = _strip(token)[1]
-            if not core.isalpha():
-                continue
-            counts[core] += n
-            forms.setdefault(core.lower(), Counter())[core] += n
-        return cls(forms, counts)
+            if core.isalpha():
+                counts[core] += n
+        return cls(counts, frozenset(word.lower() for word in counts))
 
     def knows(self, word: str) -> bool:
-        return word.lower() in self.forms
+        return word.lower() in self.lowered
 
     def cased(self, word: str) -> str:
-        forms = self.forms.get(word.lower())
+        """The article's preferred spelling of ``word`` (asked only for the few words split)."""
+        lower = word.lower()
+        forms = Counter({form: n for form, n in self.counts.items() if form.lower() == lower})
         return _preferred(forms) if forms else word
 
 
@@ -103,7 +103,8 @@ def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list
             changes[token] = fixed
     if not changes:
         return list(paragraphs)
-    return [_TOKEN.sub(lambda m: changes.get(m.group(0), m.group(0)), p) for p in paragraphs]
+    changed = re.compile(rf"(?<!\S)(?:{'|'.join(map(re.escape, changes))})(?!\S)")
+    return [changed.sub(lambda m: changes[m.group(0)], p) for p in paragraphs]
 
 
 def _repair_token(token: str, vocabulary: Vocabulary) -> str:
