@@ -7,7 +7,9 @@ are compared in near-linear time instead of pairwise.
 
 from __future__ import annotations
 
+import base64
 import re
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +36,22 @@ def fingerprint(body: str) -> MinHash:
 def _empty_signature() -> MinHash:
     # Drawing the permutations costs more than hashing a short article's shingles: once.
     return MinHash(num_perm=NUM_PERM, seed=1)
+
+
+def fingerprint_to_text(signature: MinHash) -> str:
+    """A fingerprint as a short string, to keep in the ingest manifest."""
+    values = [int(v) for v in signature.hashvalues]
+    return base64.b64encode(struct.pack(f"<{len(values)}Q", *values)).decode("ascii")
+
+
+def fingerprint_from_text(text: str) -> MinHash:
+    """The fingerprint ``fingerprint_to_text`` wrote (ValueError when it is not one)."""
+    data = base64.b64decode(text, validate=True)
+    if len(data) != 8 * NUM_PERM:
+        raise ValueError("not a fingerprint of this size")
+    signature = _empty_signature().copy()
+    signature.hashvalues[:] = struct.unpack(f"<{NUM_PERM}Q", data)
+    return signature
 
 
 @dataclass(frozen=True)

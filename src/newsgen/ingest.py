@@ -9,23 +9,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from datasketch import MinHash
 
-from newsgen.dedupe import Candidate, fingerprint, near_duplicates
+from newsgen.dedupe import (
+    Candidate,
+    fingerprint,
+    fingerprint_from_text,
+    fingerprint_to_text,
+    near_duplicates,
+)
 from newsgen.errors import NewsgenError
 from newsgen.fs import write_file_atomic
 from newsgen.model import Article
-from newsgen.parse import TopicRules, parse_raw
+from newsgen.parse import TopicRules, lexicon, parse_raw
 from newsgen.parse.text import decode
 from newsgen.records import dump_article, load_article
 
 MANIFEST_NAME = ".newsgen-ingest.json"
+# Bump whenever parse_raw's output can change (a parser rule, a word list, a dependency
+# upgrade that changes results): every cached parse in every manifest is then redone.
+PARSER_VERSION = "1"
 PARALLEL_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
 CHUNK_SIZE = 32
 
@@ -39,6 +49,75 @@ class Parsed:
     warnings: tuple[str, ...] = ()
     error: str | None = None
     fingerprint: MinHash | None = None
+    source_hash: str | None = None  # sha256 of the raw bytes
+    origin: str = ""  # the path relative to its source folder
+    cached: bool = False  # the bytes are those the manifest knows: not parsed again
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the manifest keeps of a file ingest parsed: enough for slug assignment and
+    duplicate detection, and the record it led to, so that an unchanged file whose record
+    is untouched is not parsed again."""
+
+    source_hash: str
+    parser: str  # PARSER_VERSION and the topic rules it was parsed with
+    id: str
+    parsed_slug: str
+    title: str
+    fingerprint: str
+    warnings: tuple[str, ...]
+    slug: str  # the record's name, after slug assignment
+    duplicate_of: str | None
+    record: str  # sha256 of the record text written
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["warnings"] = list(self.warnings)
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> Known | None:
+        """The entry ``to_json`` wrote, or None for an old or damaged one (parsed again)."""
+        if not isinstance(data, Mapping):
+            return None
+        try:
+            warnings = data["warnings"]
+            duplicate_of = data["duplicate_of"]
+            if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+                raise ValueError("warnings")
+            known = cls(
+                source_hash=_text(data, "source_hash"),
+                parser=_text(data, "parser"),
+                id=_text(data, "id"),
+                parsed_slug=_text(data, "parsed_slug"),
+                title=_text(data, "title"),
+                fingerprint=_text(data, "fingerprint"),
+                warnings=tuple(warnings),
+                slug=_text(data, "slug"),
+                duplicate_of=None if duplicate_of is None else _text(data, "duplicate_of"),
+                record=_text(data, "record"),
+            )
+            fingerprint_from_text(known.fingerprint)
+        except (KeyError, ValueError):
+            return None
+        return known
+
+
+def _text(data: Mapping[str, object], key: str) -> str:
+    value = data[key]
+    if not isinstance(value, str):
+        raise ValueError(key)
+    return value
+
+
+@dataclass
+class Manifest:
+    """``articles/.newsgen-ingest.json``: the digest of every record ingest wrote (to tell
+    hand edits) and what it knows of every raw file it parsed (by origin)."""
+
+    records: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Known] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,25 +171,48 @@ def discover(sources: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[str
     return found, warnings
 
 
-def parse_file(path: Path, root: Path, rules: TopicRules) -> Parsed:
-    """Read and parse one raw file; every problem becomes a message, never an exception."""
-    shown = str(path)
+def parse_file(path: Path, root: Path, rules: TopicRules, known_hash: str | None = None) -> Parsed:
+    """Read and parse one raw file; every problem becomes a message, never an exception.
+
+    When the file's sha256 is ``known_hash``, it is not parsed: the manifest knows it.
+    """
+    shown, origin = str(path), origin_of(path, root)
     try:
         data = path.read_bytes()
     except OSError as exc:
         return Parsed(shown, None, error=f"{shown}: cannot read: {exc.strerror or exc}")
+    source_hash = hashlib.sha256(data).hexdigest()
+    if source_hash == known_hash:
+        return Parsed(shown, None, source_hash=source_hash, origin=origin, cached=True)
     try:
         decoded = decode(data, shown)
-        relative = path.relative_to(root)
-        folder_topic = relative.parts[0] if len(relative.parts) > 1 else None
-        article = parse_raw(decoded.text, relative.as_posix(), folder_topic, rules)
+        article = parse_raw(decoded.text, origin, _folder_topic(path, root), rules)
     except NewsgenError as exc:  # name the file as the user gave it, not as the parser saw it
         located = NewsgenError(exc.message, shown, exc.line, exc.column)
         return Parsed(shown, None, error=str(located))
-    return Parsed(shown, article, decoded.warnings, fingerprint=fingerprint(article.body))
+    return Parsed(
+        shown,
+        article,
+        decoded.warnings,
+        fingerprint=fingerprint(article.body),
+        source_hash=source_hash,
+        origin=origin,
+    )
 
 
-def _parse_job(job: tuple[Path, Path, TopicRules]) -> Parsed:
+def origin_of(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _folder_topic(path: Path, root: Path) -> str | None:
+    relative = path.relative_to(root)
+    return relative.parts[0] if len(relative.parts) > 1 else None
+
+
+Job = tuple[Path, Path, TopicRules, str | None]
+
+
+def _parse_job(job: Job) -> Parsed:
     return parse_file(*job)
 
 
@@ -118,14 +220,30 @@ def parse_all(
     files: Sequence[tuple[Path, Path]],
     rules: TopicRules,
     executor: Callable[[], Executor] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> Iterator[Parsed]:
-    """Parse files in order, across processes when there are enough to pay for them."""
-    jobs = [(path, root, dict(rules)) for path, root in files]
+    """Parse files in order, across processes when there are enough to pay for them.
+
+    ``known`` maps an origin to the sha256 of the bytes the manifest knows for it: such a
+    file comes back ``cached`` instead of parsed.
+    """
+    known = known or {}
+    plain_rules = dict(rules)
+    jobs = [(path, root, plain_rules, known.get(origin_of(path, root))) for path, root in files]
     if len(jobs) < PARALLEL_THRESHOLD and executor is None:
         yield from map(_parse_job, jobs)
         return
-    with (executor or ProcessPoolExecutor)() as pool:
+    with (executor or _process_pool)() as pool:
         yield from pool.map(_parse_job, jobs, chunksize=CHUNK_SIZE)
+
+
+def _process_pool() -> Executor:
+    """Workers forked from this process, where the parser's word lists and gazetteer are
+    already loaded (a spawned worker would spend a second or two loading them again)."""
+    lexicon.places()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(mp_context=context)
 
 
 def assign_slugs(articles: Sequence[Article]) -> list[Article]:
@@ -145,6 +263,12 @@ def assign_slugs(articles: Sequence[Article]) -> list[Article]:
     return result
 
 
+def _parser_key(rules: TopicRules) -> str:
+    """What a cached parse depends on besides the raw bytes and the origin."""
+    spelled = json.dumps({k: list(v) for k, v in sorted(rules.items())}, ensure_ascii=False)
+    return f"{PARSER_VERSION}:{hashlib.sha256(spelled.encode('utf-8')).hexdigest()[:16]}"
+
+
 def ingest(
     sources: Sequence[Path],
     out: Path,
@@ -154,17 +278,23 @@ def ingest(
     executor: Callable[[], Executor] | None = None,
 ) -> Report:
     report = Report()
+    rules = rules or {}
     files, warnings = discover(sources)
     report.warnings.extend(warnings)
-    results: Iterable[Parsed] = parse_all(files, rules or {}, executor)
+    file_of = {origin_of(path, root): (path, root) for path, root in files}
+    manifest = read_manifest(out / MANIFEST_NAME)
+    parser = _parser_key(rules)
+    known = {o: k.source_hash for o, k in manifest.sources.items() if k.parser == parser}
+    results: Iterable[Parsed] = parse_all(files, rules, executor, known)
     if progress is not None:
         results = progress(results, len(files))
 
     seen_ids: dict[str, str] = {}
-    articles: list[Article] = []
-    candidates: list[Candidate] = []
+    kept: dict[str, Parsed] = {}  # article id -> its parse (or its stub from the manifest)
     for parsed in results:
         report.read += 1
+        if parsed.cached:
+            parsed = _from_manifest(parsed, manifest)
         report.warnings.extend(parsed.warnings)
         if parsed.error or parsed.article is None:
             report.errors.append(parsed.error or f"{parsed.path}: not parsed")
@@ -176,11 +306,11 @@ def ingest(
             )
             continue
         seen_ids[article.id] = parsed.path
-        articles.append(article)
-        candidates.append(Candidate(article.origin, article.title, parsed.fingerprint))
+        kept[article.id] = parsed
 
-    articles = assign_slugs(articles)
+    articles = assign_slugs([p.article for p in kept.values() if p.article is not None])
     slug_of = {a.origin: a.slug for a in articles}
+    candidates = [Candidate(a.origin, a.title, kept[a.id].fingerprint) for a in articles]
     originals = near_duplicates(sorted(candidates, key=lambda c: c.key))
     articles = [
         replace(a, duplicate_of=slug_of[originals[a.origin]]) if a.origin in originals else a
@@ -189,35 +319,92 @@ def ingest(
     report.near_duplicates.extend(
         f"{a.origin}: near duplicate of {a.duplicate_of}" for a in articles if a.duplicate_of
     )
-    write_records(articles, out, force, report)
+
+    out.mkdir(parents=True, exist_ok=True)
+    for article in articles:
+        parsed = kept[article.id]
+        if parsed.cached:
+            if _untouched(article, manifest.sources[article.origin], out, manifest.records):
+                report.unchanged += 1
+                continue
+            # Its record must change (a new slug or original, or edited by hand): parse it.
+            path, root = file_of[article.origin]
+            parsed = parse_file(path, root, rules)
+            if parsed.article is None:
+                report.errors.append(parsed.error or f"{path}: not parsed")
+                continue
+            article = replace(parsed.article, slug=article.slug, duplicate_of=article.duplicate_of)
+        record = write_record(article, out, force, manifest.records, report)
+        if record is None:
+            manifest.sources.pop(article.origin, None)
+        else:
+            manifest.sources[article.origin] = _known(parsed, article, parser, record)
+    write_file_atomic(out / MANIFEST_NAME, manifest_text(manifest))
     return report
 
 
-def write_records(articles: Sequence[Article], out: Path, force: bool, report: Report) -> None:
-    """Write each record that changed; keep records edited by hand since ingest wrote them."""
-    out.mkdir(parents=True, exist_ok=True)
-    manifest_path = out / MANIFEST_NAME
-    manifest = _read_manifest(manifest_path)
-    for article in articles:
-        path = out / f"{article.slug}.md"
-        text = dump_article(article)
-        if path.exists():
-            existing = path.read_text(encoding="utf-8", errors="replace")
-            if existing == text:
-                report.unchanged += 1
-                manifest[article.slug] = _digest(text)
-                continue
-            if manifest.get(article.slug) != _digest(existing):
-                if not force:
-                    report.kept_edited.append(
-                        f"{path}: edited by hand since ingest wrote it; kept (--force overwrites)"
-                    )
-                    continue
-                text = dump_article(_keep_hand_topics(article, existing, str(path)))
-        write_file_atomic(path, text)
-        manifest[article.slug] = _digest(text)
-        report.written.append(str(path))
-    write_file_atomic(manifest_path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+def write_record(
+    article: Article, out: Path, force: bool, records: dict[str, str], report: Report
+) -> str | None:
+    """Write a record if it changed, never one edited by hand since ingest wrote it (unless
+    forced); the digest of the record now on disk, or None when a hand edit was kept."""
+    path = out / f"{article.slug}.md"
+    text = dump_article(article)
+    if path.exists():
+        existing = path.read_text(encoding="utf-8", errors="replace")
+        if existing == text:
+            report.unchanged += 1
+            records[article.slug] = _digest(text)
+            return records[article.slug]
+        if records.get(article.slug) != _digest(existing):
+            if not force:
+                report.kept_edited.append(
+                    f"{path}: edited by hand since ingest wrote it; kept (--force overwrites)"
+                )
+                return None
+            text = dump_article(_keep_hand_topics(article, existing, str(path)))
+    write_file_atomic(path, text)
+    records[article.slug] = _digest(text)
+    report.written.append(str(path))
+    return records[article.slug]
+
+
+def _from_manifest(parsed: Parsed, manifest: Manifest) -> Parsed:
+    """A file the manifest knows, as a stub article: what slugs and duplicates need."""
+    known = manifest.sources[parsed.origin]
+    stub = Article(known.id, known.parsed_slug, known.title, body="", origin=parsed.origin)
+    signature = fingerprint_from_text(known.fingerprint) if known.fingerprint else None
+    return replace(parsed, article=stub, warnings=known.warnings, fingerprint=signature)
+
+
+def _untouched(article: Article, known: Known, out: Path, records: Mapping[str, str]) -> bool:
+    """Whether the record written for a cached file would be written the same and is still
+    on disk as ingest wrote it."""
+    if (article.slug, article.duplicate_of) != (known.slug, known.duplicate_of):
+        return False
+    if records.get(article.slug) != known.record:
+        return False
+    try:
+        data = (out / f"{article.slug}.md").read_bytes()
+    except OSError:
+        return False
+    return hashlib.sha256(data).hexdigest() == known.record
+
+
+def _known(parsed: Parsed, article: Article, parser: str, record: str) -> Known:
+    assert parsed.article is not None and parsed.source_hash is not None
+    return Known(
+        source_hash=parsed.source_hash,
+        parser=parser,
+        id=article.id,
+        parsed_slug=parsed.article.slug,
+        title=article.title,
+        fingerprint=fingerprint_to_text(parsed.fingerprint) if parsed.fingerprint else "",
+        warnings=parsed.warnings,
+        slug=article.slug,
+        duplicate_of=article.duplicate_of,
+        record=record,
+    )
 
 
 def _keep_hand_topics(article: Article, existing: str, path: str) -> Article:
@@ -229,14 +416,31 @@ def _keep_hand_topics(article: Article, existing: str, path: str) -> Article:
     return replace(article, topics=edited.topics)
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def read_manifest(path: Path) -> Manifest:
+    """The manifest, or an empty one. The first format was a flat map of record digests."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return Manifest()
     if not isinstance(data, Mapping):
-        return {}
-    return {str(k): str(v) for k, v in data.items()}
+        return Manifest()
+    if not isinstance(data.get("records"), Mapping):
+        return Manifest(records={str(k): str(v) for k, v in data.items()})
+    sources = data.get("sources")
+    manifest = Manifest(records={str(k): str(v) for k, v in data["records"].items()})
+    for origin, entry in sources.items() if isinstance(sources, Mapping) else []:
+        known = Known.from_json(entry)
+        if known is not None:
+            manifest.sources[str(origin)] = known
+    return manifest
+
+
+def manifest_text(manifest: Manifest) -> str:
+    data = {
+        "records": dict(sorted(manifest.records.items())),
+        "sources": {o: k.to_json() for o, k in sorted(manifest.sources.items())},
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 def _digest(text: str) -> str:
