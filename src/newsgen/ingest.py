@@ -13,8 +13,10 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from datasketch import MinHash
 
@@ -210,31 +212,38 @@ def _folder_topic(path: Path, root: Path) -> str | None:
 
 
 Job = tuple[Path, Path, TopicRules, str | None]
+J = TypeVar("J")
+R = TypeVar("R")
 
 
 def _parse_job(job: Job) -> Parsed:
     return parse_file(*job)
 
 
-def parse_all(
-    files: Sequence[tuple[Path, Path]],
-    rules: TopicRules,
-    executor: Callable[[], Executor] | None = None,
-    known: Mapping[str, str] | None = None,
-) -> Iterator[Parsed]:
-    """Parse files in order, across processes when there are enough to pay for them.
-
-    ``known`` maps an origin to the sha256 of the bytes the manifest knows for it: such a
-    file comes back ``cached`` instead of parsed.
-    """
-    known = known or {}
+def parse_jobs(
+    files: Sequence[tuple[Path, Path]], rules: TopicRules, known: Mapping[str, str]
+) -> list[Job]:
+    """One job per file. ``known`` maps an origin to the sha256 of the bytes the manifest
+    knows for it: such a file comes back ``cached`` instead of parsed."""
     plain_rules = dict(rules)
-    jobs = [(path, root, plain_rules, known.get(origin_of(path, root))) for path, root in files]
-    if len(jobs) < PARALLEL_THRESHOLD and executor is None:
-        yield from map(_parse_job, jobs)
+    return [(path, root, plain_rules, known.get(origin_of(path, root))) for path, root in files]
+
+
+@contextmanager
+def _workers(count: int, executor: Callable[[], Executor] | None) -> Iterator[Executor | None]:
+    """Worker processes when there are enough files to pay for starting them."""
+    if count < PARALLEL_THRESHOLD and executor is None:
+        yield None
         return
     with (executor or _process_pool)() as pool:
-        yield from pool.map(_parse_job, jobs, chunksize=CHUNK_SIZE)
+        yield pool
+
+
+def _map(pool: Executor | None, function: Callable[[J], R], jobs: Sequence[J]) -> Iterator[R]:
+    """``function`` over ``jobs``, results in order, in the workers if there are any."""
+    if pool is None:
+        return map(function, jobs)
+    return pool.map(function, jobs, chunksize=CHUNK_SIZE)
 
 
 def _process_pool() -> Executor:
@@ -281,16 +290,43 @@ def ingest(
     rules = rules or {}
     files, warnings = discover(sources)
     report.warnings.extend(warnings)
-    file_of = {origin_of(path, root): (path, root) for path, root in files}
     manifest = read_manifest(out / MANIFEST_NAME)
     parser = _parser_key(rules)
     known = {o: k.source_hash for o, k in manifest.sources.items() if k.parser == parser}
-    results: Iterable[Parsed] = parse_all(files, rules, executor, known)
-    if progress is not None:
-        results = progress(results, len(files))
+    with _workers(len(files), executor) as pool:
+        results: Iterable[Parsed] = _map(pool, _parse_job, parse_jobs(files, rules, known))
+        if progress is not None:
+            results = progress(results, len(files))
+        kept = _collect(results, manifest, report)
+        articles = _place(kept, report)
+        file_of = {origin_of(path, root): (path, root) for path, root in files}
 
+        def reparse(origin: str) -> Parsed:
+            return parse_file(*file_of[origin], rules)
+
+        jobs = _write_jobs(articles, kept, manifest, out, reparse, report)
+        out.mkdir(parents=True, exist_ok=True)
+        outcomes = _map(pool, _write_job, [(a, out, force, r) for a, r in jobs])
+        for (article, _), outcome in zip(jobs, outcomes, strict=True):
+            if outcome.record is None:
+                report.kept_edited.append(outcome.message)
+                manifest.sources.pop(article.origin, None)
+                continue
+            if outcome.written:
+                report.written.append(outcome.message)
+            else:
+                report.unchanged += 1
+            record = manifest.records[article.slug] = outcome.record
+            manifest.sources[article.origin] = _known(kept[article.id], article, parser, record)
+    write_file_atomic(out / MANIFEST_NAME, manifest_text(manifest))
+    return report
+
+
+def _collect(results: Iterable[Parsed], manifest: Manifest, report: Report) -> dict[str, Parsed]:
+    """Each file's parse (or its stub from the manifest) by article id, exact duplicates and
+    errors reported and left out."""
     seen_ids: dict[str, str] = {}
-    kept: dict[str, Parsed] = {}  # article id -> its parse (or its stub from the manifest)
+    kept: dict[str, Parsed] = {}
     for parsed in results:
         report.read += 1
         if parsed.cached:
@@ -307,7 +343,11 @@ def ingest(
             continue
         seen_ids[article.id] = parsed.path
         kept[article.id] = parsed
+    return kept
 
+
+def _place(kept: Mapping[str, Parsed], report: Report) -> list[Article]:
+    """Every article with its final slug, and the original it copies, if any."""
     articles = assign_slugs([p.article for p in kept.values() if p.article is not None])
     slug_of = {a.origin: a.slug for a in articles}
     candidates = [Candidate(a.origin, a.title, kept[a.id].fingerprint) for a in articles]
@@ -319,8 +359,20 @@ def ingest(
     report.near_duplicates.extend(
         f"{a.origin}: near duplicate of {a.duplicate_of}" for a in articles if a.duplicate_of
     )
+    return articles
 
-    out.mkdir(parents=True, exist_ok=True)
+
+def _write_jobs(
+    articles: Sequence[Article],
+    kept: dict[str, Parsed],
+    manifest: Manifest,
+    out: Path,
+    reparse: Callable[[str], Parsed],
+    report: Report,
+) -> list[tuple[Article, str | None]]:
+    """The records to write (or compare), each with the digest ingest last wrote for its
+    slug. A cached file whose record would come out the same and is untouched is done."""
+    jobs = []
     for article in articles:
         parsed = kept[article.id]
         if parsed.cached:
@@ -328,45 +380,43 @@ def ingest(
                 report.unchanged += 1
                 continue
             # Its record must change (a new slug or original, or edited by hand): parse it.
-            path, root = file_of[article.origin]
-            parsed = parse_file(path, root, rules)
+            parsed = reparse(article.origin)
             if parsed.article is None:
-                report.errors.append(parsed.error or f"{path}: not parsed")
+                report.errors.append(parsed.error or f"{parsed.path}: not parsed")
                 continue
+            kept[article.id] = parsed
             article = replace(parsed.article, slug=article.slug, duplicate_of=article.duplicate_of)
-        record = write_record(article, out, force, manifest.records, report)
-        if record is None:
-            manifest.sources.pop(article.origin, None)
-        else:
-            manifest.sources[article.origin] = _known(parsed, article, parser, record)
-    write_file_atomic(out / MANIFEST_NAME, manifest_text(manifest))
-    return report
+        jobs.append((article, manifest.records.get(article.slug)))
+    return jobs
 
 
-def write_record(
-    article: Article, out: Path, force: bool, records: dict[str, str], report: Report
-) -> str | None:
-    """Write a record if it changed, never one edited by hand since ingest wrote it (unless
-    forced); the digest of the record now on disk, or None when a hand edit was kept."""
+@dataclass(frozen=True)
+class Outcome:
+    record: str | None  # sha256 of the record on disk now; None when a hand edit was kept
+    written: bool = False
+    message: str = ""  # the record's path, or why it was kept
+
+
+def _write_job(job: tuple[Article, Path, bool, str | None]) -> Outcome:
+    """Write a record if it changed, never one edited by hand since ingest wrote it (its
+    digest is not ``recorded``), unless forced."""
+    article, out, force, recorded = job
     path = out / f"{article.slug}.md"
     text = dump_article(article)
     if path.exists():
         existing = path.read_text(encoding="utf-8", errors="replace")
         if existing == text:
-            report.unchanged += 1
-            records[article.slug] = _digest(text)
-            return records[article.slug]
-        if records.get(article.slug) != _digest(existing):
+            return Outcome(_digest(text))
+        if recorded != _digest(existing):
             if not force:
-                report.kept_edited.append(
-                    f"{path}: edited by hand since ingest wrote it; kept (--force overwrites)"
+                return Outcome(
+                    None,
+                    message=f"{path}: edited by hand since ingest wrote it; kept (--force "
+                    "overwrites)",
                 )
-                return None
             text = dump_article(_keep_hand_topics(article, existing, str(path)))
     write_file_atomic(path, text)
-    records[article.slug] = _digest(text)
-    report.written.append(str(path))
-    return records[article.slug]
+    return Outcome(_digest(text), written=True, message=str(path))
 
 
 def _from_manifest(parsed: Parsed, manifest: Manifest) -> Parsed:
