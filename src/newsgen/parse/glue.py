@@ -59,7 +59,7 @@ class Vocabulary:
         words repeat, so each distinct token is stripped once."""
         counts: Counter[str] = Counter()
         for token, n in tokens.items():
-            core = _strip(token)[1]
+            core = token if token.isalpha() else _strip(token)[1]  # a plain word is its core
             if core.isalpha():
                 counts[core] += n
         return cls(counts, frozenset(word.lower() for word in counts))
