@@ -30,7 +30,6 @@ _TOKEN = (
 _CONNECT = r"(?:of|the|for|and|de|del|da|di|du|la|le|van|von|der|den|bin|al|y)"
 MENTION = re.compile(rf"(?<![\w’'@#/.-]){_TOKEN}(?:\s+(?:{_CONNECT}\s+)*{_TOKEN})*")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[“\"‘(—–-]\s*)$")
 VERY_COMMON_RANK = 150
 RARE_RANK = 1000
 
@@ -224,7 +223,6 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 tail_start = start + raw.index(tokens[cut + 1], len(head) + len(token))
                 found += _analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text)
             return found
-    at_sentence_start = _at_sentence_start(text, start)
     # "New York Times Kim Jong Un": an organisation word ends a name mid-run.
     for cut in range(1, len(tokens) - 1):
         if tokens[cut - 1] in lexicon.ORG_LAST_WORDS and not _is_org_word(tokens[-1]):
@@ -255,7 +253,6 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
             ]
     if tokens and tokens[0] in ("The", "the") and len(tokens) > 1:
         tokens = tokens[1:]
-        at_sentence_start = False
     if len(tokens) > 1 and tokens[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
         head = tokens[0]
         return _analyse(
@@ -270,18 +267,9 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     kind = classify(name, honorific or role is not None)
     if kind is None:
         return []
-    if at_sentence_start and len(name_tokens) == 1 and kind == "person" and not honorific:
-        kind = "person"  # kept, but only as evidence: single words never create a person
+    # A single word is kept even at a sentence start, but only as evidence: single words
+    # never create a person (build_registry).
     return [Mention(paragraph, start, start + len(raw), name, kind, role, honorific)]
-
-
-def _at_sentence_start(text: str, start: int) -> bool:
-    """Whether ``text[:start]`` ends a sentence. The pattern is one mark and spaces at the end,
-    so it is searched from the last non-space character only, not through the whole text."""
-    last = start
-    while last > 0 and text[last - 1].isspace():
-        last -= 1
-    return _SENTENCE_START.search(text, max(0, last - 1), start) is not None
 
 
 def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
