@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -174,8 +174,8 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
     for index, text in enumerate(paragraphs):
         breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
         sentence, seen_person = 0, False
-        for match in MENTION.finditer(text):
-            for mention in _analyse(index, match.start(), match.group(0), text):
+        for start, raw in _capitalised_runs(text):
+            for mention in _analyse(index, start, raw, text):
                 while sentence < len(breaks) and breaks[sentence] <= mention.start:
                     sentence, seen_person = sentence + 1, False
                 here = (index, mention.start)
@@ -187,10 +187,37 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     if role is None:
                         role = _context_role(text, mention.start, mention.end)
                     subject = not seen_person and not inside
-                    mention = replace(mention, role=role, subject=subject, quoted=inside)
+                    # Built directly: dataclasses.replace costs several times as much.
+                    mention = Mention(
+                        mention.paragraph,
+                        mention.start,
+                        mention.end,
+                        mention.text,
+                        mention.kind,
+                        role=role,
+                        honorific=mention.honorific,
+                        subject=subject,
+                        quoted=inside,
+                    )
                     seen_person = seen_person or not inside
                 mentions.append(mention)
     return mentions
+
+
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+def _capitalised_runs(text: str) -> Iterator[tuple[int, str]]:
+    """What ``MENTION.finditer`` finds, found faster: every match starts with a capital, so
+    the pattern is tried only there instead of at every character."""
+    position = 0
+    while (capital := _CAPITAL.search(text, position)) is not None:
+        match = MENTION.match(text, capital.start())
+        if match is None:
+            position = capital.start() + 1
+        else:
+            yield match.start(), match.group(0)
+            position = match.end()
 
 
 def _context_role(text: str, start: int, end: int) -> str | None:
@@ -330,7 +357,7 @@ def classify(name: str, titled: bool = False) -> Kind | None:
 def _is_acronym(token: str) -> bool:
     letters = token.replace(".", "")
     return (2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha()) or (
-        any(c.isdigit() for c in token) and token[0].isupper()
+        not token.isalpha() and any(c.isdigit() for c in token) and token[0].isupper()
     )
 
 

@@ -96,8 +96,8 @@ def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list
     # once, and rewrite only the paragraphs that hold one that changes (few do).
     changes: dict[str, str] = {}
     for token in tokens:
-        if len(token) < 5 or (token.islower() and token.isalpha() and token in _RANKS):
-            continue  # too short to split, or a known word: the common cases, kept as they are
+        if len(token) < 5 or (token.isalpha() and _plain_word(token)):
+            continue  # the common cases, kept as they are
         fixed = _repair_token(token, vocabulary)
         if fixed != token:
             changes[token] = fixed
@@ -146,6 +146,15 @@ def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
         return core  # "misbranded", "indwelling", "overreach": a prefixed word, not two
 
     return " ".join(vocabulary.cased(part) for part in parts)
+
+
+def _plain_word(word: str) -> bool:
+    """A word of letters that ``_repair_token`` would keep: a known lowercase word, or one
+    with no lowercase letter right before a capital ("Washington", "NATO": ``istitle`` and
+    ``isupper`` rule that out), which leaves nothing to split."""
+    if word.islower():
+        return word in _RANKS
+    return word.istitle() or word.isupper()
 
 
 @cache
