@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsgen.parse import glue
-from newsgen.parse.entities import MENTION, _capitalised_runs
+from newsgen.parse.entities import MENTION, _capitalised_runs, _headline_case
 from newsgen.parse.text import _FTFY, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
@@ -115,3 +115,11 @@ names = st.sampled_from(
 def test_capitalised_runs_are_what_the_mention_pattern_finds(text: str) -> None:
     expected = [(m.start(), m.group(0)) for m in MENTION.finditer(text)]
     assert list(_capitalised_runs(text)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(names, max_size=20).map(" ".join))
+def test_headline_case_reads_word_initials_as_splitting_would(text: str) -> None:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    expected = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+    assert _headline_case(text) == expected

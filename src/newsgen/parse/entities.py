@@ -431,11 +431,14 @@ def build_registry(
 
 def _headline_case(text: str) -> bool:
     """A line in Headline Case, where capitals say nothing about names."""
-    words = [w for w in text.split() if w[:1].isalpha()]
-    if len(words) < 4:
+    initials = [c for c in _WORD_START.findall(text) if c.isalpha()]  # of the words
+    if len(initials) < 4:
         return False
-    capitalised = sum(1 for w in words if w[0].isupper())
-    return capitalised >= 0.75 * len(words)
+    capitalised = sum(1 for c in initials if c.isupper())
+    return capitalised >= 0.75 * len(initials)
+
+
+_WORD_START = re.compile(r"(?<!\S)\S")  # the first character of each word: no split needed
 
 
 def _merge_acronyms(registry: Registry) -> None:
