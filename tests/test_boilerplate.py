@@ -71,3 +71,21 @@ def test_ingest_leaves_the_sites_furniture_out_of_every_record(tmp_path: Path) -
     records = [p.read_text(encoding="utf-8") for p in sorted(out.glob("*.md"))]
     assert len(records) == 3
     assert all("Blockchain" not in record for record in records)
+
+
+def test_a_new_file_that_makes_a_line_furniture_updates_the_cached_records(
+    tmp_path: Path,
+) -> None:
+    seeds, out = tmp_path / "seeds", tmp_path / "articles"
+    seeds.mkdir()
+    titles = ["Storm hits coast", "Council votes", "Team wins cup"]
+    for n, title in enumerate(titles[:2]):
+        (seeds / f"{n}.txt").write_text(article(title, PROMO, f"Story number {n} is here."))
+    ingest([seeds], out)
+    assert all("Blockchain" in p.read_text(encoding="utf-8") for p in out.glob("*.md"))
+
+    (seeds / "2.txt").write_text(article(titles[2], PROMO, "Story number 2 is here."))
+    report = ingest([seeds], out)
+    assert report.furniture_lines == 1
+    assert len(report.written) == 3  # the two cached records were parsed again
+    assert all("Blockchain" not in p.read_text(encoding="utf-8") for p in out.glob("*.md"))

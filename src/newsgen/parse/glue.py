@@ -43,35 +43,44 @@ def rank(word: str) -> int | None:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the article itself writes: each word's preferred casing and how often it appears."""
+    """What the article itself writes: each word as spelled and how often, in order of
+    appearance, and the words it knows in lowercase."""
 
-    casing: dict[str, str]
     counts: Counter[str]
+    lowered: frozenset[str]
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Vocabulary:
+        return cls.of_tokens(_tokens(texts))
+
+    @classmethod
+    def of_tokens(cls, tokens: Counter[str]) -> Vocabulary:
+        """From the article's whitespace-separated tokens counted (in order of appearance):
+        words repeat, so each distinct token is stripped once."""
         counts: Counter[str] = Counter()
-        cased: dict[str, Counter[str]] = {}
-        for text in texts:
-            for token in _TOKEN.findall(text):
-                core = _strip(token)[1]
-                if not core.isalpha():
-                    continue
-                counts[core] += 1
-                cased.setdefault(core.lower(), Counter())[core] += 1
-        # Prefer a capitalised form when the article ever capitalises the word mid-sentence;
-        # counting is good enough because sentence-initial capitals are rare per word.
-        casing = {low: _preferred(forms) for low, forms in cased.items()}
-        return cls(casing, counts)
+        for token, n in tokens.items():
+            core = token if token.isalpha() else _strip(token)[1]  # a plain word is its core
+            if core.isalpha():
+                counts[core] += n
+        return cls(counts, frozenset(word.lower() for word in counts))
 
     def knows(self, word: str) -> bool:
-        return word.lower() in self.casing
+        return word.lower() in self.lowered
 
     def cased(self, word: str) -> str:
-        return self.casing.get(word.lower(), word)
+        """The article's preferred spelling of ``word`` (asked only for the few words split)."""
+        lower = word.lower()
+        forms = Counter({form: n for form, n in self.counts.items() if form.lower() == lower})
+        return _preferred(forms) if forms else word
+
+
+def _tokens(texts: Iterable[str]) -> Counter[str]:
+    return Counter(_TOKEN.findall("\n".join(texts)))
 
 
 def _preferred(forms: Counter[str]) -> str:
+    # Prefer a capitalised form when the article ever capitalises the word mid-sentence;
+    # counting is good enough because sentence-initial capitals are rare per word.
     capitalised = [form for form in forms if form[:1].isupper() and not form.isupper()]
     lower = forms.get(next(iter(forms)).lower(), 0)
     if capitalised and sum(forms[f] for f in capitalised) > lower:
@@ -81,12 +90,21 @@ def _preferred(forms: Counter[str]) -> str:
 
 def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list[str]:
     """Each paragraph with its glued words split, cased as the article cases them."""
-    vocabulary = Vocabulary.of([*paragraphs, *extra_context])
-    return [_repair_text(p, vocabulary) for p in paragraphs]
-
-
-def _repair_text(text: str, vocabulary: Vocabulary) -> str:
-    return _TOKEN.sub(lambda m: _repair_token(m.group(0), vocabulary), text)
+    tokens = _tokens([*paragraphs, *extra_context])
+    vocabulary = Vocabulary.of_tokens(tokens)
+    # A token's repair depends on the token and the article only: decide each distinct one
+    # once, and rewrite only the paragraphs that hold one that changes (few do).
+    changes: dict[str, str] = {}
+    for token in tokens:
+        if len(token) < 5 or (token.isalpha() and _plain_word(token)):
+            continue  # the common cases, kept as they are
+        fixed = _repair_token(token, vocabulary)
+        if fixed != token:
+            changes[token] = fixed
+    if not changes:
+        return list(paragraphs)
+    changed = re.compile(rf"(?<!\S)(?:{'|'.join(map(re.escape, changes))})(?!\S)")
+    return [changed.sub(lambda m: changes[m.group(0)], p) for p in paragraphs]
 
 
 def _repair_token(token: str, vocabulary: Vocabulary) -> str:
@@ -130,6 +148,15 @@ def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
     return " ".join(vocabulary.cased(part) for part in parts)
 
 
+def _plain_word(word: str) -> bool:
+    """A word of letters that ``_repair_token`` would keep: a known lowercase word, or one
+    with no lowercase letter right before a capital ("Washington", "NATO": ``istitle`` and
+    ``isupper`` rule that out), which leaves nothing to split."""
+    if word.islower():
+        return word in _RANKS
+    return word.istitle() or word.isupper()
+
+
 @cache
 def _ninja(word: str) -> tuple[str, ...]:
     return tuple(wordninja.split(word))
@@ -147,6 +174,12 @@ def _is_word(word: str, vocabulary: Vocabulary) -> bool:
 
 
 def _strip(token: str) -> tuple[str, str, str]:
+    if _is_word_char(token[:1]) and _is_word_char(token[-1:]):
+        return "", token, ""  # most tokens: nothing to strip, no regex needed
     match = _CORE.match(token)
     assert match is not None  # the pattern matches any string
     return match.group("lead"), match.group("core"), match.group("trail")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what ``\w`` matches

@@ -23,6 +23,10 @@ _CLOSE_DOUBLE = "”»"
 _OPEN_SINGLE = "‘‹"
 _CLOSE_SINGLE = "’›"
 _BEFORE_OPEN = set(" \t([{—–-/:;,") | set(_OPEN_DOUBLE) | set(_OPEN_SINGLE)
+# Every character that can open a quotation: the scan jumps from one to the next.
+_MARK = re.compile("[" + re.escape(_OPEN_DOUBLE + _OPEN_SINGLE + "\"”'") + "]")
+_CLOSE_DOUBLE_MARK = re.compile("[" + re.escape(_CLOSE_DOUBLE + '"') + "]")
+_CLOSE_SINGLE_MARK = re.compile("[" + re.escape(_CLOSE_SINGLE + "'\n" + _OPEN_DOUBLE) + "]")
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
                 previous = len(paragraphs[index - 1])
                 spans.append(Span(_join(parts), start_paragraph, start, index - 1, previous, False))
                 carried = None
-        while position < len(text):
+        while (mark := _MARK.search(text, position)) is not None:
+            position = mark.start()
             if _opens_double(text, position):
                 close = _find_close_double(text, position + 1)
                 if close is None:
@@ -98,13 +103,12 @@ def _opens_double(text: str, i: int) -> bool:
 
 
 def _find_close_double(text: str, i: int) -> int | None:
-    while i < len(text):
-        char = text[i]
-        if char in _CLOSE_DOUBLE or (char == '"' and i > 0 and not text[i - 1].isspace()):
+    for mark in _CLOSE_DOUBLE_MARK.finditer(text, i):
+        i = mark.start()
+        if text[i] in _CLOSE_DOUBLE or (i > 0 and not text[i - 1].isspace()):
             return i
-        if char == '"' and (i + 1 == len(text) or not text[i + 1].isalnum()):
+        if i + 1 == len(text) or not text[i + 1].isalnum():
             return i
-        i += 1
     return None
 
 
@@ -118,17 +122,14 @@ def _opens_single(text: str, i: int) -> bool:
 
 
 def _find_close_single(text: str, i: int) -> int | None:
-    while i < len(text):
-        char = text[i]
-        if char in _CLOSE_SINGLE or char == "'":
-            after = text[i + 1] if i + 1 < len(text) else " "
-            before = text[i - 1]
-            if not after.isalnum() and not before.isspace():
-                # "leaders’ summit": a plural possessive closes nothing across a long run
-                return i
-        elif char in "\n" or char in _OPEN_DOUBLE:
-            return None
-        i += 1
+    for mark in _CLOSE_SINGLE_MARK.finditer(text, i):
+        i = mark.start()
+        if text[i] not in _CLOSE_SINGLE and text[i] != "'":
+            return None  # a line break or a double quote: this was an apostrophe
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if not after.isalnum() and not text[i - 1].isspace():
+            # "leaders’ summit": a plural possessive closes nothing across a long run
+            return i
     return None
 
 

@@ -1,0 +1,125 @@
+"""The parser's shortcuts give exactly what the slow, obvious code gives, for any text."""
+
+from __future__ import annotations
+
+import ftfy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsgen.parse import glue
+from newsgen.parse.entities import MENTION, _capitalised_runs, _headline_case
+from newsgen.parse.text import _FTFY, fix_mojibake
+
+# Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
+pieces = st.sampled_from(
+    [
+        " ",
+        "\n",
+        "\n\n",
+        "\t",
+        "it",
+        "’s",
+        "“quoted”",
+        "‘single’",
+        " – ",
+        "—",
+        "…",
+        "itâ€™s",
+        "â€œ",
+        "Ã©",
+        "Â ",
+        "&amp;",
+        "&lt;b&gt;",
+        "AT&T",
+        "<b>",
+        "ﬁ",
+        "ＡＢ",
+        "\x1b[1m",
+        "\x85",
+        "\u2028",
+        "\x00",
+        "\ufeff",
+        "café",
+        "Москва",
+        "Ð¼Ð¾",
+        "£5",
+        "\ufffd",
+    ]
+)
+texts = st.lists(pieces, max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_ftfy_is_skipped_only_where_it_would_change_nothing(text: str) -> None:
+    assert fix_mojibake(text) == ftfy.fix_text(text, _FTFY)
+
+
+words = st.sampled_from(
+    [
+        "the",
+        "ukrainewarned",
+        "TimesKim",
+        "McDonald",
+        "iPhone",
+        "NATO",
+        "Washington",
+        "x",
+        "(quoted),",
+        "“Hello",
+        "end.Next",
+        "e.g.",
+        "well-known",
+        "it’s",
+        "_x_",
+        "’90s",
+        "café",
+    ]
+)
+paragraphs = st.lists(st.lists(words, max_size=12).map(" ".join), min_size=1, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(paragraphs)
+def test_glue_repair_decides_each_token_as_the_token_by_token_rewrite_would(
+    texts: list[str],
+) -> None:
+    vocabulary = glue.Vocabulary.of(texts)
+    one_by_one = [
+        glue._TOKEN.sub(lambda m: glue._repair_token(m.group(0), vocabulary), text)
+        for text in texts
+    ]
+    assert glue.repair(texts) == one_by_one
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(words, max_size=20).map(" ".join))
+def test_strip_shortcut_matches_the_pattern(text: str) -> None:
+    for token in text.split():
+        match = glue._CORE.match(token)
+        assert match is not None
+        assert glue._strip(token) == (match["lead"], match["core"], match["trail"])
+
+
+names = st.sampled_from(
+    [
+        *("Jake Sullivan", "Mr. Sullivan", "U.S.", "G20", "the", "of", "New York Times"),
+        *("O’Brien", "said", "’s", "-", ".", ", ", "@Kim", "#Tag", "x.Y", "McDonald", "A"),
+        *(" ", "\n", "é"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(names, max_size=20).map(" ".join))
+def test_capitalised_runs_are_what_the_mention_pattern_finds(text: str) -> None:
+    expected = [(m.start(), m.group(0)) for m in MENTION.finditer(text)]
+    assert list(_capitalised_runs(text)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(names, max_size=20).map(" ".join))
+def test_headline_case_reads_word_initials_as_splitting_would(text: str) -> None:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    expected = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+    assert _headline_case(text) == expected
