@@ -66,6 +66,11 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
             position = mark.start()
             if _opens_double(text, position):
                 close = _find_close_double(text, position + 1)
+                if text[position] == "“" and "“" in text[position + 1 : close]:
+                    # Another opening mark before this one closes: this one never closes
+                    # (a block quote's stray mark, an echo left open); the next one may.
+                    position += 1
+                    continue
                 if close is None:
                     carried = (index, position, [text[position + 1 :]])
                     break
