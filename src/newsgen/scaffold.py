@@ -40,6 +40,7 @@ GITIGNORE = """\
 .newsgen-cache/
 .site.tmp-*/
 .site.old-*/
+.site.lock
 """
 
 
