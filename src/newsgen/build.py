@@ -16,6 +16,7 @@ from newsgen.config import load_config
 from newsgen.dates import zone
 from newsgen.errors import NewsgenError
 from newsgen.links import check_links
+from newsgen.markup import check_markdown
 from newsgen.model import Article
 from newsgen.plan import plan
 from newsgen.records import load_article
@@ -77,6 +78,8 @@ def _build(project: Path, options: BuildOptions) -> BuildResult:
     articles: list[Article] = []
     for source in sources.texts:
         try:
+            # The whole file is checked, so a line number is the file's line.
+            check_markdown(source.text)
             articles.append(load_article(source.text, source.name))
         except NewsgenError as exc:
             errors.append(exc.located(source.name))

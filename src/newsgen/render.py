@@ -84,9 +84,13 @@ def make_environment(
     @functools.cache
     def body(slug: str) -> Markup:
         # Rendered once per article although the page, the feed and topic feeds all use it.
-        return Markup(body_html(bodies[slug]))
+        try:
+            return Markup(body_html(bodies[slug]))
+        except NewsgenError as exc:  # a body too slow or too deep to render: name the file
+            raise exc.located(origins[slug]) from None
 
     bodies = {a.slug: a.body for a in archive.articles}
+    origins = {a.slug: a.origin for a in archive.articles}
     env.filters.update(
         href=href,
         absolute=absolute,
