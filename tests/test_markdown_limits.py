@@ -6,6 +6,7 @@ worker processes of a parallel build.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -54,7 +55,8 @@ def test_the_limit_stops_calls_in_worker_processes() -> None:
 
 
 def test_calls_within_the_limit_return_and_leave_nothing_pending() -> None:
-    assert [run_with_limit(5, lambda i=i: i) for i in range(5000)] == list(range(5000))
+    numbers = [run_with_limit(5, functools.partial(int, n)) for n in range(5000)]
+    assert numbers == list(range(5000))
     time.sleep(0.05)  # a stray exception would surface here
 
 
@@ -78,8 +80,8 @@ def test_pathological_shapes_are_refused_at_once_with_a_line(body: str) -> None:
 
 
 def test_many_ordinary_links_still_render() -> None:
-    html = markup.body_html("[link](https://example.org/) " * 8192)
-    assert html.count("<a ") == 8192
+    html = markup.body_html("[link](https://example.org/) " * 3000)
+    assert html.count("<a ") == 3000
 
 
 def test_an_unknown_slow_shape_is_stopped_by_the_time_limit(
