@@ -19,7 +19,7 @@ from newsgen.links import check_links
 from newsgen.markup import check_markdown
 from newsgen.model import Article
 from newsgen.plan import plan
-from newsgen.records import load_article
+from newsgen.records import load_article_checked
 from newsgen.render import make_environment, page_counts, render_pages
 
 
@@ -80,7 +80,9 @@ def _build(project: Path, options: BuildOptions) -> BuildResult:
         try:
             # The whole file is checked, so a line number is the file's line.
             check_markdown(source.text)
-            articles.append(load_article(source.text, source.name))
+            article, noted = load_article_checked(source.text, source.name)
+            articles.append(article)
+            warnings.extend(noted)
         except NewsgenError as exc:
             errors.append(exc.located(source.name))
 
