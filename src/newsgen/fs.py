@@ -153,6 +153,16 @@ def output_lock(out: Path) -> Iterator[None]:
                 f"another newsgen build is writing {out} (it holds {lock_path}); "
                 "run this one when it has finished"
             ) from None
+        # The lock file may predate a change of permissions or a read-only remount: try the
+        # temporary folder the swap needs now, so such a build stops before any work.
+        probe = out.parent / f".{out.name}{_TMP}{os.getpid()}"
+        try:
+            probe.mkdir()
+            probe.rmdir()
+        except OSError as exc:
+            raise NewsgenError(
+                f"cannot write beside the output folder {out}: {exc.strerror or exc}"
+            ) from None
         yield
 
 
