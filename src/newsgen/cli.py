@@ -122,8 +122,9 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
 
     try:
         epoch = _epoch()
-        # "Future" is relative to the declared build time when there is one, else today.
-        today = epoch.date() if epoch else dt.date.today()
+        # "Future" is relative to the declared build time when there is one, else today in
+        # UTC, like the epoch: the process's TZ must not change which articles are built.
+        today = (epoch or dt.datetime.now(dt.UTC)).date()
         options = BuildOptions(out, today, base_url, drafts, future, strict, epoch)
         result = run_build(Path("."), options)
     except NewsgenError as exc:
