@@ -55,6 +55,27 @@ _ATTRIBUTES = {
 }
 
 
+# Characters no URL may hold raw (WHATWG URL, as the Nu validator checks it); a URL from a
+# record or a body is escaped as an attribute already, this keeps it a valid URL too.
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+_URL_ILLEGAL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]|%(?![0-9A-Fa-f]{2})')
+
+
+def safe_url(url: str) -> str:
+    """``url`` with the characters a URL may not contain percent-encoded; a second ``#``
+    (only one fragment is allowed) too."""
+    url = _URL_ILLEGAL.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), url)
+    authority = _AUTHORITY.match(url)  # brackets are legal there only (IPv6 hosts)
+    start = authority.end() if authority else 0
+    rest = url[start:].replace("[", "%5B").replace("]", "%5D")
+    head, hash_, fragment = rest.partition("#")
+    return url[:start] + head + hash_ + fragment.replace("#", "%23")
+
+
+def _url_attribute(tag: str, attribute: str, value: str) -> str:
+    return safe_url(value) if attribute in ("href", "src") else value
+
+
 def clean_text(text: str) -> str:
     """``text`` without characters that no HTML or XML page may contain."""
     return _CONTROL.sub("", text)
@@ -125,6 +146,7 @@ def body_html(body: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel=None,  # no target=_blank is allowed, so no rel is needed; <a> stays valid
         strip_comments=True,
+        attribute_filter=_url_attribute,
     )
     # An image the body gives no text for is decoration to a screen reader, and HTML needs alt.
     return _IMG_NO_ALT.sub('<img alt="" ', html)
