@@ -89,13 +89,14 @@ os.register_at_fork(after_in_child=_WATCHDOG.reset)
 def run_with_limit(seconds: float, call: Callable[[], T]) -> T:
     """``call()``, or ``TimeLimitExceeded`` once it has run ``seconds`` of wall-clock time."""
     token = _WATCHDOG.arm(seconds)
+    stopped: TimeLimitExceeded | None = None
     try:
         try:
             result = call()
         finally:
             fired = _WATCHDOG.disarm(token)
-    except TimeLimitExceeded:
-        fired = True
+    except TimeLimitExceeded as exc:  # its traceback shows where the call was stopped
+        fired, stopped = True, exc
     if fired:
-        raise TimeLimitExceeded(f"stopped after {seconds:g} s")
+        raise TimeLimitExceeded(f"stopped after {seconds:g} s") from stopped
     return result

@@ -119,7 +119,7 @@ def _split_case_break(core: str, vocabulary: Vocabulary) -> str:
 
 def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
     """ "ukrainewarned" -> "Ukraine warned": unknown whole, two common halves."""
-    if rank(core) is not None or vocabulary.counts[core] > 1:
+    if rank(core) is not None or vocabulary.counts[core] > 1 or len(core) > _MAX_GLUED:
         return core
     parts = _ninja(core)
     if len(parts) != 2 or not all(_is_common(part, vocabulary) for part in parts):
@@ -128,6 +128,11 @@ def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
         return core  # "misbranded", "indwelling", "overreach": a prefixed word, not two
 
     return " ".join(vocabulary.cased(part) for part in parts)
+
+
+# Two glued English words are rarely longer than this; wordninja's cost grows with the token
+# (a 50 kB run of letters took 40 s), and such a run is not prose to repair anyway.
+_MAX_GLUED = 40
 
 
 @cache
