@@ -95,7 +95,8 @@ def _epoch() -> dt.datetime | None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("site"),
     show_default=True,
-    help="Folder to write the site to (replaced whole, atomically; a non-empty folder newsgen did not build is refused).",
+    help="Folder to write the site to (replaced whole, atomically; a non-empty folder "
+    "newsgen did not build is refused).",
 )
 @click.option("--base-url", help="Where the site will live, e.g. https://example.org/news/.")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
