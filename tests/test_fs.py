@@ -19,7 +19,8 @@ def test_write_replaces_the_whole_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     fs.write_site(out, {"index.html": b"one", "old/index.html": b"stale"})
     fs.write_site(out, {"index.html": b"two"})
-    assert _tree(out) == {"index.html": b"two"}  # files that no longer belong are gone
+    # files that no longer belong are gone; the marker says newsgen may replace the folder
+    assert _tree(out) == {"index.html": b"two", fs.MARKER: fs.MARKER_TEXT}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temp folder left
 
 
@@ -41,7 +42,7 @@ def test_a_failed_write_keeps_the_previous_site(
     with pytest.raises(NewsgenError, match="disk full while writing"):
         fs.write_site(out, {"index.html": b"new", "a/index.html": b"new", "b.html": b"new"})
     monkeypatch.undo()
-    assert _tree(out) == {"index.html": b"good", "a/index.html": b"a"}
+    assert _tree(out) == {"index.html": b"good", "a/index.html": b"a", fs.MARKER: fs.MARKER_TEXT}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
@@ -87,3 +88,36 @@ def test_reading_skips_what_is_not_an_article(tmp_path: Path) -> None:
         "articles/link.md: symlink out of the folder skipped",
         "articles/loop.md: symlink loop skipped",
     ]
+
+
+def test_a_swap_killed_between_its_renames_is_undone_by_the_next_build(tmp_path: Path) -> None:
+    # Where the kernel has no atomic exchange, a kill between the two renames of the swap
+    # leaves only .site.old-PID: the next build puts that previous site back first.
+    old = tmp_path / ".site.old-4242"
+    fs.write_site(old, {"index.html": b"previous"})
+    fs.clean_leftovers(tmp_path / "site")
+    assert (tmp_path / "site/index.html").read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_folder_newsgen_did_not_build_is_never_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    with pytest.raises(NewsgenError, match=r"refusing to replace .*not built by newsgen"):
+        fs.check_output(tmp_path, out)
+    fs.write_site(tmp_path / "site", {"index.html": b"x"})
+    fs.check_output(tmp_path, tmp_path / "site")  # newsgen's own site: replaced
+    (tmp_path / "empty").mkdir()
+    fs.check_output(tmp_path, tmp_path / "empty")  # an empty folder holds nothing to lose
+
+
+def test_a_second_build_of_one_output_fails_fast(tmp_path: Path) -> None:
+    with (
+        fs.output_lock(tmp_path / "site"),
+        pytest.raises(NewsgenError, match="another newsgen build is writing"),
+        fs.output_lock(tmp_path / "site"),
+    ):
+        pass
+    with fs.output_lock(tmp_path / "site"):  # released when the first build ends
+        pass

@@ -201,6 +201,7 @@ def test_extreme_dates_and_control_characters_keep_feeds_valid(tmp_path: Path) -
     result = build_fixture(project / "site", project, future=True)
     assert result.ok
     assert sorted(str(w).split(":")[0] for w in result.warnings) == [
+        "articles/ctl.md",  # slug "!!!" replaced
         "articles/new.md",
         "articles/old.md",
     ]

@@ -177,6 +177,14 @@ def _unique_slugs(articles: Sequence[Article]) -> tuple[list[Article], list[News
     out, warnings = [], []
     for article in sorted(articles, key=lambda a: (a.origin, a.slug)):
         slug = make_slug(article.slug, fallback="article")
+        if slug != article.slug:
+            # Traversal, separators, device names, emoji, overlong: made safe, never silently.
+            warnings.append(
+                NewsgenError(
+                    f"slug {article.slug!r} is not a safe URL segment; using '{slug}'",
+                    article.origin,
+                )
+            )
         if slug in taken:
             n = 2
             while f"{slug}-{n}" in taken:

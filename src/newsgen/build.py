@@ -3,6 +3,7 @@ write. Only the first and last steps touch the disk."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Mapping
@@ -15,9 +16,10 @@ from newsgen.config import load_config
 from newsgen.dates import zone
 from newsgen.errors import NewsgenError
 from newsgen.links import check_links
+from newsgen.markup import check_markdown
 from newsgen.model import Article
 from newsgen.plan import plan
-from newsgen.records import load_article
+from newsgen.records import load_article_checked
 from newsgen.render import make_environment, page_counts, render_pages
 
 
@@ -45,6 +47,7 @@ class BuildResult:
     future_skipped: int
     files: int
     seconds: float
+    cleaned: tuple[str, ...] = ()  # leftovers of an interrupted build, removed
 
     @property
     def ok(self) -> bool:
@@ -52,9 +55,20 @@ class BuildResult:
 
 
 def build(project: Path, options: BuildOptions) -> BuildResult:
-    """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built."""
-    started = time.perf_counter()
+    """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built.
+
+    Checked and locked before any work: an output folder that is not newsgen's is refused,
+    and a second build of the same output fails fast instead of mixing with the first.
+    """
     fs.check_output(project, options.out)
+    with fs.output_lock(options.out):
+        cleaned = tuple(str(p) for p in fs.clean_leftovers(options.out.absolute()))
+        result = _build(project, options)
+    return dataclasses.replace(result, cleaned=cleaned) if cleaned else result
+
+
+def _build(project: Path, options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
     config = load_config(fs.read_config_text(project))
     if options.base_url:
         config = config.with_base_url(options.base_url)
@@ -67,7 +81,11 @@ def build(project: Path, options: BuildOptions) -> BuildResult:
     articles: list[Article] = []
     for source in sources.texts:
         try:
-            articles.append(load_article(source.text, source.name))
+            # The whole file is checked, so a line number is the file's line.
+            check_markdown(source.text)
+            article, noted = load_article_checked(source.text, source.name)
+            articles.append(article)
+            warnings.extend(noted)
         except NewsgenError as exc:
             errors.append(exc.located(source.name))
 

@@ -99,7 +99,8 @@ def _epoch() -> dt.datetime | None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("site"),
     show_default=True,
-    help="Folder to write the site to (replaced whole, atomically).",
+    help="Folder to write the site to (replaced whole, atomically; a non-empty folder "
+    "newsgen did not build is refused).",
 )
 @click.option("--base-url", help="Where the site will live, e.g. https://example.org/news/.")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
@@ -130,8 +131,9 @@ def build(
 
     try:
         epoch = _epoch()
-        # "Future" is relative to the declared build time when there is one, else today.
-        today = epoch.date() if epoch else dt.date.today()
+        # "Future" is relative to the declared build time when there is one, else today in
+        # UTC, like the epoch: the process's TZ must not change which articles are built.
+        today = (epoch or dt.datetime.now(dt.UTC)).date()
         options = BuildOptions(
             out, today, base_url, drafts, future, strict, epoch, search=not no_search
         )

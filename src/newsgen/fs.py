@@ -7,9 +7,13 @@ a failed or killed build leaves the previous site as it was; no path escapes the
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +24,9 @@ from newsgen.parse.text import MAX_BYTES, looks_binary
 # One limit for raw texts and records: a news article is kilobytes; megabytes are a mistake.
 MAX_ARTICLE_BYTES = MAX_BYTES
 _TMP, _OLD = ".tmp-", ".old-"
+# Written into every site newsgen builds: only a folder carrying it may be replaced whole.
+MARKER = ".newsgen-site"
+MARKER_TEXT = b"This folder is built by newsgen; `newsgen build` replaces it whole.\n"
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,50 @@ def check_output(project: Path, out: Path) -> None:
             raise NewsgenError(f"refusing to write the site into the {name}/ folder ({out})")
     if target.exists() and (target.is_symlink() or not target.is_dir()):
         raise NewsgenError(f"the output path {out} exists and is not a folder")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        # Like MkDocs: a folder newsgen did not build may hold someone's work; never replace it.
+        raise NewsgenError(
+            f"refusing to replace {out}: it is not empty and was not built by newsgen "
+            f"(no {MARKER} file in it); empty it, remove it or choose another --out"
+        )
+
+
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the lock file beside ``out`` for a whole build; a second build fails fast.
+
+    Two builds writing one output would remove each other's temporary folders and swap in
+    turn; with the lock the second stops before any work and the output is one build's.
+    The kernel drops an ``flock`` when its process dies, so a killed build leaves no stale lock.
+    """
+    out = out.absolute()
+    lock_path = out.parent / f".{out.name}.lock"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock_path.open("a+b")
+    except OSError as exc:
+        raise NewsgenError(
+            f"cannot write beside the output folder {out}: {exc.strerror or exc}"
+        ) from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise NewsgenError(
+                f"another newsgen build is writing {out} (it holds {lock_path}); "
+                "run this one when it has finished"
+            ) from None
+        # The lock file may predate a change of permissions or a read-only remount: try the
+        # temporary folder the swap needs now, so such a build stops before any work.
+        probe = out.parent / f".{out.name}{_TMP}{os.getpid()}"
+        try:
+            probe.mkdir()
+            probe.rmdir()
+        except OSError as exc:
+            raise NewsgenError(
+                f"cannot write beside the output folder {out}: {exc.strerror or exc}"
+            ) from None
+        yield
 
 
 def safe_relative(name: str) -> PurePosixPath:
@@ -143,19 +194,15 @@ def write_site(
     clean_leftovers(out)
     tmp = out.parent / f".{out.name}{_TMP}{os.getpid()}"
     try:
-        tmp.mkdir()
+        _write_one(tmp, None, b"")
         real_tmp = tmp.resolve()
         for name in sorted(files):
             dest = tmp / safe_relative(name)
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            _write_one(dest.parent, None, b"")
             if not dest.parent.resolve().is_relative_to(real_tmp):
                 raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
-            try:
-                with dest.open("wb") as handle:
-                    handle.write(files[name])
-            except OSError as exc:
-                reason = "disk full" if exc.errno == 28 else (exc.strerror or str(exc))
-                raise NewsgenError(f"{reason} while writing {name}") from None
+            _write_one(dest, name, files[name])
+        _write_one(tmp / MARKER, MARKER, MARKER_TEXT)
         if finish is not None:
             finish(tmp)
         _swap(tmp, out)
@@ -164,8 +211,45 @@ def write_site(
         raise
 
 
+def _write_one(dest: Path, name: str | None, data: bytes) -> None:
+    """Write a file (or, with no name, make a folder); any OS error names what was written."""
+    try:
+        if name is None:
+            dest.mkdir(parents=True, exist_ok=True)
+            return
+        with dest.open("wb") as handle:  # ENOSPC can come at close(): it is inside the try
+            handle.write(data)
+    except OSError as exc:
+        reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise NewsgenError(f"{reason} while writing {name or dest}") from None
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where that is unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _swap(tmp: Path, out: Path) -> None:
-    # Two renames in one folder: the live path is always either the old or the new site.
+    # One atomic exchange where the kernel offers it: there is no moment without a live site,
+    # even for a build killed mid-swap. Elsewhere, two renames (and clean_leftovers restores
+    # the old site if a kill lands between them).
+    if out.exists() and _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
+        return
     if out.exists():
         old = out.parent / f".{out.name}{_OLD}{os.getpid()}"
         out.rename(old)
@@ -184,6 +268,10 @@ def clean_leftovers(out: Path) -> list[Path]:
     removed: list[Path] = []
     if not out.parent.is_dir():
         return removed
+    olds = sorted(out.parent.glob(f".{out.name}{_OLD}*"))
+    if not out.exists() and olds and olds[-1].is_dir() and not olds[-1].is_symlink():
+        # Killed between the two renames of a swap: the previous site is whole; put it back.
+        olds[-1].rename(out)
     for path in sorted(out.parent.glob(f".{out.name}.*-*")):
         if (_TMP in path.name or _OLD in path.name) and path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)

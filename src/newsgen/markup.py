@@ -2,6 +2,12 @@
 
 Bodies come off the open web. Python-Markdown passes raw HTML through, so its output is
 untrusted too; nh3 (Ammonia) keeps an allow-list of tags, attributes and URL schemes.
+
+Bodies can also be built to hang Python-Markdown (#798, #1619): its link scanner walks from
+every ``[`` to the matching ``]``, so thousands of unclosed brackets (``<![`` repeated) take
+minutes, and deep list nesting overflows the stack. ``check_markdown`` refuses the known
+shapes up front (deterministic, linear time); ``body_html`` also runs under a wall-clock
+limit that works in any thread or worker process (see ``deadline``), for the unknown ones.
 """
 
 from __future__ import annotations
@@ -10,6 +16,21 @@ import re
 
 import markdown
 import nh3
+
+from newsgen.deadline import TimeLimitExceeded, run_with_limit
+from newsgen.errors import NewsgenError
+
+# Characters Python-Markdown's link scanner walks, summed over every '[' of a block. A body
+# with 1,000 ordinary links scans ~30,000; 4,000 unclosed '[' scan 24 million (15 s).
+MAX_BRACKET_SCAN = 200_000
+# Rendering 1 MB of ordinary Markdown takes ~4 s here: the limit leaves a wide margin.
+RENDER_SECONDS, RENDER_SECONDS_PER_MB = 10.0, 10.0
+_BRACKET = re.compile(r"\\.|[\[\]]|\n[ \t]*\n")
+# Each nesting level re-parses the block below it, and recursion follows: lines indented
+# 2,000 columns (1,000 list levels) take 13 s and then overflow the stack, and 300 levels of
+# "> - " take 7 s. A line's container prefix (indent, '>', list markers) is capped.
+MAX_NESTING_PREFIX = 100
+_PREFIX = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])+", re.MULTILINE)
 
 # C0 controls (but tab and newline) are invalid in XML: one in a title would break the feeds.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -34,19 +55,88 @@ _ATTRIBUTES = {
 }
 
 
+# Characters no URL may hold raw (WHATWG URL, as the Nu validator checks it); a URL from a
+# record or a body is escaped as an attribute already, this keeps it a valid URL too.
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+_URL_ILLEGAL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]|%(?![0-9A-Fa-f]{2})')
+
+
+def safe_url(url: str) -> str:
+    """``url`` with the characters a URL may not contain percent-encoded; a second ``#``
+    (only one fragment is allowed) too."""
+    url = _URL_ILLEGAL.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), url)
+    authority = _AUTHORITY.match(url)  # brackets are legal there only (IPv6 hosts)
+    start = authority.end() if authority else 0
+    rest = url[start:].replace("[", "%5B").replace("]", "%5D")
+    head, hash_, fragment = rest.partition("#")
+    return url[:start] + head + hash_ + fragment.replace("#", "%23")
+
+
+def _url_attribute(tag: str, attribute: str, value: str) -> str:
+    return safe_url(value) if attribute in ("href", "src") else value
+
+
 def clean_text(text: str) -> str:
     """``text`` without characters that no HTML or XML page may contain."""
     return _CONTROL.sub("", text)
+
+
+def check_markdown(body: str) -> None:
+    """Raise ``NewsgenError`` for a body Python-Markdown would take quadratic time over.
+
+    Line numbers count in ``body``: pass the whole record and they are the file's lines.
+    """
+    for prefix in _PREFIX.finditer(body):
+        if len(prefix[0].expandtabs(4)) > MAX_NESTING_PREFIX:
+            raise NewsgenError(
+                f"lists, quotes or indentation nested more than {MAX_NESTING_PREFIX} columns "
+                "deep: Markdown cannot render that in reasonable time",
+                line=body.count("\n", 0, prefix.start()) + 1,
+            )
+    scan, opened = 0, []
+    for match in _BRACKET.finditer(body):
+        token = match[0]
+        if token == "[":
+            opened.append(match.start())
+        elif token == "]":
+            if opened:
+                scan += match.start() - opened.pop()
+        elif token[0] == "\n":  # a blank line ends the block: unclosed '[' scanned to here
+            scan += sum(match.start() - start for start in opened)
+            opened.clear()
+        if scan > MAX_BRACKET_SCAN:
+            break
+    scan += sum(len(body) - start for start in opened)
+    if scan > MAX_BRACKET_SCAN:
+        line = body.count("\n", 0, opened[0] if opened else 0) + 1
+        raise NewsgenError(
+            "too many nested or unclosed '[' brackets for Markdown to render in reasonable "
+            "time (Python-Markdown #798); escape them as \\[",
+            line=line,
+        )
+
+
+def render_limit(body: str) -> float:
+    """Seconds one body may take to render: generous, and longer for long bodies."""
+    return RENDER_SECONDS + RENDER_SECONDS_PER_MB * len(body) / 1e6
 
 
 def body_html(body: str) -> str:
     """The sanitised HTML of a Markdown body.
 
     The article title is the page's one ``h1``: a body that uses ``# Heading`` has all its
-    headings shifted down one level, so the outline stays in order.
+    headings shifted down one level, so the outline stays in order. Raises ``NewsgenError``
+    (without a path: the caller knows the file) for a body that cannot be rendered safely.
     """
+    check_markdown(body)
     md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-    html = md.convert(clean_text(body))
+    limit = render_limit(body)
+    try:
+        html = run_with_limit(limit, lambda: md.convert(clean_text(body)))
+    except TimeLimitExceeded:
+        raise NewsgenError(f"Markdown took longer than {limit:.0f} s to render; refused") from None
+    except RecursionError:
+        raise NewsgenError("Markdown nested too deeply to render (lists or quotes)") from None
     if re.search(r"<h1\b", html):
         html = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html)
     html = nh3.clean(
@@ -56,6 +146,7 @@ def body_html(body: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel=None,  # no target=_blank is allowed, so no rel is needed; <a> stays valid
         strip_comments=True,
+        attribute_filter=_url_attribute,
     )
     # An image the body gives no text for is decoration to a screen reader, and HTML needs alt.
     return _IMG_NO_ALT.sub('<img alt="" ', html)

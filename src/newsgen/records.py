@@ -7,6 +7,8 @@ people who edit records by hand), so both directions live here and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,11 +26,61 @@ _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 ENTITY_KINDS = ("people", "places", "organizations")
 
 
+class _Checked:
+    """Constructor checks for both loaders: duplicate keys and impossible dates are errors."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        first: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in first:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key '{key}' (first at line {first[key]})",
+                    key_node.start_mark,
+                )
+            first[key] = key_node.start_mark.line + 1  # a file line: see load_article
+        return super().construct_mapping(node, deep)  # type: ignore[misc]
+
+
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:  # 2024-02-30 looks like a date to YAML, then fails
+        raise yaml.constructor.ConstructorError(
+            None, None, f"impossible date {node.value!r}: {exc}", node.start_mark
+        ) from None
+
+
+class _FastLoader(_Checked, _SafeLoader):  # type: ignore[misc]
+    pass
+
+
+class _NoAliasLoader(_Checked, yaml.SafeLoader):
+    """The pure-Python safe loader, which can refuse aliases (libyaml composes them in C)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in records", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+for _loader in (_FastLoader, _NoAliasLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 class _RecordHandler(YAMLHandler):
     """Front matter loaded with the safe loader only, and written in a stable, readable form."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        metadata = yaml.load(fm, Loader=_SafeLoader)
+        # An alias bomb (anchors nested 9 deep) is refused; without '&' or '*' there can be
+        # no alias, and the fast C loader reads the front matter.
+        loader = _NoAliasLoader if ("&" in fm or "*" in fm) else _FastLoader
+        metadata = yaml.load(fm, Loader=loader)
         if metadata is not None and not isinstance(metadata, Mapping):
             # python-frontmatter would drop it silently; a list here is a mistake to report.
             raise NewsgenError("front matter must be a mapping", line=2)
@@ -78,6 +130,45 @@ def dump_article(article: Article) -> str:
     return text.rstrip("\n") + "\n"
 
 
+FIELDS = (
+    "title", "kicker", "slug", "id", "date", "byline", "source", "topics", "summary",
+    "word_count", "quotes", "entities", "origin", "duplicate_of", "draft",
+)  # fmt: skip
+_TEXT_FIELDS = ("title", "kicker", "slug", "id", "byline", "summary", "origin", "duplicate_of")
+
+
+def load_article_checked(text: str, path: str) -> tuple[Article, list[NewsgenError]]:
+    """``load_article``, and warnings for what is read but worth a look: unknown fields (a
+    typo, or a ``template:`` a record may not choose) and numbers read as text."""
+    article = load_article(text, path)
+    metadata, _ = frontmatter.parse(_normal(text), handler=_HANDLER)
+    warnings = []
+    for key, value in metadata.items():
+        line = _key_line(text, str(key))
+        if key not in FIELDS:
+            close = difflib.get_close_matches(str(key), FIELDS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            if key in ("template", "layout"):
+                hint = "; a page's template comes from its kind, never from a record"
+            warnings.append(NewsgenError(f"unknown field '{key}' ignored{hint}", path, line))
+        elif key in _TEXT_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
+            warnings.append(
+                NewsgenError(f"field '{key}' is the number {value}; read as text", path, line)
+            )
+    return article, warnings
+
+
+def _key_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _normal(text: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def load_article(text: str, path: str) -> Article:
     """Parse a record file. Raises ``NewsgenError`` naming ``path`` and the line at fault."""
     if text.startswith("\ufeff"):
@@ -98,6 +189,12 @@ def load_article(text: str, path: str) -> Article:
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         raise NewsgenError(f"invalid YAML: {exc.problem}", path, line, column) from None
+    except yaml.reader.ReaderError as exc:  # a control character; position counts in the YAML
+        line = text.count("\n", 0, 3 + exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise NewsgenError(
+            f"invalid YAML: control character U+{code:04X} is not allowed", path, line
+        ) from None
     except yaml.YAMLError as exc:
         raise NewsgenError(f"invalid YAML: {exc}", path, 2) from None
     except NewsgenError as exc:

@@ -20,7 +20,7 @@ from newsgen.archive import Archive, Term
 from newsgen.config import Config
 from newsgen.dates import human, iso, month_name, rfc3339, zone
 from newsgen.errors import NewsgenError
-from newsgen.markup import body_html, clean_text
+from newsgen.markup import body_html, clean_text, safe_url
 from newsgen.model import Article
 from newsgen.plan import SECTIONS, Page, Urls
 
@@ -84,9 +84,13 @@ def make_environment(
     @functools.cache
     def body(slug: str) -> Markup:
         # Rendered once per article although the page, the feed and topic feeds all use it.
-        return Markup(body_html(bodies[slug]))
+        try:
+            return Markup(body_html(bodies[slug]))
+        except NewsgenError as exc:  # a body too slow or too deep to render: name the file
+            raise exc.located(origins[slug]) from None
 
     bodies = {a.slug: a.body for a in archive.articles}
+    origins = {a.slug: a.origin for a in archive.articles}
     env.filters.update(
         href=href,
         absolute=absolute,
@@ -98,6 +102,7 @@ def make_environment(
         # Feeds carry HTML as escaped text: drop the Markup mark so autoescape escapes it.
         as_text=lambda s: "".join(str(s)),
         ld=lambda a: _json_ld(a, config, absolute, tz),
+        safe_url=safe_url,
         plural=lambda n, word, many=None: f"{n} {word if n == 1 else (many or word + 's')}",
     )
     # A source URL from a record lands in an href: only web URLs, never javascript: or data:.

@@ -35,6 +35,10 @@ def print_report(result: BuildResult, console: Console, problems: Console) -> No
         highlight=False,
         soft_wrap=True,
     )
+    for path in result.cleaned:
+        console.print(
+            f"removed {escape(path)}, left by an interrupted build", highlight=False, soft_wrap=True
+        )
     where = f"written to {result.out}/" if result.written else "[red]not written[/] (--strict)"
     console.print(
         f"{len(result.errors)} errors, {len(result.warnings)} warnings; "

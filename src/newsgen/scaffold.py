@@ -47,6 +47,7 @@ GITIGNORE = """\
 .newsgen-cache/
 .site.tmp-*/
 .site.old-*/
+.site.lock
 """
 
 

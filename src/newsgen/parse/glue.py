@@ -137,7 +137,7 @@ def _split_case_break(core: str, vocabulary: Vocabulary) -> str:
 
 def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
     """ "ukrainewarned" -> "Ukraine warned": unknown whole, two common halves."""
-    if rank(core) is not None or vocabulary.counts[core] > 1:
+    if rank(core) is not None or vocabulary.counts[core] > 1 or len(core) > _MAX_GLUED:
         return core
     parts = _ninja(core)
     if len(parts) != 2 or not all(_is_common(part, vocabulary) for part in parts):
@@ -155,6 +155,11 @@ def _plain_word(word: str) -> bool:
     if word.islower():
         return word in _RANKS
     return word.istitle() or word.isupper()
+
+
+# Two glued English words are rarely longer than this; wordninja's cost grows with the token
+# (a 50 kB run of letters took 40 s), and such a run is not prose to repair anyway.
+_MAX_GLUED = 40
 
 
 @cache

@@ -1,0 +1,101 @@
+"""Pathological Markdown never hangs a build: shapes refused up front, a time limit behind them.
+
+The time limit must work wherever rendering runs: the main thread, a server's threads, and the
+worker processes of a parallel build.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import pytest
+
+from newsgen import markup
+from newsgen.deadline import TimeLimitExceeded, run_with_limit
+from newsgen.errors import NewsgenError
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _stopped_after() -> float:
+    started = time.monotonic()
+    with pytest.raises(TimeLimitExceeded):
+        run_with_limit(0.2, _spin)
+    return time.monotonic() - started
+
+
+def _stopped_in_worker(_: int) -> float:
+    try:
+        run_with_limit(0.2, _spin)
+    except TimeLimitExceeded:
+        return 0.0
+    return 1.0  # pragma: no cover - the loop never ends by itself
+
+
+def test_the_limit_stops_a_call_in_the_main_thread() -> None:
+    assert threading.current_thread() is threading.main_thread()
+    assert 0.2 <= _stopped_after() < 2
+
+
+def test_the_limit_stops_calls_in_other_threads_each_on_its_own() -> None:
+    with ThreadPoolExecutor(3) as pool:
+        times = list(pool.map(lambda _: _stopped_after(), range(3)))
+    assert all(0.2 <= t < 2 for t in times)
+
+
+def test_the_limit_stops_calls_in_worker_processes() -> None:
+    with ProcessPoolExecutor(2) as pool:
+        assert list(pool.map(_stopped_in_worker, range(2))) == [0.0, 0.0]
+
+
+def test_calls_within_the_limit_return_and_leave_nothing_pending() -> None:
+    numbers = [run_with_limit(5, functools.partial(int, n)) for n in range(5000)]
+    assert numbers == list(range(5000))
+    time.sleep(0.05)  # a stray exception would surface here
+
+
+# Each shape took from 2 s to several minutes, or overflowed the stack, before the checks.
+PATHOLOGICAL = {
+    "nested brackets (Python-Markdown #798)": "[" * 6000 + "]" * 6000,
+    "unclosed '<![' (CVE-2025-69534 shape)": "<![" * 5000,
+    "10,000 nested quotes": ">" * 10_000 + " x",
+    "1,000 nested lists": "".join("  " * i + "- x\n" for i in range(1000)),
+    "quotes and lists alternating": "".join("> - " * i + "x\n" for i in range(300)),
+}
+
+
+@pytest.mark.parametrize("body", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_shapes_are_refused_at_once_with_a_line(body: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(NewsgenError) as error:
+        markup.body_html(body)
+    assert time.monotonic() - started < 1
+    assert error.value.line is not None
+
+
+def test_many_ordinary_links_still_render() -> None:
+    html = markup.body_html("[link](https://example.org/) " * 3000)
+    assert html.count("<a ") == 3000
+
+
+def test_an_unknown_slow_shape_is_stopped_by_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(markup, "RENDER_SECONDS", 0.05)
+    monkeypatch.setattr(markup, "RENDER_SECONDS_PER_MB", 0.0)
+    slow = "Some *text* with [a link](https://example.org/).\n\n" * 20_000  # ~0.5 s to render
+    started = time.monotonic()
+    with pytest.raises(NewsgenError, match="took longer than"):
+        markup.body_html(slow)
+    assert time.monotonic() - started < 0.5
+
+
+def test_malformed_raw_html_renders_without_an_exception() -> None:
+    for body in ["<![", "<![CDATA[", "<div><p>unclosed", "<!--", "</div></div>", "<?php"]:
+        assert "<script" not in markup.body_html(body)
