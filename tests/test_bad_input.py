@@ -166,7 +166,7 @@ def _check(spec: txtar.Archive, run: Run, site: Path, previous: dict[str, bytes]
     for name in spec.all("has"):
         assert name in built, f"{name} not built; built: {sorted(built)[:20]}"
     for text in map(_unescape, spec.all("lacks")):
-        leaks = [name for name, data in built.items() if text.encode() in data]
+        leaks = [n for n, data in built.items() if text.encode() in data and not _is_index(n)]
         assert not leaks, f"{text!r} found in {leaks}"
     for name in spec.all("parses"):
         ET.fromstring(built[name])
@@ -174,3 +174,8 @@ def _check(spec: txtar.Archive, run: Run, site: Path, previous: dict[str, bytes]
 
 def _unescape(value: str) -> str:
     return value.encode("ascii", "backslashreplace").decode("unicode_escape")
+
+
+def _is_index(name: str) -> bool:
+    """Pagefind's index files are compressed bytes: a short text may occur in them by chance."""
+    return name.startswith("pagefind/")
