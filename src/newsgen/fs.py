@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from newsgen.config import CONFIG_NAME
 from newsgen.errors import NewsgenError
-from newsgen.parse.text import MAX_BYTES, looks_binary
+from newsgen.sniff import MAX_BYTES, looks_binary
 
 # One limit for raw texts and records: a news article is kilobytes; megabytes are a mistake.
 MAX_ARTICLE_BYTES = MAX_BYTES
