@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import itertools
 import math
 from collections import Counter, defaultdict
@@ -279,7 +280,8 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
             for j in members:
                 if j != i:
                     scores[j] += weight
-        ranked = sorted(scores, key=lambda j: (-round(scores[j], 9), j))[:RELATED_MAX]
+        # The best few of many candidates: a heap, not a sort (the same order as sorted()).
+        ranked = heapq.nsmallest(RELATED_MAX, scores, key=lambda j: (-round(scores[j], 9), j))
         # Too few shared terms: fill with the stories nearest in time, so every page offers some.
         for j in _nearest(i, len(ordered)):
             if len(ranked) >= RELATED_MIN:

@@ -1,24 +1,40 @@
 """``newsgen build``: the recipe, top to bottom. Read, load, select, group, plan, render, check,
-write. Only the first and last steps touch the disk."""
+write. Only the first and last steps touch the disk.
+
+Rendering runs in chunks on a ``concurrent.futures`` executor (worker processes by default,
+the caller's if given: a Dask client's executor works the same), and the build cache
+(``.newsgen-cache/``) skips parsing, Markdown and rendering that would give the same bytes.
+Neither changes the output: serial, parallel, cached and clean builds write identical sites.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from newsgen import fs
-from newsgen.archive import Health, make_archive, select
-from newsgen.config import load_config
+from newsgen import fs, renderjob
+from newsgen.archive import Archive, Health, make_archive, select
+from newsgen.cache import CACHE_DIR, BuildCache, PageEntry, SiteEntry
+from newsgen.config import Config, load_config
 from newsgen.dates import zone
+from newsgen.digest import Entities, blake, code_digest, value_digest
 from newsgen.errors import NewsgenError
-from newsgen.links import check_links
+from newsgen.links import link_problem
 from newsgen.model import Article
-from newsgen.plan import plan
+from newsgen.plan import Page, plan
 from newsgen.records import load_article
-from newsgen.render import make_environment, page_counts, render_pages
+from newsgen.render import make_environment, page_counts
+from newsgen.renderjob import Job, JobSpec, Outcome
+
+# Below this many pages to render, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,8 @@ class BuildOptions:
     future: bool = False
     strict: bool = False
     epoch: dt.datetime | None = None  # SOURCE_DATE_EPOCH, read by the CLI
+    jobs: int | None = None  # worker processes; None: one per core when there is work enough
+    cache: bool = True  # use and update .newsgen-cache/ in the project
 
 
 @dataclass(frozen=True)
@@ -44,16 +62,31 @@ class BuildResult:
     future_skipped: int
     files: int
     seconds: float
+    rendered: int = 0  # pages rendered; the others were kept from the previous site
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def build(project: Path, options: BuildOptions) -> BuildResult:
-    """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built."""
-    started = time.perf_counter()
-    fs.check_output(project, options.out)
+@dataclass(frozen=True)
+class Model:
+    """Everything the load stage makes: the plan and what went wrong on the way."""
+
+    config: Config
+    archive: Archive
+    pages: tuple[Page, ...]
+    overrides: Path | None
+    templates: str  # digest of the project's template overrides
+    errors: tuple[NewsgenError, ...]
+    warnings: tuple[NewsgenError, ...]
+    drafts: int
+    future: int
+    parsed: tuple[tuple[str, str, Article], ...]  # records parsed now (not cached): to store
+
+
+def load(project: Path, options: BuildOptions, cache: BuildCache) -> Model:
+    """Read the project and plan the site. Raises ``NewsgenError`` when nothing can be built."""
     config = load_config(fs.read_config_text(project))
     if options.base_url:
         config = config.with_base_url(options.base_url)
@@ -62,40 +95,235 @@ def build(project: Path, options: BuildOptions) -> BuildResult:
     sources = fs.read_articles(project)
     errors, warnings = list(sources.errors), list(sources.warnings)
     articles: list[Article] = []
+    parsed: list[tuple[str, str, Article]] = []
     for source in sources.texts:
-        try:
-            articles.append(load_article(source.text, source.name))
-        except NewsgenError as exc:
-            errors.append(exc.located(source.name))
+        digest = cache.record_digest(source.name, source.text) if cache.enabled else ""
+        article = cache.record(source.name, digest) if cache.enabled else None
+        if article is None:
+            try:
+                article = load_article(source.text, source.name)
+            except NewsgenError as exc:
+                errors.append(exc.located(source.name))
+                continue
+            parsed.append((source.name, digest, article))
+        articles.append(article)
 
     chosen, drafts, future = select(articles, options.drafts, options.future, options.today, tz)
     archive = make_archive(chosen, tz, options.epoch)
     warnings.extend(archive.warnings)
-    pages = plan(archive, config)
     overrides = project / "templates"
     overrides_dir = overrides if overrides.is_dir() else None
-    env = make_environment(config, archive, overrides_dir)
-    files = render_pages(pages, env, overrides_dir)
-    broken = check_links(files, config.base_url)
+    return Model(
+        config=config,
+        archive=archive,
+        pages=plan(archive, config),
+        overrides=overrides_dir,
+        templates=_folder_digest(overrides_dir),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        drafts=drafts,
+        future=future,
+        parsed=tuple(parsed) if cache.enabled else (),
+    )
 
-    if options.strict:
-        # Strict: anything worth a warning is worth stopping for, and the old site stays.
-        errors.extend([*warnings, *broken])
-        warnings = []
-    else:
-        warnings.extend(broken)
-    written = not (options.strict and errors)
-    if written:
-        fs.write_site(options.out, files)
+
+def _folder_digest(folder: Path | None) -> str:
+    if folder is None:
+        return ""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return blake(*(str(p.relative_to(folder)) for p in files), *(p.read_bytes() for p in files))
+
+
+def make_job(
+    spec: JobSpec, model: Model, previous: dict[str, PageEntry], same_paths: bool, code: str
+) -> Job:
+    config, archive = model.config, model.archive
+    return Job(
+        spec=spec,
+        pages=model.pages,
+        make_env=lambda markdown: make_environment(config, archive, model.overrides, markdown),
+        overrides=model.overrides,
+        base_url=config.base_url,
+        base=blake(code, model.templates, value_digest(config), value_digest(archive.updated)),
+        entities=Entities(archive),
+        previous=previous,
+        same_paths=same_paths,
+        paths=frozenset(p.path for p in model.pages),
+        code=code,
+    )
+
+
+def _load_job(spec: JobSpec) -> Job:
+    """A worker with no inherited job (a remote one) loads the project itself, once."""
+    code = code_digest()
+    cache = BuildCache(spec.cache_dir, code)
+    model = load(spec.project, spec.options, cache)
+    out = str(spec.staging.out)
+    previous = cache.pages(out)
+    site = cache.site(out)
+    same = site is not None and site.paths == _paths_digest(model.pages)
+    return make_job(spec, model, previous, same, code)
+
+
+renderjob.LOADER[:] = [_load_job]
+
+
+def _paths_digest(pages: Sequence[Page]) -> str:
+    return blake(*sorted(p.path for p in pages))
+
+
+def build(project: Path, options: BuildOptions, executor: Executor | None = None) -> BuildResult:
+    """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built.
+
+    ``executor`` renders the pages (any ``concurrent.futures.Executor``); by default worker
+    processes, one per core, when there are enough pages to be worth it (``options.jobs``).
+    """
+    started = time.perf_counter()
+    fs.check_output(project, options.out)
+    code = code_digest()
+    cache_dir = project / CACHE_DIR if options.cache else None
+    cache = BuildCache(cache_dir, code)
+    try:
+        model = load(project, options, cache)
+        return _render_and_write(project, options, executor, model, cache, code, started)
+    finally:
+        cache.close()
+
+
+def _render_and_write(
+    project: Path,
+    options: BuildOptions,
+    executor: Executor | None,
+    model: Model,
+    cache: BuildCache,
+    code: str,
+    started: float,
+) -> BuildResult:
+    out = options.out.absolute()
+    previous = cache.pages(str(out))
+    site = cache.site(str(out))
+    paths_digest = _paths_digest(model.pages)
+    same_paths = site is not None and site.paths == paths_digest
+    staging = fs.Staging.begin(out)
+    spec = JobSpec(
+        f"{os.getpid()}-{time.time_ns()}",
+        project.absolute(),
+        options,
+        staging,
+        cache.folder.absolute() if cache.folder and cache.enabled else None,
+    )
+    renderjob.JOBS[spec.token] = make_job(spec, model, previous, same_paths, code)
+    try:
+        outcomes, markdown, unchanged = _run(spec, model.pages, previous, executor, options)
+        cache.put_markdown(markdown)
+        cache.put_records((name, 0, 0, digest, a) for name, digest, a in model.parsed)
+        problems = [
+            link_problem(page.path, link)
+            for page, outcome in sorted(
+                zip(model.pages, outcomes, strict=True), key=lambda po: po[0].path
+            )
+            for link in outcome.problems
+        ]
+        errors, warnings = list(model.errors), list(model.warnings)
+        if options.strict:
+            # Strict: anything worth a warning is worth stopping for, and the old site stays.
+            errors.extend([*warnings, *problems])
+            warnings = []
+        else:
+            warnings.extend(problems)
+        written = not (options.strict and errors)
+        if written and not unchanged:
+            staging.commit()
+            cache.put_site(
+                str(out),
+                SiteEntry(paths_digest, ""),
+                {
+                    page.path: outcome.entry
+                    for page, outcome in zip(model.pages, outcomes, strict=True)
+                    if outcome.entry is not None
+                },
+            )
+        else:
+            staging.discard()
+    except BaseException:
+        staging.discard()
+        raise
+    finally:
+        renderjob.JOBS.pop(spec.token, None)
     return BuildResult(
         out=options.out,
         written=written,
-        pages=page_counts(pages),
+        pages=page_counts(model.pages),
         errors=tuple(errors),
         warnings=tuple(warnings),
-        health=archive.health,
-        drafts_skipped=drafts,
-        future_skipped=future,
-        files=len(files),
+        health=model.archive.health,
+        drafts_skipped=model.drafts,
+        future_skipped=model.future,
+        files=len(model.pages),
         seconds=time.perf_counter() - started,
+        rendered=sum(not o.kept for o in outcomes),
     )
+
+
+def _run(
+    spec: JobSpec,
+    pages: Sequence[Page],
+    previous: Mapping[str, PageEntry],
+    executor: Executor | None,
+    options: BuildOptions,
+) -> tuple[list[Outcome], dict[str, str], bool]:
+    """Every page's outcome, the new Markdown cache entries, and whether the site in the
+    output folder is already exactly this one (then nothing needs writing at all)."""
+    workers = options.jobs or os.cpu_count() or 1
+    own: Executor | None = None
+    if executor is None and workers > 1 and (options.jobs or len(pages) >= PARALLEL_FROM):
+        # Forked workers inherit the loaded model; nothing is pickled but page numbers.
+        own = executor = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork")
+        )
+    try:
+        found: list[Outcome | None] = [None] * len(pages)
+        if previous:
+            for chunk, results in _map(
+                executor, renderjob.check_chunk, spec, range(len(pages)), workers
+            ):
+                for i, outcome in zip(chunk, results, strict=True):
+                    found[i] = outcome
+        missing = [i for i, o in enumerate(found) if o is None]
+        job = renderjob.JOBS[spec.token]
+        if not missing and job.same_paths and _tree_is(spec.staging.out, previous):
+            return [o for o in found if o is not None], {}, True
+        for i, outcome in enumerate(found):
+            if outcome is not None and not spec.staging.keep(pages[i].path):
+                found[i] = None
+                missing.append(i)
+        markdown: dict[str, str] = {}
+        for chunk, (results, new) in _map(
+            executor, renderjob.render_chunk, spec, sorted(missing), workers
+        ):
+            markdown.update(new)
+            for i, outcome in zip(chunk, results, strict=True):
+                found[i] = outcome
+        return [o for o in found if o is not None], markdown, False
+    finally:
+        if own is not None:
+            own.shutdown()
+
+
+def _map(
+    executor: Executor | None, function: Any, spec: JobSpec, indices: Sequence[int], workers: int
+) -> Iterable[tuple[list[int], Any]]:
+    parts = renderjob.chunks(indices, workers if executor is not None else 1)
+    if executor is None:
+        return ((part, function(spec, part)) for part in parts)
+    return zip(parts, executor.map(function, [spec] * len(parts), parts), strict=True)
+
+
+def _tree_is(out: Path, previous: Mapping[str, PageEntry]) -> bool:
+    """The output folder holds exactly the files of the manifest (no strays, none missing)."""
+    found = set()
+    for folder, _, names in os.walk(out):
+        rel = os.path.relpath(folder, out)
+        for name in names:
+            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return found == set(previous)

@@ -132,28 +132,78 @@ def safe_relative(name: str) -> PurePosixPath:
 
 def write_site(out: Path, files: Mapping[str, bytes]) -> None:
     """Write ``files`` (relative path -> bytes) as the new content of ``out``, atomically."""
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    tmp = out.parent / f".{out.name}{_TMP}{os.getpid()}"
+    staging = Staging.begin(out)
     try:
-        tmp.mkdir()
-        real_tmp = tmp.resolve()
         for name in sorted(files):
-            dest = tmp / safe_relative(name)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if not dest.parent.resolve().is_relative_to(real_tmp):
-                raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
+            staging.write(name, files[name])
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+
+
+@dataclass(frozen=True)
+class Staging:
+    """The next site, built in a folder beside ``out`` and swapped in whole by ``commit``.
+
+    A plain value (two paths), so worker processes can write into it too. Files may be
+    written, or hard-linked from the current site when the build cache knows they are
+    unchanged: the old site is renamed away whole, so a link never sees it change.
+    """
+
+    out: Path
+    root: Path
+
+    @classmethod
+    def begin(cls, out: Path) -> Staging:
+        out = out.absolute()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(out)
+        root = out.parent / f".{out.name}{_TMP}{os.getpid()}"
+        root.mkdir()
+        return cls(out, root)
+
+    def target(self, name: str) -> Path:
+        """Where ``name`` goes in the staging folder; its parent folders are made."""
+        dest = self.root / safe_relative(name)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.parent.resolve().is_relative_to(self.root.resolve()):
+            raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
+        return dest
+
+    def write(self, name: str, data: bytes) -> os.stat_result:
+        dest = self.target(name)
+        try:
+            with dest.open("wb") as handle:
+                handle.write(data)
+                handle.flush()  # the mtime recorded must be that of the last write
+                return os.fstat(handle.fileno())
+        except OSError as exc:
+            reason = "disk full" if exc.errno == 28 else (exc.strerror or str(exc))
+            raise NewsgenError(f"{reason} while writing {name}") from None
+
+    def keep(self, name: str) -> bool:
+        """Hard-link ``name`` from the current site (a copy where links are not possible);
+        False when the current site has no such regular file."""
+        source = self.out / safe_relative(name)
+        if source.is_symlink() or not source.is_file():
+            return False
+        dest = self.target(name)
+        try:
+            os.link(source, dest)
+        except OSError:
             try:
-                with dest.open("wb") as handle:
-                    handle.write(files[name])
+                shutil.copy2(source, dest)
             except OSError as exc:
                 reason = "disk full" if exc.errno == 28 else (exc.strerror or str(exc))
                 raise NewsgenError(f"{reason} while writing {name}") from None
-        _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        return True
+
+    def commit(self) -> None:
+        _swap(self.root, self.out)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -10,7 +10,7 @@ import html as html_lib
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 
 from newsgen.errors import NewsgenError
 
@@ -55,13 +55,24 @@ def check_links(files: Mapping[str, bytes], base_url: str) -> list[NewsgenError]
     """One problem per broken internal link, naming the page and the link."""
     problems = []
     for path in sorted(files):
-        if not path.endswith(".html"):
-            continue
-        for link in links_of(files[path].decode("utf-8")):
-            target = target_file(link, path, base_url)
-            if target is None or target in files:
-                continue
-            if target + "/index.html" in files:
-                continue  # a folder link without its trailing slash: servers redirect it
-            problems.append(NewsgenError(f"broken internal link to {link}", f"site/{path}"))
+        if path.endswith(".html"):
+            for link in broken_links(files[path].decode("utf-8"), path, files, base_url):
+                problems.append(link_problem(path, link))
     return problems
+
+
+def link_problem(path: str, link: str) -> NewsgenError:
+    return NewsgenError(f"broken internal link to {link}", f"site/{path}")
+
+
+def broken_links(html: str, path: str, files: Container[str], base_url: str) -> list[str]:
+    """The links of the page at ``path`` to files not in ``files``, in page order."""
+    broken = []
+    for link in links_of(html):
+        target = target_file(link, path, base_url)
+        if target is None or target in files:
+            continue
+        if target + "/index.html" in files:
+            continue  # a folder link without its trailing slash: servers redirect it
+        broken.append(link)
+    return broken
