@@ -14,6 +14,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from newsgen.dates import local_date, local_datetime, sort_key
 from newsgen.errors import NewsgenError
@@ -268,20 +271,16 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
         keys.append(mine)
         for key in mine:
             index[key].append(i)
+    members = {
+        key: np.array(found, dtype=np.int64)
+        for key, found in index.items()
+        if len(found) <= _MAX_RELATED_DF
+    }
+    # Rarer shared terms count more (a log-scaled inverse document frequency).
+    weights = {key: _WEIGHTS[key[0]] / math.log2(1 + len(found)) for key, found in members.items()}
     related: dict[str, tuple[Article, ...]] = {}
     for i, article in enumerate(ordered):
-        scores: defaultdict[int, float] = defaultdict(float)
-        for key in keys[i]:
-            members = index[key]
-            if len(members) > _MAX_RELATED_DF:
-                continue
-            # Rarer shared terms count more (a log-scaled inverse document frequency).
-            weight = _WEIGHTS[key[0]] / math.log2(1 + len(members))
-            for j in members:
-                if j != i:
-                    scores[j] += weight
-        # The best few of many candidates: a heap, not a sort (the same order as sorted()).
-        ranked = heapq.nsmallest(RELATED_MAX, scores, key=lambda j: (-round(scores[j], 9), j))
+        ranked = _best(i, [k for k in keys[i] if k in members], members, weights)
         # Too few shared terms: fill with the stories nearest in time, so every page offers some.
         for j in _nearest(i, len(ordered)):
             if len(ranked) >= RELATED_MIN:
@@ -290,6 +289,36 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
                 ranked.append(j)
         related[article.slug] = tuple(ordered[j] for j in ranked)
     return related
+
+
+def _best(
+    i: int,
+    shared: list[tuple[str, str]],
+    members: Mapping[tuple[str, str], np.ndarray[Any, np.dtype[np.int64]]],
+    weights: Mapping[tuple[str, str], float],
+) -> list[int]:
+    """The top articles by summed weight of shared terms, ties to the earlier one.
+
+    Vectorised, but exactly the sums of adding weights one by one in key order (bincount
+    adds in input order), so the ranking is the same as the plain loop's.
+    """
+    if not shared:
+        return []
+    index = np.concatenate([members[k] for k in shared])
+    weight = np.concatenate([np.full(len(members[k]), weights[k]) for k in shared])
+    keep = index != i
+    index, weight = index[keep], weight[keep]
+    if not len(index):
+        return []
+    candidates, position = np.unique(index, return_inverse=True)
+    sums = np.bincount(position, weights=weight)
+    if len(sums) > RELATED_MAX:
+        # Only those that can reach the top after rounding need the exact comparison.
+        cutoff = np.partition(sums, -RELATED_MAX)[-RELATED_MAX] - 1e-6
+        near = sums >= cutoff
+        candidates, sums = candidates[near], sums[near]
+    scored = [(-round(float(s), 9), int(j)) for s, j in zip(sums, candidates, strict=True)]
+    return [j for _, j in heapq.nsmallest(RELATED_MAX, scored)]
 
 
 def _nearest(i: int, n: int) -> Iterable[int]:

@@ -103,7 +103,24 @@ def _epoch() -> dt.datetime | None:
 @click.option(
     "--strict", is_flag=True, help="Treat warnings (broken links, slug clashes) as errors."
 )
-def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: bool) -> None:
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for rendering (default: one per core on large sites).",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither use nor update .newsgen-cache/ (a clean build)."
+)
+def build(
+    out: Path,
+    base_url: str | None,
+    drafts: bool,
+    future: bool,
+    strict: bool,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
     """Build the site from articles/*.md and newsgen.yaml into site/.
 
     Bad records are reported as FILE:LINE: message and the other articles still build;
@@ -115,6 +132,10 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
       newsgen build --out public --base-url https://example.org/news/
       newsgen build --drafts --future        # preview everything
       SOURCE_DATE_EPOCH=1700000000 newsgen build --strict
+      newsgen build --jobs 4 --no-cache      # four workers, ignore the build cache
+
+    Unchanged pages are kept from the previous site (.newsgen-cache/ records what each page
+    was made from); deleting that folder only makes the next build slower.
     """
     from newsgen.build import BuildOptions
     from newsgen.build import build as run_build
@@ -124,7 +145,9 @@ def build(out: Path, base_url: str | None, drafts: bool, future: bool, strict: b
         epoch = _epoch()
         # "Future" is relative to the declared build time when there is one, else today.
         today = epoch.date() if epoch else dt.date.today()
-        options = BuildOptions(out, today, base_url, drafts, future, strict, epoch)
+        options = BuildOptions(
+            out, today, base_url, drafts, future, strict, epoch, jobs=jobs, cache=not no_cache
+        )
         result = run_build(Path("."), options)
     except NewsgenError as exc:
         click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from newsgen.archive import Archive, Taxonomy, Term
 from newsgen.model import Article
 
@@ -61,6 +63,10 @@ def value_text(value: object, out: list[str]) -> None:
     elif value is None or kind is int or kind is bool or kind is float:
         out.append(f"{value!r};")
     elif kind is tuple or kind is list:
+        if len(value) > 16:  # type: ignore[arg-type]
+            # Long tuples (a person's quotes, a listing's page URLs) recur on many pages.
+            out.append(_long_digest(value))  # type: ignore[arg-type]
+            return
         out.append("(")
         for item in value:  # type: ignore[attr-defined]
             value_text(item, out)
@@ -97,6 +103,26 @@ def value_text(value: object, out: list[str]) -> None:
     else:
         # Anything else (a property-only class, a callable) cannot be compared: never cached.
         raise TypeError(f"no digest for {kind.__name__}")
+
+
+# id -> (the object, its digest): the object is held so that its id is not reused.
+_LONG: dict[int, tuple[object, str]] = {}
+
+
+def _long_digest(value: tuple[object, ...] | list[object]) -> str:
+    found = _LONG.get(id(value))
+    if found is not None and found[0] is value and type(value) is tuple:
+        return found[1]
+    out: list[str] = ["("]
+    for item in value:
+        value_text(item, out)
+    out.append(")")
+    digest = "#" + blake("".join(out)) + ";"
+    if type(value) is tuple:  # a list may change; a tuple of these values does not
+        if len(_LONG) > 100_000:
+            _LONG.clear()
+        _LONG[id(value)] = (value, digest)
+    return digest
 
 
 def value_digest(value: object) -> str:
@@ -177,6 +203,7 @@ class Entities:
         return blake(*parts)
 
 
+_PLAIN = frozenset({str, Markup, int, float, bool, type(None)})
 # Filters that look only at a sequence's length or order, never at what its entities hold.
 STRUCTURAL_FILTERS = frozenset(
     {"length", "count", "first", "last", "list", "reverse", "batch", "slice", "default", "d"}
@@ -203,18 +230,20 @@ class Tracer:
         return keys
 
     def read(self, obj: object, attribute: object = None) -> None:
-        if self.keys is None:
+        keys = self.keys
+        if keys is None or type(obj) in _PLAIN:
             return
-        if isinstance(obj, Archive):
-            self.keys.add(f"r:{attribute}" if isinstance(attribute, str) else "r:*")
-            return
-        key = entity_key(obj)
-        if key is not None:
-            self.keys.add(key)
+        kind = type(obj)
+        if kind is Article:
+            keys.add(f"a:{obj.slug}")  # type: ignore[attr-defined]
+        elif kind is Archive:
+            keys.add(f"r:{attribute}" if isinstance(attribute, str) else "r:*")
+        elif (key := entity_key(obj)) is not None:
+            keys.add(key)
 
     def read_all(self, value: object) -> None:
         """An entity, or the entities in a list, handed whole to Python code."""
-        if self.keys is None:
+        if self.keys is None or type(value) in _PLAIN:
             return
         if isinstance(value, tuple | list):
             for item in value:

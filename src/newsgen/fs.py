@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -142,6 +143,10 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
         raise
 
 
+# Staging folders already made and checked to be inside their staging root, in this process.
+_CHECKED: set[Path] = set()
+
+
 @dataclass(frozen=True)
 class Staging:
     """The next site, built in a folder beside ``out`` and swapped in whole by ``commit``.
@@ -159,16 +164,23 @@ class Staging:
         out = out.absolute()
         out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(out)
-        root = out.parent / f".{out.name}{_TMP}{os.getpid()}"
+        # Unique per build, so a worker's memory of checked folders never matches a new one.
+        root = out.parent / f".{out.name}{_TMP}{os.getpid()}-{time.time_ns()}"
         root.mkdir()
         return cls(out, root)
 
     def target(self, name: str) -> Path:
         """Where ``name`` goes in the staging folder; its parent folders are made."""
         dest = self.root / safe_relative(name)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.parent.resolve().is_relative_to(self.root.resolve()):
-            raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
+        folder = dest.parent
+        if folder not in _CHECKED:
+            # Once per folder, not per file: resolving a path costs a system call a part.
+            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.resolve().is_relative_to(self.root.resolve()):
+                raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
+            if len(_CHECKED) > 200_000:
+                _CHECKED.clear()
+            _CHECKED.add(folder)
         return dest
 
     def write(self, name: str, data: bytes) -> os.stat_result:
@@ -200,9 +212,11 @@ class Staging:
         return True
 
     def commit(self) -> None:
+        _CHECKED.clear()  # the staging root becomes the site: its folders are no longer ours
         _swap(self.root, self.out)
 
     def discard(self) -> None:
+        _CHECKED.clear()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
