@@ -13,7 +13,7 @@ import datetime as dt
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,19 +85,28 @@ class Model:
     parsed: tuple[tuple[str, str, Article], ...]  # records parsed now (not cached): to store
 
 
-def load(project: Path, options: BuildOptions, cache: BuildCache) -> Model:
-    """Read the project and plan the site. Raises ``NewsgenError`` when nothing can be built."""
+def load(
+    project: Path,
+    options: BuildOptions,
+    cache: BuildCache,
+    reader: Callable[[Path], fs.Sources] = fs.read_articles,
+) -> Model:
+    """Read the project and plan the site. Raises ``NewsgenError`` when nothing can be built.
+
+    ``reader`` reads the article files (the incremental builder's reads only changed ones)."""
     config = load_config(fs.read_config_text(project))
     if options.base_url:
         config = config.with_base_url(options.base_url)
     tz = zone(config.timezone)
 
-    sources = fs.read_articles(project)
+    sources = reader(project)
     errors, warnings = list(sources.errors), list(sources.warnings)
     articles: list[Article] = []
     parsed: list[tuple[str, str, Article]] = []
     for source in sources.texts:
-        digest = cache.record_digest(source.name, source.text) if cache.enabled else ""
+        digest = source.digest or (
+            cache.record_digest(source.name, source.text) if cache.enabled else ""
+        )
         article = cache.record(source.name, digest) if cache.enabled else None
         if article is None:
             try:
@@ -172,22 +181,35 @@ def _paths_digest(pages: Sequence[Page]) -> str:
     return blake(*sorted(p.path for p in pages))
 
 
-def build(project: Path, options: BuildOptions, executor: Executor | None = None) -> BuildResult:
+def build(
+    project: Path,
+    options: BuildOptions,
+    executor: Executor | None = None,
+    *,
+    cache: BuildCache | None = None,
+    reader: Callable[[Path], fs.Sources] = fs.read_articles,
+    in_place: bool = False,
+) -> BuildResult:
     """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built.
 
     ``executor`` renders the pages (any ``concurrent.futures.Executor``); by default worker
     processes, one per core, when there are enough pages to be worth it (``options.jobs``).
+    ``cache``, ``reader`` and ``in_place`` are for the incremental builder, which keeps the
+    cache in memory, reads only changed files and updates its own site file by file.
     """
     started = time.perf_counter()
     fs.check_output(project, options.out)
-    code = code_digest()
-    cache_dir = project / CACHE_DIR if options.cache else None
-    cache = BuildCache(cache_dir, code)
+    own = cache is None
+    if cache is None:
+        cache = BuildCache(project / CACHE_DIR if options.cache else None, code_digest())
     try:
-        model = load(project, options, cache)
-        return _render_and_write(project, options, executor, model, cache, code, started)
+        model = load(project, options, cache, reader)
+        return _render_and_write(
+            project, options, executor, model, cache, cache.code, started, in_place
+        )
     finally:
-        cache.close()
+        if own:
+            cache.close()
 
 
 def _render_and_write(
@@ -198,9 +220,11 @@ def _render_and_write(
     cache: BuildCache,
     code: str,
     started: float,
+    in_place: bool = False,
 ) -> BuildResult:
     out = options.out.absolute()
     previous = cache.pages(str(out))
+    in_place = in_place and bool(previous) and out.is_dir()
     site = cache.site(str(out))
     paths_digest = _paths_digest(model.pages)
     same_paths = site is not None and site.paths == paths_digest
@@ -210,11 +234,13 @@ def _render_and_write(
         project.absolute(),
         options,
         staging,
-        cache.folder.absolute() if cache.folder and cache.enabled else None,
+        cache.markdown_folder(),
     )
     renderjob.JOBS[spec.token] = make_job(spec, model, previous, same_paths, code)
     try:
-        outcomes, markdown, unchanged = _run(spec, model.pages, previous, executor, options)
+        outcomes, markdown, unchanged = _run(
+            spec, model.pages, previous, executor, options, in_place
+        )
         cache.put_markdown(markdown)
         cache.put_records((name, 0, 0, digest, a) for name, digest, a in model.parsed)
         problems = [
@@ -233,7 +259,14 @@ def _render_and_write(
             warnings.extend(problems)
         written = not (options.strict and errors)
         if written and not unchanged:
-            staging.commit()
+            if in_place:
+                paths = {p.path for p in model.pages}
+                staging.patch(
+                    [p.path for p, o in zip(model.pages, outcomes, strict=True) if not o.kept],
+                    [path for path in previous if path not in paths],
+                )
+            else:
+                staging.commit()
             cache.put_site(
                 str(out),
                 SiteEntry(paths_digest, ""),
@@ -271,36 +304,36 @@ def _run(
     previous: Mapping[str, PageEntry],
     executor: Executor | None,
     options: BuildOptions,
+    in_place: bool = False,
 ) -> tuple[list[Outcome], dict[str, str], bool]:
     """Every page's outcome, the new Markdown cache entries, and whether the site in the
     output folder is already exactly this one (then nothing needs writing at all)."""
     workers = options.jobs or os.cpu_count() or 1
+    # Checking what is unchanged is cheap and needs the model's digests: done here, serially.
+    found: list[Outcome | None] = [None] * len(pages)
+    if previous:
+        for chunk, results in _map(None, renderjob.check_chunk, spec, range(len(pages)), 1):
+            for i, outcome in zip(chunk, results, strict=True):
+                found[i] = outcome
+    missing = [i for i, o in enumerate(found) if o is None]
+    job = renderjob.JOBS[spec.token]
+    if not missing and job.same_paths and _tree_is(spec.staging.out, previous):
+        return [o for o in found if o is not None], {}, True
+    for i, outcome in enumerate(found):
+        if in_place:
+            break  # kept pages stay where they are
+        if outcome is not None and not spec.staging.keep(pages[i].path):
+            found[i] = None
+            missing.append(i)
     own: Executor | None = None
-    if executor is None and workers > 1 and (options.jobs or len(pages) >= PARALLEL_FROM):
+    if executor is None and workers > 1 and (options.jobs or len(missing) >= PARALLEL_FROM):
         # Forked workers inherit the loaded model; nothing is pickled but page numbers.
-        own = executor = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork")
-        )
+        context = multiprocessing.get_context("fork")
+        own = executor = ProcessPoolExecutor(workers, mp_context=context)
     try:
-        found: list[Outcome | None] = [None] * len(pages)
-        if previous:
-            for chunk, results in _map(
-                executor, renderjob.check_chunk, spec, range(len(pages)), workers
-            ):
-                for i, outcome in zip(chunk, results, strict=True):
-                    found[i] = outcome
-        missing = [i for i, o in enumerate(found) if o is None]
-        job = renderjob.JOBS[spec.token]
-        if not missing and job.same_paths and _tree_is(spec.staging.out, previous):
-            return [o for o in found if o is not None], {}, True
-        for i, outcome in enumerate(found):
-            if outcome is not None and not spec.staging.keep(pages[i].path):
-                found[i] = None
-                missing.append(i)
         markdown: dict[str, str] = {}
-        for chunk, (results, new) in _map(
-            executor, renderjob.render_chunk, spec, sorted(missing), workers
-        ):
+        parts = _map(executor, renderjob.render_chunk, spec, sorted(missing), workers)
+        for chunk, (results, new) in parts:
             markdown.update(new)
             for i, outcome in zip(chunk, results, strict=True):
                 found[i] = outcome

@@ -80,6 +80,10 @@ class BuildCache:
     def enabled(self) -> bool:
         return self._db is not None
 
+    def markdown_folder(self) -> Path | None:
+        """Where worker processes find the Markdown cache (they open their own connection)."""
+        return self.folder.absolute() if self.folder is not None and self.enabled else None
+
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         if self._db is None:
             return []

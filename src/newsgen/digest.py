@@ -20,7 +20,11 @@ from typing import Any
 from markupsafe import Markup
 
 from newsgen.archive import Archive, Taxonomy, Term
-from newsgen.model import Article
+from newsgen.config import Config
+from newsgen.model import Article, Quote, Source
+from newsgen.model import Entities as Entities_
+from newsgen.plan import Pager
+from newsgen.timeline import Bar, Timeline
 
 Key = str  # "a:<slug>", "t:<kind>:<slug>", "x:<kind>", "r:<archive attribute>"
 _PACKAGE = Path(__file__).parent
@@ -75,6 +79,8 @@ def value_text(value: object, out: list[str]) -> None:
         out.append(f"@a:{value.slug};")  # type: ignore[attr-defined]
     elif kind is Term:
         out.append(f"@t:{value.kind}:{value.slug};")  # type: ignore[attr-defined]
+    elif kind in _PLAIN_DATA:
+        out.append(repr(value) + ";")
     elif (key := entity_key(value)) is not None:
         out.append(f"@{key};")
     elif isinstance(value, str):
@@ -104,6 +110,9 @@ def value_text(value: object, out: list[str]) -> None:
         # Anything else (a property-only class, a callable) cannot be compared: never cached.
         raise TypeError(f"no digest for {kind.__name__}")
 
+
+# Frozen dataclasses of plain values only (no entity inside): their repr says it all, fast.
+_PLAIN_DATA = frozenset({Timeline, Bar, Pager, Quote, Source, Entities_, Config})
 
 # id -> (the object, its digest): the object is held so that its id is not reused.
 _LONG: dict[int, tuple[object, str]] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -29,6 +29,7 @@ class SourceText:
 
     name: str
     text: str
+    digest: str = ""  # the build cache's key for this text, when the reader knows it
 
 
 @dataclass
@@ -66,33 +67,35 @@ def read_articles(project: Path, folder: str = "articles") -> Sources:
         return found
     real_root = root.resolve()
     for path in sorted(root.glob("*.md")):
-        name = f"{folder}/{path.name}"
-        try:
-            if path.is_symlink() and not path.resolve(strict=True).is_relative_to(real_root):
-                found.warnings.append(NewsgenError("symlink out of the folder skipped", name))
-                continue
-            if not path.is_file():
-                continue
-            data = _read_capped(path)
-        except RuntimeError:  # a symlink loop
-            found.warnings.append(NewsgenError("symlink loop skipped", name))
-            continue
-        except OSError as exc:
-            found.errors.append(NewsgenError(f"cannot read: {exc.strerror or exc}", name))
-            continue
-        if data is None:
-            found.errors.append(
-                NewsgenError(f"file larger than {MAX_ARTICLE_BYTES // 2**20} MB", name)
-            )
-            continue
-        if looks_binary(data):
-            found.warnings.append(NewsgenError("binary file skipped", name))
-            continue
-        try:
-            found.texts.append(SourceText(name, data.decode("utf-8-sig")))
-        except UnicodeDecodeError as exc:
-            found.errors.append(NewsgenError(f"not UTF-8 at byte offset {exc.start}", name))
+        read_article(path, f"{folder}/{path.name}", real_root, found)
     return found
+
+
+def read_article(path: Path, name: str, real_root: Path, found: Sources) -> None:
+    """Read one article file into ``found`` (its text, or what is wrong with it)."""
+    try:
+        if path.is_symlink() and not path.resolve(strict=True).is_relative_to(real_root):
+            found.warnings.append(NewsgenError("symlink out of the folder skipped", name))
+            return
+        if not path.is_file():
+            return
+        data = _read_capped(path)
+    except RuntimeError:  # a symlink loop
+        found.warnings.append(NewsgenError("symlink loop skipped", name))
+        return
+    except OSError as exc:
+        found.errors.append(NewsgenError(f"cannot read: {exc.strerror or exc}", name))
+        return
+    if data is None:
+        found.errors.append(NewsgenError(f"file larger than {MAX_ARTICLE_BYTES // 2**20} MB", name))
+        return
+    if looks_binary(data):
+        found.warnings.append(NewsgenError("binary file skipped", name))
+        return
+    try:
+        found.texts.append(SourceText(name, data.decode("utf-8-sig")))
+    except UnicodeDecodeError as exc:
+        found.errors.append(NewsgenError(f"not UTF-8 at byte offset {exc.start}", name))
 
 
 def _read_capped(path: Path) -> bytes | None:
@@ -174,10 +177,10 @@ class Staging:
         dest = self.root / safe_relative(name)
         folder = dest.parent
         if folder not in _CHECKED:
-            # Once per folder, not per file: resolving a path costs a system call a part.
+            # No resolve() per folder: the root was made empty by this build and only this
+            # build makes folders in it, so no symlink can lead out; safe_relative refuses
+            # "..", absolute and odd names.
             folder.mkdir(parents=True, exist_ok=True)
-            if not folder.resolve().is_relative_to(self.root.resolve()):
-                raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
             if len(_CHECKED) > 200_000:
                 _CHECKED.clear()
             _CHECKED.add(folder)
@@ -214,6 +217,22 @@ class Staging:
     def commit(self) -> None:
         _CHECKED.clear()  # the staging root becomes the site: its folders are no longer ours
         _swap(self.root, self.out)
+
+    def patch(self, names: Iterable[str], removed: Iterable[str]) -> None:
+        """Move ``names`` from the staging folder into the live site file by file, remove
+        ``removed`` from it, then drop the staging folder.
+
+        For the incremental builder only: every file is replaced atomically and nothing is
+        moved until every page rendered, but for the moment of the moves a reader can see
+        some pages new and some old, which a preview server can live with.
+        """
+        for name in names:
+            dest = self.out / safe_relative(name)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / name, dest)
+        for name in removed:
+            (self.out / safe_relative(name)).unlink(missing_ok=True)
+        self.discard()
 
     def discard(self) -> None:
         _CHECKED.clear()
