@@ -7,65 +7,28 @@
 For each N, in a temporary project (bench/corpus.py): a clean build (no output, no cache), a
 rebuild with nothing changed, and a rebuild after one article's body was edited. Every build
 is its own ``newsgen build`` process, timed from the outside (start-up included), and reports
-its own peak RSS and that of its largest worker process.
+wall time, CPU time (all its processes) and the peak RSS of its largest process.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import write_records
+from measure import Run, run
 
-HERE = Path(__file__).resolve().parent
 EPOCH = "1700000000"  # a fixed build time: every run builds the same site
-# Runs one build in this process and prints its peak RSS: the parent cannot tell one child's
-# peak from another's, so each build reports its own (and its workers') on its last line.
-_RUNNER = """
-import json, resource, sys
-from newsgen.cli import main
-try:
-    main(sys.argv[1:], standalone_mode=False)
-finally:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print("\\nRSS " + json.dumps([own, workers]), file=sys.stderr)
-"""
-
-
-@dataclass(frozen=True)
-class Run:
-    seconds: float
-    rss_mb: float  # the build process
-    worker_rss_mb: float  # its largest worker, 0 when it had none
 
 
 def run_build(project: Path, *args: str) -> Run:
     """One ``newsgen build`` in ``project``, as its own process."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _RUNNER, "build", "--out", "site", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"build failed in {project}:\n{done.stdout}\n{done.stderr}")
-    last = [line for line in done.stderr.splitlines() if line.startswith("RSS ")][-1]
-    own, workers = json.loads(last[4:])
-    return Run(seconds, own / 1024, workers / 1024)
+    command = [sys.executable, "-m", "newsgen", "build", "--out", "site", *args]
+    return run(command, project, {"SOURCE_DATE_EPOCH": EPOCH})
 
 
 def clean(project: Path) -> None:
@@ -101,18 +64,16 @@ def main() -> None:
     options = parser.parse_args()
     sizes = [*options.sizes, *([100_000] if options.huge else [])]
     print(f"{os.cpu_count()} cores; each figure is one `newsgen build` process")
-    print(f"{'N':>8}  {'figure':<20} {'seconds':>8} {'RSS MB':>8} {'worker MB':>10}")
+    print(f"{'N':>8}  {'figure':<20} {'seconds':>8} {'CPU s':>8} {'RSS MB':>8}")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             project = options.keep / str(n) if options.keep else Path(tmp)
             if not (project / "articles").is_dir():
                 write_records(project, n)
             figures = measure(project, n, tuple(options.args.split()))
-            for name, run in figures.items():
-                print(
-                    f"{n:>8}  {name:<20} {run.seconds:>8.2f} {run.rss_mb:>8.0f}"
-                    f" {run.worker_rss_mb:>10.0f}"
-                )
+            for name, figure in figures.items():
+                cells = f"{figure.seconds:>8.2f} {figure.cpu:>8.2f} {figure.rss_mb:>8.0f}"
+                print(f"{n:>8}  {name:<20} {cells}")
 
 
 if __name__ == "__main__":
