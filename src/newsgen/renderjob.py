@@ -108,6 +108,8 @@ LOADER: list[Callable[[JobSpec], Job]] = []
 def job_for(spec: JobSpec) -> Job:
     job = JOBS.get(spec.token)
     if job is None:
+        if not LOADER:
+            import newsgen.build  # noqa: F401  (a fresh worker: the build registers its loader)
         JOBS.clear()  # one job per worker at a time: an old model is only memory
         job = JOBS[spec.token] = LOADER[0](spec)
     return job
