@@ -9,9 +9,11 @@ Neither changes the output: serial, parallel, cached and clean builds write iden
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -203,13 +205,65 @@ def build(
     if cache is None:
         cache = BuildCache(project / CACHE_DIR if options.cache else None, code_digest())
     try:
-        model = load(project, options, cache, reader)
+        sources = reader(project)
+        inputs = _inputs(project, options, cache, sources)
+        replayed = _replay(cache, options.out, inputs)
+        if replayed is not None:
+            return dataclasses.replace(replayed, seconds=time.perf_counter() - started, rendered=0)
+        model = load(project, options, cache, lambda _: sources)
         return _render_and_write(
-            project, options, executor, model, cache, cache.code, started, in_place
+            project, options, executor, model, cache, cache.code, started, in_place, inputs
         )
     finally:
         if own:
             cache.close()
+
+
+def _inputs(project: Path, options: BuildOptions, cache: BuildCache, sources: fs.Sources) -> str:
+    """The digest of everything a build reads; "" when there is no cache to compare it with.
+
+    The sources get their record digests on the way, so they are hashed once per build.
+    """
+    if not cache.enabled:
+        return ""
+    sources.texts[:] = [
+        t if t.digest else fs.SourceText(t.name, t.text, cache.record_digest(t.name, t.text))
+        for t in sources.texts
+    ]
+    overrides = project / "templates"
+    return blake(
+        cache.code,
+        fs.read_config_text(project) or "",
+        _folder_digest(overrides if overrides.is_dir() else None),
+        repr((options.today, options.base_url, options.drafts, options.future)),
+        repr((options.strict, options.epoch)),
+        *(f"{t.name}={t.digest}" for t in sources.texts),
+        *(repr((e.message, e.path, e.line)) for e in [*sources.errors, *sources.warnings]),
+    )
+
+
+def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
+    """The last build's result, when it read exactly these inputs and its site is intact:
+    then there is nothing to parse, plan, render or write."""
+    shown, out = out, out.absolute()
+    site = cache.site(str(out)) if inputs else None
+    if site is None or site.inputs != inputs or not site.summary:
+        return None
+    previous = cache.pages(str(out))
+    if not previous or not _tree_is(out, previous):
+        return None
+    for path, entry in previous.items():
+        try:
+            stat = os.stat(out / path)
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns):
+            return None
+    try:
+        result = pickle.loads(site.summary)
+    except Exception:  # a corrupt summary is only a miss
+        return None
+    return result if isinstance(result, BuildResult) and result.out == shown else None
 
 
 def _render_and_write(
@@ -221,6 +275,7 @@ def _render_and_write(
     code: str,
     started: float,
     in_place: bool = False,
+    inputs: str = "",
 ) -> BuildResult:
     out = options.out.absolute()
     previous = cache.pages(str(out))
@@ -267,15 +322,6 @@ def _render_and_write(
                 )
             else:
                 staging.commit()
-            cache.put_site(
-                str(out),
-                SiteEntry(paths_digest, ""),
-                {
-                    page.path: outcome.entry
-                    for page, outcome in zip(model.pages, outcomes, strict=True)
-                    if outcome.entry is not None
-                },
-            )
         else:
             staging.discard()
     except BaseException:
@@ -283,7 +329,7 @@ def _render_and_write(
         raise
     finally:
         renderjob.JOBS.pop(spec.token, None)
-    return BuildResult(
+    result = BuildResult(
         out=options.out,
         written=written,
         pages=page_counts(model.pages),
@@ -296,6 +342,16 @@ def _render_and_write(
         seconds=time.perf_counter() - started,
         rendered=sum(not o.kept for o in outcomes),
     )
+    if written:
+        entries = {
+            page.path: outcome.entry
+            for page, outcome in zip(model.pages, outcomes, strict=True)
+            if outcome.entry is not None
+        }
+        complete = len(entries) == len(model.pages)  # else a replay would skip a page
+        summary = pickle.dumps(result) if complete and inputs else b""
+        cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
+    return result
 
 
 def _run(

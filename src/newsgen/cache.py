@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS pages (
     out TEXT, path TEXT, fingerprint TEXT, keys TEXT, size INT, mtime_ns INT, problems TEXT,
     PRIMARY KEY (out, path));
-CREATE TABLE IF NOT EXISTS sites (out TEXT PRIMARY KEY, paths TEXT, inputs TEXT);
+CREATE TABLE IF NOT EXISTS site (out TEXT PRIMARY KEY, paths TEXT, inputs TEXT, summary BLOB);
 """
 
 
@@ -48,6 +48,7 @@ class PageEntry:
 class SiteEntry:
     paths: str  # digest of the set of output paths
     inputs: str  # digest of everything the build read (records, config, templates, code)
+    summary: bytes = b""  # the pickled BuildResult, replayed when the inputs are the same
 
 
 class BuildCache:
@@ -161,8 +162,11 @@ class BuildCache:
         return found
 
     def site(self, out: str) -> SiteEntry | None:
-        for paths, inputs in self._query("SELECT paths, inputs FROM sites WHERE out=?", (out,)):
-            return SiteEntry(str(paths), str(inputs))
+        rows = self._query("SELECT paths, inputs, summary FROM site WHERE out=?", (out,))
+        for paths, inputs, summary in rows:
+            return SiteEntry(
+                str(paths), str(inputs), summary if isinstance(summary, bytes) else b""
+            )
         return None
 
     def put_site(self, out: str, site: SiteEntry, pages: Mapping[str, PageEntry]) -> None:
@@ -188,14 +192,15 @@ class BuildCache:
                     ),
                 )
                 self._db.execute(
-                    "INSERT OR REPLACE INTO sites VALUES (?, ?, ?)", (out, site.paths, site.inputs)
+                    "INSERT OR REPLACE INTO site VALUES (?, ?, ?, ?)",
+                    (out, site.paths, site.inputs, site.summary),
                 )
         except sqlite3.Error:
             self.close()
 
     def forget_site(self, out: str) -> None:
         """Before a site is replaced: a crash mid-swap must not leave a manifest that lies."""
-        self._write("DELETE FROM sites WHERE out=?", [(out,)])
+        self._write("DELETE FROM site WHERE out=?", [(out,)])
 
     def close(self) -> None:
         if self._db is not None:
