@@ -6,6 +6,7 @@ a build with a broken link from replacing the previous site.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import posixpath
 import re
@@ -29,6 +30,14 @@ def links_of(html: str) -> list[str]:
 
 def target_file(link: str, page_path: str, base_url: str) -> str | None:
     """The output file an internal ``link`` on ``page_path`` points to; None if external."""
+    if link.startswith("/") and not link.startswith("//") and not link.startswith("/#"):
+        # A root-relative link means the same on every page: worked out once per build.
+        return _target_file(link, "", base_url)
+    return _target_file(link, page_path, base_url)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _target_file(link: str, page_path: str, base_url: str) -> str | None:
     base = urllib.parse.urlsplit(base_url)
     parts = urllib.parse.urlsplit(link)
     if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) != (
