@@ -80,7 +80,7 @@ def value_text(value: object, out: list[str]) -> None:
     elif kind is Term:
         out.append(f"@t:{value.kind}:{value.slug};")  # type: ignore[attr-defined]
     elif kind in _PLAIN_DATA:
-        out.append(repr(value) + ";")
+        out.append(_plain_digest(value))
     elif (key := entity_key(value)) is not None:
         out.append(f"@{key};")
     elif isinstance(value, str):
@@ -116,6 +116,18 @@ _PLAIN_DATA = frozenset({Timeline, Bar, Pager, Quote, Source, Entities_, Config}
 
 # id -> (the object, its digest): the object is held so that its id is not reused.
 _LONG: dict[int, tuple[object, str]] = {}
+
+
+def _plain_digest(value: object) -> str:
+    # A timeline or pager object is shared by many pages of one listing: its repr once.
+    found = _LONG.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    digest = "#" + blake(repr(value)) + ";"
+    if len(_LONG) > 100_000:
+        _LONG.clear()
+    _LONG[id(value)] = (value, digest)
+    return digest
 
 
 def _long_digest(value: tuple[object, ...] | list[object]) -> str:
