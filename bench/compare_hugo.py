@@ -4,7 +4,7 @@
     .venv/bin/python bench/compare_hugo.py 10000 [--pairs 3]
 
 Writes N articles (bench/corpus.py) as newsgen records and as Hugo content for the minimal
-equivalent site in bench/peers/hugo/ (articles with related articles, paginated home, topic,
+equivalent site in bench/peers/hugo/ (articles, paginated home, topic,
 person, place and organization pages, term indexes, feeds). Then, pair by pair, alternating
 which goes first: newsgen clean build (no output, no cache), Hugo clean build (no public/,
 no resources/), newsgen no-change rebuild and one-article-edit rebuild. Prints the median of
