@@ -262,13 +262,26 @@ def _date_terms(
 
 def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     """3-5 related articles each, ranked by weighted shared terms through an inverted index."""
+    keys = tuple(
+        tuple(sorted({(kind, make_slug(n, kind)) for kind in _WEIGHTS for n in names_of(a, kind)}))
+        for a in ordered
+    )
+    if _LAST_RELATED and _LAST_RELATED[0][0] == keys:
+        ranking = _LAST_RELATED[0][1]  # a rebuild where no article's terms or place changed
+    else:
+        ranking = _rank(keys)
+        _LAST_RELATED[:] = [(keys, ranking)]
+    return {a.slug: tuple(ordered[j] for j in ranking[i]) for i, a in enumerate(ordered)}
+
+
+# The last ranking, by the terms of every article in order: the incremental builder calls
+# make_archive after each edit, and most edits change no article's terms.
+_LAST_RELATED: list[tuple[tuple[tuple[tuple[str, str], ...], ...], list[list[int]]]] = []
+
+
+def _rank(keys: Sequence[Sequence[tuple[str, str]]]) -> list[list[int]]:
     index: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-    keys: list[list[tuple[str, str]]] = []
-    for i, article in enumerate(ordered):
-        mine = sorted(
-            {(kind, make_slug(n, kind)) for kind in _WEIGHTS for n in names_of(article, kind)}
-        )
-        keys.append(mine)
+    for i, mine in enumerate(keys):
         for key in mine:
             index[key].append(i)
     members = {
@@ -278,17 +291,17 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     }
     # Rarer shared terms count more (a log-scaled inverse document frequency).
     weights = {key: _WEIGHTS[key[0]] / math.log2(1 + len(found)) for key, found in members.items()}
-    related: dict[str, tuple[Article, ...]] = {}
-    for i, article in enumerate(ordered):
+    ranking = []
+    for i in range(len(keys)):
         ranked = _best(i, [k for k in keys[i] if k in members], members, weights)
         # Too few shared terms: fill with the stories nearest in time, so every page offers some.
-        for j in _nearest(i, len(ordered)):
+        for j in _nearest(i, len(keys)):
             if len(ranked) >= RELATED_MIN:
                 break
             if j not in ranked:
                 ranked.append(j)
-        related[article.slug] = tuple(ordered[j] for j in ranked)
-    return related
+        ranking.append(ranked)
+    return ranking
 
 
 def _best(
