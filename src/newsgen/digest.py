@@ -152,6 +152,22 @@ def value_digest(value: object) -> str:
     return blake("".join(out))
 
 
+# id -> (the article, its digest): the incremental builder keeps unchanged Article objects
+# from one rebuild to the next, so each version of an article is digested once.
+_ARTICLES: dict[int, tuple[Article, str]] = {}
+
+
+def article_digest(article: Article) -> str:
+    found = _ARTICLES.get(id(article))
+    if found is not None and found[0] is article:
+        return found[1]
+    digest = value_digest([getattr(article, f.name) for f in dataclasses.fields(article)])
+    if len(_ARTICLES) > 400_000:
+        _ARTICLES.clear()
+    _ARTICLES[id(article)] = (article, digest)
+    return digest
+
+
 class Entities:
     """The entities of one build, found by key, each digested once."""
 
@@ -182,14 +198,14 @@ class Entities:
         kind, _, rest = key.partition(":")
         if kind == "a":
             article = self.articles.get(rest)
-            if article is None:
-                return None
-            return value_digest([getattr(article, f.name) for f in dataclasses.fields(article)])
+            return None if article is None else article_digest(article)
         if kind == "t":
             term = self.terms.get(key)
             if term is None:
                 return None
-            return blake(term.kind, term.name, term.slug, *(a.slug for a in term.articles))
+            return blake(
+                "\x00".join([term.kind, term.name, term.slug, *(a.slug for a in term.articles)])
+            )
         if kind == "x":
             taxonomy = self.archive.taxonomies.get(rest)
             if taxonomy is None:
@@ -221,7 +237,7 @@ class Entities:
             if digest is None:
                 return None
             parts.append(f"{key}={digest}")
-        return blake(*parts)
+        return blake("\n".join(parts))
 
 
 _PLAIN = frozenset({str, Markup, int, float, bool, type(None)})
