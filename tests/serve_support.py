@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from newsgen.build import BuildOptions, BuildResult
 from newsgen.serve.app import ServeOptions, ServeSession
-from newsgen.serve.rebuild import Rebuilder, full_rebuilder
+from newsgen.serve.rebuild import Rebuilder, incremental_rebuilder
 from tests.helpers import FIXTURE
 
 ARTICLE_URL = "/articles/leaders-meet-in-vladivostok/"
@@ -119,7 +119,7 @@ def running(project: Path, drafts: bool = False) -> Iterator[Running]:
     def make(
         project: Path, options_for: Callable[[Path], BuildOptions], workdir: Path
     ) -> Rebuilder:
-        made.append(CountingRebuilder(full_rebuilder(project, options_for, workdir)))
+        made.append(CountingRebuilder(incremental_rebuilder(project, options_for, workdir)))
         return made[0]
 
     session = ServeSession(

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from newsgen.dates import local_date, local_datetime, sort_key
 from newsgen.errors import NewsgenError
@@ -266,36 +270,76 @@ def _date_terms(
 
 def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     """3-5 related articles each, ranked by weighted shared terms through an inverted index."""
+    keys = tuple(
+        tuple(sorted({(kind, make_slug(n, kind)) for kind in _WEIGHTS for n in names_of(a, kind)}))
+        for a in ordered
+    )
+    if _LAST_RELATED and _LAST_RELATED[0][0] == keys:
+        ranking = _LAST_RELATED[0][1]  # a rebuild where no article's terms or place changed
+    else:
+        ranking = _rank(keys)
+        _LAST_RELATED[:] = [(keys, ranking)]
+    return {a.slug: tuple(ordered[j] for j in ranking[i]) for i, a in enumerate(ordered)}
+
+
+# The last ranking, by the terms of every article in order: the incremental builder calls
+# make_archive after each edit, and most edits change no article's terms.
+_LAST_RELATED: list[tuple[tuple[tuple[tuple[str, str], ...], ...], list[list[int]]]] = []
+
+
+def _rank(keys: Sequence[Sequence[tuple[str, str]]]) -> list[list[int]]:
     index: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-    keys: list[list[tuple[str, str]]] = []
-    for i, article in enumerate(ordered):
-        mine = sorted(
-            {(kind, make_slug(n, kind)) for kind in _WEIGHTS for n in names_of(article, kind)}
-        )
-        keys.append(mine)
+    for i, mine in enumerate(keys):
         for key in mine:
             index[key].append(i)
-    related: dict[str, tuple[Article, ...]] = {}
-    for i, article in enumerate(ordered):
-        scores: defaultdict[int, float] = defaultdict(float)
-        for key in keys[i]:
-            members = index[key]
-            if len(members) > _MAX_RELATED_DF:
-                continue
-            # Rarer shared terms count more (a log-scaled inverse document frequency).
-            weight = _WEIGHTS[key[0]] / math.log2(1 + len(members))
-            for j in members:
-                if j != i:
-                    scores[j] += weight
-        ranked = sorted(scores, key=lambda j: (-round(scores[j], 9), j))[:RELATED_MAX]
+    members = {
+        key: np.array(found, dtype=np.int64)
+        for key, found in index.items()
+        if len(found) <= _MAX_RELATED_DF
+    }
+    # Rarer shared terms count more (a log-scaled inverse document frequency).
+    weights = {key: _WEIGHTS[key[0]] / math.log2(1 + len(found)) for key, found in members.items()}
+    ranking = []
+    for i in range(len(keys)):
+        ranked = _best(i, [k for k in keys[i] if k in members], members, weights)
         # Too few shared terms: fill with the stories nearest in time, so every page offers some.
-        for j in _nearest(i, len(ordered)):
+        for j in _nearest(i, len(keys)):
             if len(ranked) >= RELATED_MIN:
                 break
             if j not in ranked:
                 ranked.append(j)
-        related[article.slug] = tuple(ordered[j] for j in ranked)
-    return related
+        ranking.append(ranked)
+    return ranking
+
+
+def _best(
+    i: int,
+    shared: list[tuple[str, str]],
+    members: Mapping[tuple[str, str], np.ndarray[Any, np.dtype[np.int64]]],
+    weights: Mapping[tuple[str, str], float],
+) -> list[int]:
+    """The top articles by summed weight of shared terms, ties to the earlier one.
+
+    Vectorised, but exactly the sums of adding weights one by one in key order (bincount
+    adds in input order), so the ranking is the same as the plain loop's.
+    """
+    if not shared:
+        return []
+    index = np.concatenate([members[k] for k in shared])
+    weight = np.concatenate([np.full(len(members[k]), weights[k]) for k in shared])
+    keep = index != i
+    index, weight = index[keep], weight[keep]
+    if not len(index):
+        return []
+    candidates, position = np.unique(index, return_inverse=True)
+    sums = np.bincount(position, weights=weight)
+    if len(sums) > RELATED_MAX:
+        # Only those that can reach the top after rounding need the exact comparison.
+        cutoff = np.partition(sums, -RELATED_MAX)[-RELATED_MAX] - 1e-6
+        near = sums >= cutoff
+        candidates, sums = candidates[near], sums[near]
+    scored = [(-round(float(s), 9), int(j)) for s, j in zip(sums, candidates, strict=True)]
+    return [j for _, j in heapq.nsmallest(RELATED_MAX, scored)]
 
 
 def _nearest(i: int, n: int) -> Iterable[int]:

@@ -1,26 +1,43 @@
 """``newsgen build``: the recipe, top to bottom. Read, load, select, group, plan, render, check,
-write. Only the first and last steps touch the disk."""
+write. Only the first and last steps touch the disk.
+
+Rendering runs in chunks on a ``concurrent.futures`` executor (worker processes by default,
+the caller's if given: a Dask client's executor works the same), and the build cache
+(``.newsgen-cache/``) skips parsing, Markdown and rendering that would give the same bytes.
+Neither changes the output: serial, parallel, cached and clean builds write identical sites.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import multiprocessing
+import os
+import pickle
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from newsgen import fs, search
-from newsgen.archive import Health, make_archive, select
-from newsgen.config import load_config
+from newsgen import fs, renderjob, search
+from newsgen.archive import Archive, Health, make_archive, select
+from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
+from newsgen.config import Config, load_config
 from newsgen.dates import zone
+from newsgen.digest import Entities, blake, code_digest, value_digest
 from newsgen.errors import NewsgenError
-from newsgen.links import check_links
+from newsgen.links import link_problem
 from newsgen.markup import check_markdown
 from newsgen.model import Article
-from newsgen.plan import plan
+from newsgen.plan import Page, plan
 from newsgen.records import load_article_checked
-from newsgen.render import make_environment, page_counts, render_pages
+from newsgen.render import make_environment, page_counts
+from newsgen.renderjob import Job, JobSpec, Outcome
+
+# Below this many pages to render, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
 
 
 @dataclass(frozen=True)
@@ -32,7 +49,10 @@ class BuildOptions:
     future: bool = False
     strict: bool = False
     epoch: dt.datetime | None = None  # SOURCE_DATE_EPOCH, read by the CLI
+    jobs: int | None = None  # worker processes; None: one per core when there is work enough
+    cache: bool = True  # use and update .newsgen-cache/ in the project
     search: bool = True  # False: no index and no search page, whatever newsgen.yaml says
+    keep_site_on_error: bool = False  # write nothing when a record has errors
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,7 @@ class BuildResult:
     future_skipped: int
     files: int
     seconds: float
+    rendered: int = 0  # pages rendered; the others were kept from the previous site
     cleaned: tuple[str, ...] = ()  # leftovers of an interrupted build, removed
 
     @property
@@ -54,21 +75,31 @@ class BuildResult:
         return not self.errors
 
 
-def build(project: Path, options: BuildOptions) -> BuildResult:
-    """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built.
+@dataclass(frozen=True)
+class Model:
+    """Everything the load stage makes: the plan and what went wrong on the way."""
 
-    Checked and locked before any work: an output folder that is not newsgen's is refused,
-    and a second build of the same output fails fast instead of mixing with the first.
-    """
-    fs.check_output(project, options.out)
-    with fs.output_lock(options.out):
-        cleaned = tuple(str(p) for p in fs.clean_leftovers(options.out.absolute()))
-        result = _build(project, options)
-    return dataclasses.replace(result, cleaned=cleaned) if cleaned else result
+    config: Config
+    archive: Archive
+    pages: tuple[Page, ...]
+    overrides: Path | None
+    templates: str  # digest of the project's template overrides
+    errors: tuple[NewsgenError, ...]
+    warnings: tuple[NewsgenError, ...]
+    drafts: int
+    future: int
+    parsed: tuple[tuple[str, str, Loaded], ...]  # records parsed now (not cached): to store
 
 
-def _build(project: Path, options: BuildOptions) -> BuildResult:
-    started = time.perf_counter()
+def load(
+    project: Path,
+    options: BuildOptions,
+    cache: BuildCache,
+    reader: Callable[[Path], fs.Sources] = fs.read_articles,
+) -> Model:
+    """Read the project and plan the site. Raises ``NewsgenError`` when nothing can be built.
+
+    ``reader`` reads the article files (the incremental builder's reads only changed ones)."""
     config = load_config(fs.read_config_text(project))
     if options.base_url:
         config = config.with_base_url(options.base_url)
@@ -76,47 +107,346 @@ def _build(project: Path, options: BuildOptions) -> BuildResult:
         config = config.without_search()
     tz = zone(config.timezone)
 
-    sources = fs.read_articles(project)
+    sources = reader(project)
     errors, warnings = list(sources.errors), list(sources.warnings)
     articles: list[Article] = []
+    parsed: list[tuple[str, str, Loaded]] = []
     for source in sources.texts:
-        try:
-            # The whole file is checked, so a line number is the file's line.
-            check_markdown(source.text)
-            article, noted = load_article_checked(source.text, source.name)
-            articles.append(article)
-            warnings.extend(noted)
-        except NewsgenError as exc:
-            errors.append(exc.located(source.name))
+        digest = source.digest or (
+            cache.record_digest(source.name, source.text) if cache.enabled else ""
+        )
+        loaded = cache.record(source.name, digest) if cache.enabled else None
+        if loaded is None:
+            try:
+                # The whole file is checked, so a line number is the file's line.
+                check_markdown(source.text)
+                article, noted = load_article_checked(source.text, source.name)
+            except NewsgenError as exc:
+                errors.append(exc.located(source.name))
+                continue
+            loaded = (article, tuple(noted))
+            parsed.append((source.name, digest, loaded))
+        articles.append(loaded[0])
+        warnings.extend(loaded[1])
 
     chosen, drafts, future = select(articles, options.drafts, options.future, options.today, tz)
     archive = make_archive(chosen, tz, options.epoch)
     warnings.extend(archive.warnings)
-    pages = plan(archive, config)
     overrides = project / "templates"
     overrides_dir = overrides if overrides.is_dir() else None
-    env = make_environment(config, archive, overrides_dir)
-    files = render_pages(pages, env, overrides_dir)
-    broken = check_links(files, config.base_url, search.ENTRY_POINTS if config.search else ())
-
-    if options.strict:
-        # Strict: anything worth a warning is worth stopping for, and the old site stays.
-        errors.extend([*warnings, *broken])
-        warnings = []
-    else:
-        warnings.extend(broken)
-    written = not (options.strict and errors)
-    if written:
-        fs.write_site(options.out, files, search.index_site if config.search else None)
-    return BuildResult(
-        out=options.out,
-        written=written,
-        pages=page_counts(pages),
+    return Model(
+        config=config,
+        archive=archive,
+        pages=plan(archive, config),
+        overrides=overrides_dir,
+        templates=_folder_digest(overrides_dir),
         errors=tuple(errors),
         warnings=tuple(warnings),
-        health=archive.health,
-        drafts_skipped=drafts,
-        future_skipped=future,
-        files=len(files),
-        seconds=time.perf_counter() - started,
+        drafts=drafts,
+        future=future,
+        parsed=tuple(parsed) if cache.enabled else (),
     )
+
+
+def _folder_digest(folder: Path | None) -> str:
+    if folder is None:
+        return ""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return blake(*(str(p.relative_to(folder)) for p in files), *(p.read_bytes() for p in files))
+
+
+def make_job(
+    spec: JobSpec, model: Model, previous: dict[str, PageEntry], same_paths: bool, code: str
+) -> Job:
+    config, archive = model.config, model.archive
+    return Job(
+        spec=spec,
+        pages=model.pages,
+        make_env=lambda markdown: make_environment(config, archive, model.overrides, markdown),
+        overrides=model.overrides,
+        base_url=config.base_url,
+        base=blake(code, model.templates, value_digest(config), value_digest(archive.updated)),
+        entities=Entities(archive),
+        previous=previous,
+        same_paths=same_paths,
+        # The search index is added after rendering: links to it are not broken.
+        paths=frozenset(p.path for p in model.pages)
+        | frozenset(search.ENTRY_POINTS if config.search else ()),
+        code=code,
+    )
+
+
+def _load_job(spec: JobSpec) -> Job:
+    """A worker with no inherited job (a remote one) loads the project itself, once."""
+    code = code_digest()
+    cache = BuildCache(spec.cache_dir, code)
+    model = load(spec.project, spec.options, cache)
+    out = str(spec.staging.out)
+    previous = cache.pages(out)
+    site = cache.site(out)
+    same = site is not None and site.paths == _paths_digest(model.pages)
+    return make_job(spec, model, previous, same, code)
+
+
+renderjob.LOADER[:] = [_load_job]
+
+
+def _paths_digest(pages: Sequence[Page]) -> str:
+    return blake(*sorted(p.path for p in pages))
+
+
+def build(
+    project: Path,
+    options: BuildOptions,
+    executor: Executor | None = None,
+    *,
+    cache: BuildCache | None = None,
+    reader: Callable[[Path], fs.Sources] = fs.read_articles,
+    in_place: bool = False,
+) -> BuildResult:
+    """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built.
+
+    ``executor`` renders the pages (any ``concurrent.futures.Executor``); by default worker
+    processes, one per core, when there are enough pages to be worth it (``options.jobs``).
+    ``cache``, ``reader`` and ``in_place`` are for the incremental builder, which keeps the
+    cache in memory, reads only changed files and updates its own site file by file.
+    """
+    # Checked and locked before any work: an output folder that is not newsgen's is refused,
+    # and a second build of the same output fails fast instead of mixing with the first.
+    fs.check_output(project, options.out)
+    with fs.output_lock(options.out):
+        cleaned = tuple(str(p) for p in fs.clean_leftovers(options.out.absolute()))
+        result = _build(project, options, executor, cache, reader, in_place)
+    return dataclasses.replace(result, cleaned=cleaned) if cleaned else result
+
+
+def _build(
+    project: Path,
+    options: BuildOptions,
+    executor: Executor | None,
+    cache: BuildCache | None,
+    reader: Callable[[Path], fs.Sources],
+    in_place: bool,
+) -> BuildResult:
+    started = time.perf_counter()
+    own = cache is None
+    if cache is None:
+        cache = BuildCache(project / CACHE_DIR if options.cache else None, code_digest())
+    try:
+        sources = reader(project)
+        inputs = _inputs(project, options, cache, sources)
+        replayed = _replay(cache, options.out, inputs)
+        if replayed is not None:
+            return dataclasses.replace(replayed, seconds=time.perf_counter() - started, rendered=0)
+        model = load(project, options, cache, lambda _: sources)
+        return _render_and_write(
+            project, options, executor, model, cache, cache.code, started, in_place, inputs
+        )
+    finally:
+        if own:
+            cache.close()
+
+
+def _inputs(project: Path, options: BuildOptions, cache: BuildCache, sources: fs.Sources) -> str:
+    """The digest of everything a build reads; "" when there is no cache to compare it with.
+
+    The sources get their record digests on the way, so they are hashed once per build.
+    """
+    if not cache.enabled:
+        return ""
+    sources.texts[:] = [
+        t if t.digest else fs.SourceText(t.name, t.text, cache.record_digest(t.name, t.text))
+        for t in sources.texts
+    ]
+    overrides = project / "templates"
+    return blake(
+        cache.code,
+        fs.read_config_text(project) or "",
+        _folder_digest(overrides if overrides.is_dir() else None),
+        repr((options.today, options.base_url, options.drafts, options.future)),
+        repr((options.strict, options.epoch, options.search)),
+        *(f"{t.name}={t.digest}" for t in sources.texts),
+        *(repr((e.message, e.path, e.line)) for e in [*sources.errors, *sources.warnings]),
+    )
+
+
+def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
+    """The last build's result, when it read exactly these inputs and its site is intact:
+    then there is nothing to parse, plan, render or write."""
+    shown, out = out, out.absolute()
+    site = cache.site(str(out)) if inputs else None
+    if site is None or site.inputs != inputs or not site.summary:
+        return None
+    previous = cache.pages(str(out))
+    if not previous or not _tree_is(out, previous):
+        return None
+    for path, entry in previous.items():
+        try:
+            stat = os.stat(out / path)
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns):
+            return None
+    try:
+        result = pickle.loads(site.summary)
+    except Exception:  # a corrupt summary is only a miss
+        return None
+    return result if isinstance(result, BuildResult) and result.out == shown else None
+
+
+def _render_and_write(
+    project: Path,
+    options: BuildOptions,
+    executor: Executor | None,
+    model: Model,
+    cache: BuildCache,
+    code: str,
+    started: float,
+    in_place: bool = False,
+    inputs: str = "",
+) -> BuildResult:
+    out = options.out.absolute()
+    previous = cache.pages(str(out))
+    in_place = in_place and bool(previous) and out.is_dir()
+    site = cache.site(str(out))
+    paths_digest = _paths_digest(model.pages)
+    same_paths = site is not None and site.paths == paths_digest
+    staging = fs.Staging.begin(out)
+    spec = JobSpec(
+        f"{os.getpid()}-{time.time_ns()}",
+        project.absolute(),
+        options,
+        staging,
+        cache.markdown_folder(),
+    )
+    renderjob.JOBS[spec.token] = make_job(spec, model, previous, same_paths, code)
+    try:
+        outcomes, markdown, unchanged = _run(
+            spec, model.pages, previous, executor, options, in_place
+        )
+        cache.put_markdown(markdown)
+        cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in model.parsed)
+        problems = [
+            link_problem(page.path, link)
+            for page, outcome in sorted(
+                zip(model.pages, outcomes, strict=True), key=lambda po: po[0].path
+            )
+            for link in outcome.problems
+        ]
+        errors, warnings = list(model.errors), list(model.warnings)
+        if options.strict:
+            # Strict: anything worth a warning is worth stopping for, and the old site stays.
+            errors.extend([*warnings, *problems])
+            warnings = []
+        else:
+            warnings.extend(problems)
+        # Strict stops for anything; keep_site_on_error stops for errors only (serve keeps
+        # showing the last good site while a record is broken).
+        written = not ((options.strict or options.keep_site_on_error) and errors)
+        if written and not unchanged:
+            if in_place:
+                paths = {p.path for p in model.pages}
+                staging.patch(
+                    [p.path for p, o in zip(model.pages, outcomes, strict=True) if not o.kept],
+                    [path for path in previous if path not in paths],
+                )
+            else:
+                staging.commit(search.index_site if model.config.search else None)
+        else:
+            staging.discard()
+    except BaseException:
+        staging.discard()
+        raise
+    finally:
+        renderjob.JOBS.pop(spec.token, None)
+    result = BuildResult(
+        out=options.out,
+        written=written,
+        pages=page_counts(model.pages),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        health=model.archive.health,
+        drafts_skipped=model.drafts,
+        future_skipped=model.future,
+        files=len(model.pages),
+        seconds=time.perf_counter() - started,
+        rendered=sum(not o.kept for o in outcomes),
+    )
+    if written:
+        entries = {
+            page.path: outcome.entry
+            for page, outcome in zip(model.pages, outcomes, strict=True)
+            if outcome.entry is not None
+        }
+        complete = len(entries) == len(model.pages)  # else a replay would skip a page
+        summary = pickle.dumps(result) if complete and inputs else b""
+        cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
+    return result
+
+
+def _run(
+    spec: JobSpec,
+    pages: Sequence[Page],
+    previous: Mapping[str, PageEntry],
+    executor: Executor | None,
+    options: BuildOptions,
+    in_place: bool = False,
+) -> tuple[list[Outcome], dict[str, str], bool]:
+    """Every page's outcome, the new Markdown cache entries, and whether the site in the
+    output folder is already exactly this one (then nothing needs writing at all)."""
+    workers = options.jobs or os.cpu_count() or 1
+    # Checking what is unchanged is cheap and needs the model's digests: done here, serially.
+    found: list[Outcome | None] = [None] * len(pages)
+    if previous:
+        for chunk, results in _map(None, renderjob.check_chunk, spec, range(len(pages)), 1):
+            for i, outcome in zip(chunk, results, strict=True):
+                found[i] = outcome
+    missing = [i for i, o in enumerate(found) if o is None]
+    job = renderjob.JOBS[spec.token]
+    if not missing and job.same_paths and _tree_is(spec.staging.out, previous):
+        return [o for o in found if o is not None], {}, True
+    for i, outcome in enumerate(found):
+        if in_place:
+            break  # kept pages stay where they are
+        if outcome is not None and not spec.staging.keep(pages[i].path):
+            found[i] = None
+            missing.append(i)
+    own: Executor | None = None
+    if executor is None and workers > 1 and (options.jobs or len(missing) >= PARALLEL_FROM):
+        # Forked workers inherit the loaded model; nothing is pickled but page numbers.
+        context = multiprocessing.get_context("fork")
+        own = executor = ProcessPoolExecutor(workers, mp_context=context)
+    try:
+        markdown: dict[str, str] = {}
+        parts = _map(executor, renderjob.render_chunk, spec, sorted(missing), workers)
+        for chunk, (results, new) in parts:
+            markdown.update(new)
+            for i, outcome in zip(chunk, results, strict=True):
+                found[i] = outcome
+        return [o for o in found if o is not None], markdown, False
+    finally:
+        if own is not None:
+            own.shutdown()
+
+
+def _map(
+    executor: Executor | None, function: Any, spec: JobSpec, indices: Sequence[int], workers: int
+) -> Iterable[tuple[list[int], Any]]:
+    parts = renderjob.chunks(indices, workers if executor is not None else 1)
+    if executor is None:
+        return ((part, function(spec, part)) for part in parts)
+    return zip(parts, executor.map(function, [spec] * len(parts), parts), strict=True)
+
+
+def _tree_is(out: Path, previous: Mapping[str, PageEntry]) -> bool:
+    """The output folder holds exactly the files of the manifest (no strays, none missing),
+    besides newsgen's marker and the search index, which are made after the pages."""
+    found = set()
+    for folder, dirs, names in os.walk(out):
+        rel = os.path.relpath(folder, out)
+        if rel == ".":
+            dirs[:] = [d for d in dirs if d != search.BUNDLE]
+            names = [n for n in names if n != fs.MARKER]
+        for name in names:
+            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return found == set(previous)

@@ -109,8 +109,24 @@ def _epoch() -> dt.datetime | None:
     "--strict", is_flag=True, help="Treat warnings (broken links, slug clashes) as errors."
 )
 @click.option("--no-search", is_flag=True, help="Skip the search index and the search page.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for rendering (default: one per core on large sites).",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither use nor update .newsgen-cache/ (a clean build)."
+)
 def build(
-    out: Path, base_url: str | None, drafts: bool, future: bool, strict: bool, no_search: bool
+    out: Path,
+    base_url: str | None,
+    drafts: bool,
+    future: bool,
+    strict: bool,
+    no_search: bool,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Build the site from articles/*.md and newsgen.yaml into site/.
 
@@ -124,6 +140,10 @@ def build(
       newsgen build --drafts --future        # preview everything
       newsgen build --no-search              # faster, without the search index
       SOURCE_DATE_EPOCH=1700000000 newsgen build --strict
+      newsgen build --jobs 4 --no-cache      # four workers, ignore the build cache
+
+    Unchanged pages are kept from the previous site (.newsgen-cache/ records what each page
+    was made from); deleting that folder only makes the next build slower.
     """
     from newsgen.build import BuildOptions
     from newsgen.build import build as run_build
@@ -135,7 +155,16 @@ def build(
         # UTC, like the epoch: the process's TZ must not change which articles are built.
         today = (epoch or dt.datetime.now(dt.UTC)).date()
         options = BuildOptions(
-            out, today, base_url, drafts, future, strict, epoch, search=not no_search
+            out,
+            today,
+            base_url,
+            drafts,
+            future,
+            strict,
+            epoch,
+            search=not no_search,
+            jobs=jobs,
+            cache=not no_cache,
         )
         result = run_build(Path("."), options)
     except NewsgenError as exc:

@@ -13,13 +13,14 @@ import errno
 import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from newsgen.config import CONFIG_NAME
 from newsgen.errors import NewsgenError
-from newsgen.parse.text import MAX_BYTES, looks_binary
+from newsgen.sniff import MAX_BYTES, looks_binary
 
 # One limit for raw texts and records: a news article is kilobytes; megabytes are a mistake.
 MAX_ARTICLE_BYTES = MAX_BYTES
@@ -35,6 +36,7 @@ class SourceText:
 
     name: str
     text: str
+    digest: str = ""  # the build cache's key for this text, when the reader knows it
 
 
 @dataclass
@@ -72,33 +74,35 @@ def read_articles(project: Path, folder: str = "articles") -> Sources:
         return found
     real_root = root.resolve()
     for path in sorted(root.glob("*.md")):
-        name = f"{folder}/{path.name}"
-        try:
-            if path.is_symlink() and not path.resolve(strict=True).is_relative_to(real_root):
-                found.warnings.append(NewsgenError("symlink out of the folder skipped", name))
-                continue
-            if not path.is_file():
-                continue
-            data = _read_capped(path)
-        except RuntimeError:  # a symlink loop
-            found.warnings.append(NewsgenError("symlink loop skipped", name))
-            continue
-        except OSError as exc:
-            found.errors.append(NewsgenError(f"cannot read: {exc.strerror or exc}", name))
-            continue
-        if data is None:
-            found.errors.append(
-                NewsgenError(f"file larger than {MAX_ARTICLE_BYTES // 2**20} MB", name)
-            )
-            continue
-        if looks_binary(data):
-            found.warnings.append(NewsgenError("binary file skipped", name))
-            continue
-        try:
-            found.texts.append(SourceText(name, data.decode("utf-8-sig")))
-        except UnicodeDecodeError as exc:
-            found.errors.append(NewsgenError(f"not UTF-8 at byte offset {exc.start}", name))
+        read_article(path, f"{folder}/{path.name}", real_root, found)
     return found
+
+
+def read_article(path: Path, name: str, real_root: Path, found: Sources) -> None:
+    """Read one article file into ``found`` (its text, or what is wrong with it)."""
+    try:
+        if path.is_symlink() and not path.resolve(strict=True).is_relative_to(real_root):
+            found.warnings.append(NewsgenError("symlink out of the folder skipped", name))
+            return
+        if not path.is_file():
+            return
+        data = _read_capped(path)
+    except RuntimeError:  # a symlink loop
+        found.warnings.append(NewsgenError("symlink loop skipped", name))
+        return
+    except OSError as exc:
+        found.errors.append(NewsgenError(f"cannot read: {exc.strerror or exc}", name))
+        return
+    if data is None:
+        found.errors.append(NewsgenError(f"file larger than {MAX_ARTICLE_BYTES // 2**20} MB", name))
+        return
+    if looks_binary(data):
+        found.warnings.append(NewsgenError("binary file skipped", name))
+        return
+    try:
+        found.texts.append(SourceText(name, data.decode("utf-8-sig")))
+    except UnicodeDecodeError as exc:
+        found.errors.append(NewsgenError(f"not UTF-8 at byte offset {exc.start}", name))
 
 
 def _read_capped(path: Path) -> bytes | None:
@@ -189,26 +193,112 @@ def write_site(
     ``finish`` runs on the complete staging folder before the swap (the search indexer adds
     its files there); if it raises, the previous site stays as it was.
     """
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    tmp = out.parent / f".{out.name}{_TMP}{os.getpid()}"
+    staging = Staging.begin(out)
     try:
-        _write_one(tmp, None, b"")
-        real_tmp = tmp.resolve()
         for name in sorted(files):
-            dest = tmp / safe_relative(name)
-            _write_one(dest.parent, None, b"")
-            if not dest.parent.resolve().is_relative_to(real_tmp):
-                raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
-            _write_one(dest, name, files[name])
-        _write_one(tmp / MARKER, MARKER, MARKER_TEXT)
-        if finish is not None:
-            finish(tmp)
-        _swap(tmp, out)
+            staging.write(name, files[name])
+        staging.commit(finish)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        staging.discard()
         raise
+
+
+# Staging folders already made and checked to be inside their staging root, in this process.
+_CHECKED: set[Path] = set()
+
+
+@dataclass(frozen=True)
+class Staging:
+    """The next site, built in a folder beside ``out`` and swapped in whole by ``commit``.
+
+    A plain value (two paths), so worker processes can write into it too. Files may be
+    written, or hard-linked from the current site when the build cache knows they are
+    unchanged: the old site is renamed away whole, so a link never sees it change.
+    """
+
+    out: Path
+    root: Path
+
+    @classmethod
+    def begin(cls, out: Path) -> Staging:
+        out = out.absolute()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(out)
+        # Unique per build, so a worker's memory of checked folders never matches a new one.
+        root = out.parent / f".{out.name}{_TMP}{os.getpid()}-{time.time_ns()}"
+        _write_one(root, None, b"")  # a read-only parent fails here, before any work
+        return cls(out, root)
+
+    def target(self, name: str) -> Path:
+        """Where ``name`` goes in the staging folder; its parent folders are made."""
+        dest = self.root / safe_relative(name)
+        folder = dest.parent
+        if folder not in _CHECKED:
+            # No resolve() per folder: the root was made empty by this build and only this
+            # build makes folders in it, so no symlink can lead out; safe_relative refuses
+            # "..", absolute and odd names.
+            folder.mkdir(parents=True, exist_ok=True)
+            if len(_CHECKED) > 200_000:
+                _CHECKED.clear()
+            _CHECKED.add(folder)
+        return dest
+
+    def write(self, name: str, data: bytes) -> os.stat_result:
+        dest = self.target(name)
+        try:
+            with dest.open("wb") as handle:
+                handle.write(data)
+                handle.flush()  # the mtime recorded must be that of the last write
+                return os.fstat(handle.fileno())
+        except OSError as exc:
+            reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            raise NewsgenError(f"{reason} while writing {name}") from None
+
+    def keep(self, name: str) -> bool:
+        """Hard-link ``name`` from the current site (a copy where links are not possible);
+        False when the current site has no such regular file."""
+        source = self.out / safe_relative(name)
+        if source.is_symlink() or not source.is_file():
+            return False
+        dest = self.target(name)
+        try:
+            os.link(source, dest)
+        except OSError:
+            try:
+                shutil.copy2(source, dest)
+            except OSError as exc:
+                reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+                raise NewsgenError(f"{reason} while writing {name}") from None
+        return True
+
+    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
+        """Mark the staged site as newsgen's, let ``finish`` add to it (the search index),
+        and swap it in whole."""
+        _write_one(self.root / MARKER, MARKER, MARKER_TEXT)
+        if finish is not None:
+            finish(self.root)
+        _CHECKED.clear()  # the staging root becomes the site: its folders are no longer ours
+        _swap(self.root, self.out)
+
+    def patch(self, names: Iterable[str], removed: Iterable[str]) -> None:
+        """Move ``names`` from the staging folder into the live site file by file, remove
+        ``removed`` from it, then drop the staging folder.
+
+        For the incremental builder only: every file is replaced atomically and nothing is
+        moved until every page rendered, but for the moment of the moves a reader can see
+        some pages new and some old, which a preview server can live with.
+        """
+        for name in names:
+            dest = self.out / safe_relative(name)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / name, dest)
+        for name in removed:
+            (self.out / safe_relative(name)).unlink(missing_ok=True)
+        self.discard()
+
+    def discard(self) -> None:
+        _CHECKED.clear()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _write_one(dest: Path, name: str | None, data: bytes) -> None:

@@ -32,8 +32,9 @@ from newsgen.fs import write_file_atomic
 from newsgen.model import Article
 from newsgen.parse import TopicRules, lexicon, parse_raw
 from newsgen.parse.boilerplate import article_lines, find_boilerplate, line_key
-from newsgen.parse.text import MAX_BYTES, decode
+from newsgen.parse.text import decode
 from newsgen.records import dump_article, load_article
+from newsgen.sniff import MAX_BYTES
 
 MANIFEST_NAME = ".newsgen-ingest.json"
 # Bump whenever parse_raw's output can change (a parser rule, a word list, a dependency

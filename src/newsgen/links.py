@@ -6,11 +6,12 @@ a build with a broken link from replacing the previous site.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Container, Mapping
 
 from newsgen.errors import NewsgenError
 
@@ -29,6 +30,14 @@ def links_of(html: str) -> list[str]:
 
 def target_file(link: str, page_path: str, base_url: str) -> str | None:
     """The output file an internal ``link`` on ``page_path`` points to; None if external."""
+    if link.startswith("/") and not link.startswith("//") and not link.startswith("/#"):
+        # A root-relative link means the same on every page: worked out once per build.
+        return _target_file(link, "", base_url)
+    return _target_file(link, page_path, base_url)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _target_file(link: str, page_path: str, base_url: str) -> str | None:
     base = urllib.parse.urlsplit(base_url)
     parts = urllib.parse.urlsplit(link)
     if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) != (
@@ -58,13 +67,27 @@ def check_links(
     files a later step adds (the search index), which count as built."""
     problems = []
     for path in sorted(files):
-        if not path.endswith(".html"):
-            continue
-        for link in links_of(files[path].decode("utf-8")):
-            target = target_file(link, path, base_url)
-            if target is None or target in files or target in later:
-                continue
-            if target + "/index.html" in files:
-                continue  # a folder link without its trailing slash: servers redirect it
-            problems.append(NewsgenError(f"broken internal link to {link}", f"site/{path}"))
+        if path.endswith(".html"):
+            for link in broken_links(files[path].decode("utf-8"), path, files, base_url, later):
+                problems.append(link_problem(path, link))
     return problems
+
+
+def link_problem(path: str, link: str) -> NewsgenError:
+    return NewsgenError(f"broken internal link to {link}", f"site/{path}")
+
+
+def broken_links(
+    html: str, path: str, files: Container[str], base_url: str, later: Collection[str] = ()
+) -> list[str]:
+    """The links of the page at ``path`` to files not in ``files`` (nor in ``later``, files a
+    later step adds), in page order."""
+    broken = []
+    for link in links_of(html):
+        target = target_file(link, path, base_url)
+        if target is None or target in files or target in later:
+            continue
+        if target + "/index.html" in files:
+            continue  # a folder link without its trailing slash: servers redirect it
+        broken.append(link)
+    return broken

@@ -6,6 +6,8 @@ path or base URL. Two pages at one URL is an error, never a silent overwrite.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from newsgen.config import Config
 from newsgen.dates import local_date, month_name, zone
 from newsgen.errors import NewsgenError
 from newsgen.model import Article
-from newsgen.timeline import timeline
+from newsgen.timeline import Timeline, timeline
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 
@@ -269,7 +271,7 @@ def _taxonomies(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
         for term in taxonomy.terms:
             extra: dict[str, Any] = {"title": term.name, "term": term, "taxonomy": taxonomy}
             if kind in ("topics", "people"):
-                extra["timeline"] = timeline((a.date for a in term.articles), tz)
+                extra["timeline"] = _timeline(tuple(a.date for a in term.articles), tz)
             if kind == "topics":
                 extra["feed"] = urls.feed(term)
             if kind == "people":
@@ -277,6 +279,12 @@ def _taxonomies(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
             yield from _listing(
                 config, taxonomy.singular.lower(), urls.term(term), term.articles, extra
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def _timeline(dates: tuple[dt.date | None, ...], tz: dt.tzinfo) -> Timeline | None:
+    # A rebuild after one edit plans every term again; most terms' dates did not change.
+    return timeline(dates, tz)
 
 
 def _quotes(archive: Archive, config: Config) -> Iterator[Page]:

@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup
@@ -19,6 +19,7 @@ from markupsafe import Markup
 from newsgen.archive import Archive, Term
 from newsgen.config import Config
 from newsgen.dates import human, iso, month_name, rfc3339, zone
+from newsgen.digest import STRUCTURAL_FILTERS, Tracer
 from newsgen.errors import NewsgenError
 from newsgen.markup import body_html, clean_text, safe_url
 from newsgen.model import Article
@@ -52,21 +53,48 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class TracingEnvironment(jinja2.Environment):
+    """An environment that tells its ``tracer`` which entities templates read (the cache's
+    dependency record); with the tracer stopped it costs one attribute test per lookup."""
+
+    tracer: Tracer
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if self.tracer.keys is not None:
+            self.tracer.read(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if self.tracer.keys is not None:
+            self.tracer.read(obj, argument)
+        return super().getitem(obj, argument)
+
+
 def make_environment(
-    config: Config, archive: Archive, overrides: Path | None
-) -> jinja2.Environment:
+    config: Config,
+    archive: Archive,
+    overrides: Path | None,
+    markdown: Callable[[str], str] = body_html,
+) -> TracingEnvironment:
     """The environment: the project's ``templates/`` first, then the theme; ``default/`` always
-    names the theme, so an override can extend the template it replaces."""
+    names the theme, so an override can extend the template it replaces. ``markdown`` turns a
+    body into HTML (the build cache passes a cached ``body_html``)."""
     theme = _ContainedLoader(THEME)
     chain: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": theme})]
     if overrides is not None:
         chain.append(_ContainedLoader(overrides))
     chain.append(theme)
-    env = jinja2.Environment(
+    tracer = Tracer()
+
+    def finalize(value: Any) -> Any:
+        tracer.read_all(value)  # an entity printed whole is read whole
+        return _finalize(value)
+
+    env = TracingEnvironment(
         loader=jinja2.ChoiceLoader(chain),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
+        finalize=finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -81,11 +109,12 @@ def make_environment(
     def absolute(target: Article | Term | str) -> str:
         return base_url + urls.of(target)
 
-    @functools.cache
+    @functools.lru_cache(maxsize=2048)
     def body(slug: str) -> Markup:
-        # Rendered once per article although the page, the feed and topic feeds all use it.
+        # Rendered once per article although the page, the feed and topic feeds all use it;
+        # bounded, as an archive's HTML does not fit in memory.
         try:
-            return Markup(body_html(bodies[slug]))
+            return Markup(markdown(bodies[slug]))
         except NewsgenError as exc:  # a body too slow or too deep to render: name the file
             raise exc.located(origins[slug]) from None
 
@@ -114,6 +143,12 @@ def make_environment(
         urls=SECTIONS,
         updated=archive.updated,
     )
+    env.tracer = tracer
+    for name, function in list(env.filters.items()):
+        if name not in STRUCTURAL_FILTERS:
+            env.filters[name] = tracer.wrap(cast(Callable[..., Any], function))
+    for name, function in list(env.tests.items()):
+        env.tests[name] = tracer.wrap(cast(Callable[..., Any], function))
     return env
 
 
@@ -169,6 +204,18 @@ def render_pages(
     for page in pages:
         out[page.path] = render_page(page, env, overrides).encode("utf-8")
     return out
+
+
+def render_traced(
+    page: Page, env: TracingEnvironment, overrides: Path | None
+) -> tuple[str, frozenset[str]]:
+    """The page's text and the keys of the entities its templates read."""
+    env.tracer.start()
+    try:
+        text = render_page(page, env, overrides)
+    finally:
+        keys = env.tracer.stop()
+    return text, frozenset(keys)
 
 
 def render_page(page: Page, env: jinja2.Environment, overrides: Path | None) -> str:

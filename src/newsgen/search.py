@@ -7,6 +7,7 @@ binary that the ``pagefind[extended]`` wheel ships, so nothing is downloaded at 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -38,7 +39,28 @@ def pagefind_binary() -> Path:
 
 def index_site(site: Path) -> None:
     """Write the search index into ``site/pagefind/``. Raises ``NewsgenError`` on failure."""
-    command = [str(pagefind_binary()), "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
+    _pagefind(site, ["--output-subdir", BUNDLE])
+    missing = [name for name in ENTRY_POINTS if not (site / name).is_file()]
+    if missing:
+        raise NewsgenError(f"search: Pagefind wrote no {', '.join(missing)}")
+
+
+def reindex_site(site: Path) -> None:
+    """Refresh the index of a site being served (``newsgen serve`` updates pages in place):
+    the new index is written beside the old one and swapped in, so a search never finds
+    none. Raises ``NewsgenError`` on failure, leaving the old index."""
+    fresh, old, live = site / f".{BUNDLE}-next", site / f".{BUNDLE}-old", site / BUNDLE
+    shutil.rmtree(fresh, ignore_errors=True)
+    _pagefind(site, ["--output-path", str(fresh)])
+    shutil.rmtree(old, ignore_errors=True)
+    if live.exists():
+        live.rename(old)
+    fresh.rename(live)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _pagefind(site: Path, output: list[str]) -> None:
+    command = [str(pagefind_binary()), "--site", str(site), *output, "--quiet"]
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
@@ -49,9 +71,6 @@ def index_site(site: Path) -> None:
         raise NewsgenError(f"search: Pagefind did not finish in {TIMEOUT_SECONDS} s") from None
     if done.returncode != 0:
         raise NewsgenError(f"search: Pagefind failed: {_reason(done.stderr or done.stdout)}")
-    missing = [name for name in ENTRY_POINTS if not (site / name).is_file()]
-    if missing:
-        raise NewsgenError(f"search: Pagefind wrote no {', '.join(missing)}")
 
 
 def _reason(output: str) -> str:

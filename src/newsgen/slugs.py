@@ -6,6 +6,7 @@ no traversal, no separators, no Windows device names, bounded length, never empt
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 import urllib.parse
@@ -24,6 +25,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def make_slug(text: str, fallback: str = "item") -> str:
     """A lowercase ASCII slug of ``text``; idempotent: ``make_slug(make_slug(x)) == make_slug(x)``.
 

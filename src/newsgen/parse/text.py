@@ -9,20 +9,7 @@ from dataclasses import dataclass
 import ftfy
 
 from newsgen.errors import NewsgenError
-
-MAX_BYTES = 5 * 1024 * 1024  # a news article is kilobytes; megabytes mean a wrong file
-
-# Magic numbers of the binary formats that turn up in scraped folders.
-_BINARY_MAGIC = (
-    b"\x89PNG",
-    b"GIF8",
-    b"\xff\xd8\xff",
-    b"PK\x03\x04",
-    b"%PDF",
-    b"\x7fELF",
-    b"\x1f\x8b",
-    b"RIFF",
-)
+from newsgen.sniff import MAX_BYTES, looks_binary
 
 # ftfy repairs mojibake ("itâ€™s" -> "it’s") but by default also straightens curly quotes,
 # which are the evidence the quote finder reads: keep them.
@@ -44,11 +31,6 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 class Decoded:
     text: str
     warnings: tuple[str, ...] = ()
-
-
-def looks_binary(data: bytes) -> bool:
-    """A known binary format's magic number, or NUL bytes that text never has so many of."""
-    return data.startswith(_BINARY_MAGIC) or data[:8192].count(b"\x00") > 8
 
 
 def decode(data: bytes, path: str, max_bytes: int = MAX_BYTES) -> Decoded:

@@ -9,7 +9,7 @@ from types import FrameType
 
 from newsgen.errors import NewsgenError
 from newsgen.serve.app import ServeOptions, ServeSession, exposure_warning
-from newsgen.serve.rebuild import Rebuilder, RebuilderFactory, full_rebuilder
+from newsgen.serve.rebuild import Rebuilder, RebuilderFactory, incremental_rebuilder
 from newsgen.serve.server import port_in_use
 
 __all__ = ["Rebuilder", "RebuilderFactory", "ServeOptions", "ServeSession", "serve"]
@@ -19,7 +19,7 @@ def serve(
     options: ServeOptions,
     open_browser: bool,
     say: Callable[[str], None],
-    make_rebuilder: RebuilderFactory = full_rebuilder,
+    make_rebuilder: RebuilderFactory = incremental_rebuilder,
 ) -> None:
     """Run until Ctrl-C (or SIGTERM). Raises ``NewsgenError`` when it cannot start."""
     warning = exposure_warning(options.host)

@@ -24,7 +24,7 @@ from newsgen.errors import NewsgenError
 from newsgen.serve.rebuild import (
     RebuilderFactory,
     adopt,
-    full_rebuilder,
+    incremental_rebuilder,
     reingest,
     serve_options,
 )
@@ -102,7 +102,7 @@ class ServeSession:
     def __init__(
         self,
         options: ServeOptions,
-        make_rebuilder: RebuilderFactory = full_rebuilder,
+        make_rebuilder: RebuilderFactory = incremental_rebuilder,
         say: Callable[[str], None] = print,
     ) -> None:
         self.options = options

@@ -8,9 +8,11 @@ so a build with bad records never overwrites the good one being served.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -18,9 +20,11 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
-from newsgen import fs
+from newsgen import fs, search
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.config import load_config
+from newsgen.errors import NewsgenError
+from newsgen.incremental import Builder
 from newsgen.ingest import PARALLEL_THRESHOLD, Report, discover, ingest
 
 
@@ -104,6 +108,83 @@ def full_rebuilder(
     project: Path, options_for: Callable[[Path], BuildOptions], workdir: Path
 ) -> Rebuilder:
     return FullRebuilder(project, options_for, workdir)
+
+
+class IncrementalRebuilder:
+    """Rebuilds through ``newsgen.incremental.Builder``: the archive stays in memory, only the
+    pages an edit touches are rendered, and they replace their files in one live folder
+    (``workdir/site``) once all have rendered.
+
+    A build with bad records writes nothing once there is a good site, so the last good site
+    stays served. The search index is refreshed after the pages, in the background, off the
+    edit-to-visible path: a search finds the new text a moment after the page shows it.
+    Rendering stays in this process (``jobs=1``): forking a threaded server could copy a held
+    lock into a worker, and an edit renders a few pages anyway.
+    """
+
+    def __init__(
+        self, project: Path, options_for: Callable[[Path], BuildOptions], workdir: Path
+    ) -> None:
+        self.project = project
+        self.options_for = options_for
+        self.out = workdir / "site"
+        self._builder: Builder | None = None
+        self._have_site = False
+        self._index = _Reindexer(self.out)
+
+    def rebuild(self, changed: Collection[Path]) -> BuildResult:
+        options = dataclasses.replace(
+            self.options_for(self.out), jobs=1, keep_site_on_error=self._have_site
+        )
+        if self._builder is None or self._builder.options != options:
+            if self._builder is not None:  # "today" moved on, say: start again, same cache
+                self._builder.close()
+            self._builder = Builder(self.project, options)
+        result = self._builder.rebuild(changed)
+        if result.written and (result.ok or not self._have_site):
+            if self._have_site and result.rendered:
+                self._index.request()
+            self._have_site = True
+        return result
+
+
+class _Reindexer:
+    """One background refresh of the search index at a time; a request made while one runs
+    starts one more after it, so the last edit is always indexed."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self._lock = threading.Lock()
+        self._pending = False
+        self._running = False
+
+    def request(self) -> None:
+        if not (self.site / search.BUNDLE).is_dir():
+            return  # the site has no search
+        with self._lock:
+            self._pending = True
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._run, name="search-index", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._running = False
+                    return
+                self._pending = False
+            try:
+                search.reindex_site(self.site)
+            except NewsgenError as exc:
+                print(f"warning: {exc}", file=sys.stderr)
+
+
+def incremental_rebuilder(
+    project: Path, options_for: Callable[[Path], BuildOptions], workdir: Path
+) -> Rebuilder:
+    return IncrementalRebuilder(project, options_for, workdir)
 
 
 def serve_options(

@@ -1,0 +1,216 @@
+"""The build cache in ``.newsgen-cache/``: content-addressed, optional, never trusted blindly.
+
+Three tables in one SQLite file: Markdown to HTML by the body's hash, parsed records by name,
+size, mtime *and* content hash, and per output folder the manifest of the last site written
+(each page's fingerprint, the entities it read, the size and mtime of the file written, its
+link problems). Every key includes the digest of the newsgen code and theme, every value its
+own checksum. A missing, locked or corrupt cache is a slower build, never a different one:
+any SQLite or decoding error turns the cache off for the rest of the build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgen.digest import blake
+from newsgen.errors import NewsgenError
+from newsgen.model import Article
+
+# A record as the build reads it: the article, and the warnings reading it gave.
+Loaded = tuple[Article, tuple[NewsgenError, ...]]
+
+CACHE_DIR = ".newsgen-cache"
+_FILE = "build.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT, check_ TEXT);
+CREATE TABLE IF NOT EXISTS records (
+    name TEXT PRIMARY KEY, size INT, mtime_ns INT, digest TEXT, article BLOB, check_ TEXT);
+CREATE TABLE IF NOT EXISTS pages (
+    out TEXT, path TEXT, fingerprint TEXT, keys TEXT, size INT, mtime_ns INT, problems TEXT,
+    PRIMARY KEY (out, path));
+CREATE TABLE IF NOT EXISTS site (out TEXT PRIMARY KEY, paths TEXT, inputs TEXT, summary BLOB);
+"""
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """What the last build wrote at one path, and what it depended on."""
+
+    fingerprint: str
+    keys: tuple[str, ...]
+    size: int
+    mtime_ns: int
+    problems: tuple[str, ...]  # broken-link messages, "site/x.html: ..." already formatted
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    paths: str  # digest of the set of output paths
+    inputs: str  # digest of everything the build read (records, config, templates, code)
+    summary: bytes = b""  # the pickled BuildResult, replayed when the inputs are the same
+
+
+class BuildCache:
+    """One build's view of the cache. ``BuildCache(None, code)`` is a cache that is off."""
+
+    def __init__(self, folder: Path | None, code: str) -> None:
+        self.code = code
+        self.folder = folder
+        self._db: sqlite3.Connection | None = None
+        if folder is not None:
+            self._db = self._connect(folder)
+
+    @staticmethod
+    def _connect(folder: Path) -> sqlite3.Connection | None:
+        path = folder / _FILE
+        for attempt in range(2):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, timeout=5)
+                db.executescript(_SCHEMA)
+                return db
+            except (sqlite3.Error, OSError):
+                # A corrupt file: remove it once and start empty (it only costs time).
+                if attempt == 0:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+        return None
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def markdown_folder(self) -> Path | None:
+        """Where worker processes find the Markdown cache (they open their own connection)."""
+        return self.folder.absolute() if self.folder is not None and self.enabled else None
+
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        if self._db is None:
+            return []
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.Error:
+            self.close()
+            return []
+
+    def _write(self, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(sql, rows)
+        except sqlite3.Error:
+            self.close()
+
+    def markdown_key(self, body: str) -> str:
+        return blake(self.code, body)
+
+    def markdown(self, key: str) -> str | None:
+        for html, check in self._query("SELECT html, check_ FROM markdown WHERE key=?", (key,)):
+            if isinstance(html, str) and check == blake(key, html):
+                return html
+        return None
+
+    def put_markdown(self, items: Mapping[str, str]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO markdown VALUES (?, ?, ?)",
+            ((k, html, blake(k, html)) for k, html in items.items()),
+        )
+
+    def record_digest(self, name: str, text: str) -> str:
+        return blake(self.code, name, text)
+
+    def record(self, name: str, digest: str) -> Loaded | None:
+        """The article parsed from the file ``name`` when it held the text with ``digest``,
+        with the warnings reading it gave (they are given again on every build).
+
+        Size and mtime are kept for a person looking at the cache; the key is the content,
+        as two edits within one mtime tick (or a restored backup) keep size and mtime.
+        """
+        rows = self._query("SELECT digest, article, check_ FROM records WHERE name=?", (name,))
+        for cached, data, check in rows:
+            if cached != digest or not isinstance(data, bytes) or check != blake(digest, data):
+                return None
+            try:
+                article, notes = pickle.loads(data)
+                warnings = tuple(NewsgenError(*note) for note in notes)
+            except Exception:  # a corrupt value is a miss, whatever unpickling raised
+                return None
+            return (article, warnings) if isinstance(article, Article) else None
+        return None
+
+    def put_records(self, items: Iterable[tuple[str, int, int, str, Loaded]]) -> None:
+        rows = []
+        for name, size, mtime_ns, digest, (article, warnings) in items:
+            notes = [(w.message, w.path, w.line, w.column) for w in warnings]
+            data = pickle.dumps((article, notes), protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append((name, size, mtime_ns, digest, data, blake(digest, data)))
+        self._write("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def pages(self, out: str) -> dict[str, PageEntry]:
+        rows = self._query(
+            "SELECT path, fingerprint, keys, size, mtime_ns, problems FROM pages WHERE out=?",
+            (out,),
+        )
+        found = {}
+        for path, fingerprint, keys, size, mtime_ns, problems in rows:
+            found[str(path)] = PageEntry(
+                str(fingerprint),
+                tuple(str(keys).split("\n")) if keys else (),
+                int(size),  # type: ignore[call-overload]
+                int(mtime_ns),  # type: ignore[call-overload]
+                tuple(str(problems).split("\n")) if problems else (),
+            )
+        return found
+
+    def site(self, out: str) -> SiteEntry | None:
+        rows = self._query("SELECT paths, inputs, summary FROM site WHERE out=?", (out,))
+        for paths, inputs, summary in rows:
+            return SiteEntry(
+                str(paths), str(inputs), summary if isinstance(summary, bytes) else b""
+            )
+        return None
+
+    def put_site(self, out: str, site: SiteEntry, pages: Mapping[str, PageEntry]) -> None:
+        """Replace the manifest of ``out`` with the site just written there."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM pages WHERE out=?", (out,))
+                self._db.executemany(
+                    "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        (
+                            out,
+                            path,
+                            e.fingerprint,
+                            "\n".join(e.keys),
+                            e.size,
+                            e.mtime_ns,
+                            "\n".join(e.problems),
+                        )
+                        for path, e in pages.items()
+                    ),
+                )
+                self._db.execute(
+                    "INSERT OR REPLACE INTO site VALUES (?, ?, ?, ?)",
+                    (out, site.paths, site.inputs, site.summary),
+                )
+        except sqlite3.Error:
+            self.close()
+
+    def forget_site(self, out: str) -> None:
+        """Before a site is replaced: a crash mid-swap must not leave a manifest that lies."""
+        self._write("DELETE FROM site WHERE out=?", [(out,)])
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None

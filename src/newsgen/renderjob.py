@@ -1,0 +1,173 @@
+"""The render stage: pages to files in the staging folder, in chunks, on any executor.
+
+Work is split into chunks of page numbers. A chunk names its job by a small picklable
+``JobSpec``; a worker finds the job's model in this process (a forked worker inherits it, a
+thread shares it) or, on a machine of its own (a Dask worker), loads the project from the
+spec once and keeps it. Every worker renders the same pages to the same bytes, so the site
+does not depend on which executor ran, or in which order.
+
+Per page: if the cache's manifest says the file already in the output folder was made from
+the same fingerprint (template set, configuration, context and every entity the templates
+read) and the file is still the one written, it is hard-linked into the staging folder;
+otherwise the page is rendered and written there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsgen.cache import BuildCache, PageEntry
+from newsgen.digest import Entities, blake, value_digest
+from newsgen.fs import Staging
+from newsgen.links import broken_links
+from newsgen.markup import body_html
+from newsgen.plan import Page
+from newsgen.render import TracingEnvironment, render_traced
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a worker needs to find, or rebuild, one build's render job."""
+
+    token: str  # unique per build: the job's name in a worker's registry
+    project: Path
+    options: Any  # newsgen.build.BuildOptions (typed loosely: build imports this module)
+    staging: Staging
+    cache_dir: Path | None
+
+
+@dataclass
+class Job:
+    """One build's render state in one process."""
+
+    spec: JobSpec
+    pages: Sequence[Page]
+    make_env: Callable[[Callable[[str], str]], TracingEnvironment]
+    overrides: Path | None
+    base_url: str
+    base: str  # digest of the code, templates, configuration and build time
+    entities: Entities
+    previous: dict[str, PageEntry]
+    same_paths: bool  # the same set of files as the site in the output folder
+    paths: frozenset[str]
+    code: str
+    _env: TracingEnvironment | None = None
+    _cache: BuildCache | None = None
+    _cache_pid: int = 0
+    new_markdown: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cache(self) -> BuildCache:
+        # SQLite connections must not cross a fork: each process opens its own.
+        if self._cache is None or self._cache_pid != os.getpid():
+            self._cache = BuildCache(self.spec.cache_dir, self.code)
+            self._cache_pid = os.getpid()
+        return self._cache
+
+    @property
+    def env(self) -> TracingEnvironment:
+        if self._env is None:
+            self._env = self.make_env(self._markdown)
+        return self._env
+
+    def _markdown(self, body: str) -> str:
+        if not self.cache.enabled:
+            return body_html(body)
+        key = self.cache.markdown_key(body)
+        html = self.new_markdown.get(key) or self.cache.markdown(key)
+        if html is None:
+            html = self.new_markdown[key] = body_html(body)
+        return html
+
+    def page_base(self, page: Page) -> str | None:
+        try:
+            context = value_digest(page.context)
+        except TypeError:
+            return None  # a context value with no digest: this page is always rendered
+        return blake(self.base, page.url, page.kind, page.template, context)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    index: int
+    entry: PageEntry | None  # None: not cacheable, always rendered
+    kept: bool  # linked from the previous site rather than rendered
+    problems: tuple[str, ...]
+
+
+# This process's jobs by token: filled by the build before it forks, or by a worker on demand.
+JOBS: dict[str, Job] = {}
+# How a worker that did not inherit a job makes one (set by newsgen.build: no import cycle).
+LOADER: list[Callable[[JobSpec], Job]] = []
+
+
+def job_for(spec: JobSpec) -> Job:
+    job = JOBS.get(spec.token)
+    if job is None:
+        if not LOADER:
+            import newsgen.build  # noqa: F401  (a fresh worker: the build registers its loader)
+        JOBS.clear()  # one job per worker at a time: an old model is only memory
+        job = JOBS[spec.token] = LOADER[0](spec)
+    return job
+
+
+def check_chunk(spec: JobSpec, indices: Sequence[int]) -> list[Outcome | None]:
+    """For each page: an ``Outcome`` if the file in the output folder can be kept, else None."""
+    job = job_for(spec)
+    return [_check(job, i) for i in indices]
+
+
+def _check(job: Job, index: int) -> Outcome | None:
+    page = job.pages[index]
+    entry = job.previous.get(page.path)
+    if entry is None:
+        return None
+    base = job.page_base(page)
+    if base is None or job.entities.fingerprint(base, entry.keys) != entry.fingerprint:
+        return None
+    try:
+        stat = os.stat(job.spec.staging.out / page.path)
+    except OSError:
+        return None
+    if stat.st_size != entry.size or stat.st_mtime_ns != entry.mtime_ns:
+        return None  # changed or replaced since the last build wrote it
+    problems = entry.problems
+    if not job.same_paths and page.is_html:
+        # Links are checked against the set of files, which changed: check them again.
+        text = (job.spec.staging.out / page.path).read_text(encoding="utf-8")
+        problems = tuple(broken_links(text, page.path, job.paths, job.base_url))
+    return Outcome(index, entry, True, problems)
+
+
+def render_chunk(spec: JobSpec, indices: Sequence[int]) -> tuple[list[Outcome], dict[str, str]]:
+    """Render and write each page; returns the outcomes and new Markdown cache entries."""
+    job = job_for(spec)
+    outcomes = [_render(job, i) for i in indices]
+    markdown, job.new_markdown = job.new_markdown, {}
+    return outcomes, markdown
+
+
+def _render(job: Job, index: int) -> Outcome:
+    page = job.pages[index]
+    text, keys = render_traced(page, job.env, job.overrides)
+    stat = job.spec.staging.write(page.path, text.encode("utf-8"))
+    problems = tuple(broken_links(text, page.path, job.paths, job.base_url)) if page.is_html else ()
+    base = job.page_base(page)
+    fingerprint = None if base is None else job.entities.fingerprint(base, keys)
+    entry = (
+        None
+        if fingerprint is None
+        else PageEntry(fingerprint, tuple(sorted(keys)), stat.st_size, stat.st_mtime_ns, problems)
+    )
+    return Outcome(index, entry, False, problems)
+
+
+def chunks(indices: Sequence[int], workers: int, smallest: int = 25) -> list[list[int]]:
+    """About four chunks per worker (so a slow one evens out), none tiny."""
+    count = max(1, min(workers * 4, len(indices) // smallest))
+    # Striped, not cut in runs: page kinds are planned in runs and cost unequal time.
+    return [list(indices[i::count]) for i in range(count) if indices[i::count]]

@@ -1,0 +1,231 @@
+"""Parallel, cached and incremental builds: the same bytes as a clean serial build, always.
+
+Every test compares whole trees with a clean build (no cache, one process) of the same
+project, and a cache that would be stale (templates, configuration, a record edited within
+one mtime tick, a corrupt file, a tampered entry) must never show in the output.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.cache import CACHE_DIR
+from newsgen.incremental import Builder
+from tests.helpers import FIXTURE, TODAY
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _options(out: Path, **options: object) -> BuildOptions:
+    return BuildOptions(out=out, today=TODAY, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the golden fixture plus a few more articles, so listings have pages."""
+    copy = tmp_path / "project"
+    shutil.copytree(FIXTURE, copy, ignore=shutil.ignore_patterns(CACHE_DIR))
+    source = (copy / "articles" / "02-inflation.md").read_text(encoding="utf-8")
+    for n in range(10):
+        text = source.replace("inflation-eases-third-month", f"prices-report-{n}")
+        text = text.replace("id: f002", f"id: p{n:03d}").replace(
+            "2024-03-05", f"2024-0{n % 9 + 1}-1{n % 9}"
+        )
+        text = text.replace("Food prices fell.", f"Food prices fell in region {n}.")
+        (copy / "articles" / f"20-prices-{n:02d}.md").write_text(text, encoding="utf-8")
+    return copy
+
+
+def _clean(project: Path, tmp_path: Path, name: str = "clean") -> dict[str, bytes]:
+    out = tmp_path / name
+    shutil.rmtree(out, ignore_errors=True)
+    result = build(project, _options(out, jobs=1, cache=False))
+    assert result.ok, result.errors
+    return _tree(out)
+
+
+def _cached(project: Path, out: Path) -> BuildResult:
+    result = build(project, _options(out, jobs=1))
+    assert result.ok, result.errors
+    return result
+
+
+def test_serial_parallel_and_cached_builds_are_byte_identical(
+    project: Path, tmp_path: Path
+) -> None:
+    clean = _clean(project, tmp_path)
+    assert len(clean) > 80
+
+    forked = build(project, _options(tmp_path / "forked", jobs=2, cache=False))
+    assert forked.ok and forked.rendered == forked.files
+    assert _tree(tmp_path / "forked") == clean
+
+    # Spawned workers inherit nothing: each loads the project from the job's spec, as a
+    # remote (Dask) worker would.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        spawned = build(project, _options(tmp_path / "spawned", cache=False), pool)
+    assert spawned.ok
+    assert _tree(tmp_path / "spawned") == clean
+
+    out = tmp_path / "cached"
+    first = _cached(project, out)
+    assert first.rendered == first.files
+    again = _cached(project, out)
+    assert again.rendered == 0  # every page kept, none rendered
+    assert _tree(out) == clean
+    assert (project / CACHE_DIR).is_dir()
+
+
+def test_an_edit_rerenders_the_pages_that_show_it_and_no_others(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    first = _cached(project, out)
+    path = project / "articles" / "20-prices-03.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA late correction.\n", "utf-8")
+    edited = _cached(project, out)
+    assert 0 < edited.rendered < first.files / 3
+    assert "A late correction." in (out / "articles/prices-report-3/index.html").read_text()
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_changed_template_is_never_served_from_the_cache(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _cached(project, out)
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text(
+        '{% extends "default/article.html" %}\n'
+        "{% block related %}<p>Overridden related block</p>{% endblock %}\n",
+        encoding="utf-8",
+    )
+    _cached(project, out)
+    tree = _tree(out)
+    assert b"Overridden related block" in tree["articles/prices-report-3/index.html"]
+    assert tree == _clean(project, tmp_path)
+
+
+def test_a_changed_configuration_is_never_served_from_the_cache(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    _cached(project, out)
+    config = project / "newsgen.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("The Fixture Times", "The Other Times"),
+        encoding="utf-8",
+    )
+    _cached(project, out)
+    tree = _tree(out)
+    assert b"The Other Times" in tree["index.html"]
+    assert tree == _clean(project, tmp_path)
+
+
+def test_a_record_edited_within_one_mtime_tick_is_read_again(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _cached(project, out)
+    path = project / "articles" / "20-prices-05.md"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Food prices fell", "Fuel prices fell")
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    _cached(project, out)
+    page = (out / "articles/prices-report-5/index.html").read_text(encoding="utf-8")
+    assert "Fuel prices fell" in page
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_corrupt_cache_file_only_costs_time(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _cached(project, out)
+    (project / CACHE_DIR / "build.sqlite").write_bytes(b"not a database" * 100)
+    result = _cached(project, out)
+    assert result.rendered == result.files
+    assert _tree(out) == _clean(project, tmp_path)
+    assert _cached(project, out).rendered == 0  # and the cache works again
+
+
+def test_tampered_cache_entries_and_output_files_are_not_trusted(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    _cached(project, out)
+    with sqlite3.connect(project / CACHE_DIR / "build.sqlite") as db:
+        db.execute("UPDATE markdown SET html = '<p>tampered</p>'")
+        db.execute("UPDATE records SET article = x'00'")
+    (out / "index.html").write_text("edited by hand", encoding="utf-8")
+    shutil.rmtree(out / "articles")  # these pages must be rendered again, from their bodies
+    _cached(project, out)
+    tree = _tree(out)
+    assert not any(b"tampered" in data for data in tree.values())
+    assert tree == _clean(project, tmp_path)
+
+
+def test_deleting_the_cache_changes_nothing(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _cached(project, out)
+    shutil.rmtree(project / CACHE_DIR)
+    shutil.rmtree(out)
+    _cached(project, out)
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_the_incremental_builder_matches_a_clean_build_after_every_edit(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    builder = Builder(project, _options(out, jobs=1))
+    first = builder.rebuild()
+    assert first.ok and first.rendered == first.files
+    articles = project / "articles"
+
+    def edit(name: str, old: str, new: str) -> list[Path]:
+        path = articles / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        return [path]
+
+    def add() -> list[Path]:
+        shutil.copy(articles / "20-prices-07.md", articles / "21-copy.md")
+        return edit("21-copy.md", "prices-report-7", "prices-report-new")
+
+    def delete() -> list[Path]:
+        (articles / "20-prices-08.md").unlink()
+        return [articles / "20-prices-08.md"]
+
+    def unreported() -> list[Path]:
+        edit("20-prices-09.md", "Food prices fell", "Food prices rose sharply")
+        return []  # not reported: the changed size and mtime are still noticed
+
+    steps = [
+        lambda: edit("20-prices-01.md", "Food prices fell", "Bread prices fell"),
+        lambda: edit("20-prices-02.md", "- Economy", "- Markets"),  # a new topic
+        lambda: edit("20-prices-04.md", "date: 2024-05-14", "date: 2023-01-01"),  # moves
+        lambda: edit("02-inflation.md", "Christine Lagarde", "Isabel Schnabel"),  # a person
+        add,
+        delete,
+        unreported,
+    ]
+    for n, step in enumerate(steps):
+        result = builder.rebuild(step())
+        assert result.ok, result.errors
+        if step in (steps[0], unreported):  # a body edit: only the pages that show it
+            assert 0 < result.rendered < result.files / 3
+        assert _tree(out) == _clean(project, tmp_path), f"after step {n}"
+    builder.close()
