@@ -415,7 +415,9 @@ def _run(
     if executor is None and workers > 1 and (options.jobs or len(missing) >= PARALLEL_FROM):
         # Forked workers inherit the loaded model; nothing is pickled but page numbers.
         context = multiprocessing.get_context("fork")
-        own = executor = ProcessPoolExecutor(workers, mp_context=context)
+        own = executor = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=fs.release_inherited_locks
+        )
     try:
         markdown: dict[str, str] = {}
         parts = _map(executor, renderjob.render_chunk, spec, sorted(missing), workers)

@@ -13,6 +13,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -150,6 +151,7 @@ def output_lock(out: Path) -> Iterator[None]:
             f"cannot write beside the output folder {out}: {exc.strerror or exc}"
         ) from None
     with handle:
+        _HELD_LOCKS.add(handle.fileno())
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -167,7 +169,27 @@ def output_lock(out: Path) -> Iterator[None]:
             raise NewsgenError(
                 f"cannot write beside the output folder {out}: {exc.strerror or exc}"
             ) from None
-        yield
+        try:
+            yield
+        finally:
+            _HELD_LOCKS.discard(handle.fileno())
+
+
+# Lock files this process holds open. A forked render worker inherits them and must let go
+# (``release_inherited_locks``): else a worker outliving a killed build would keep its lock.
+_HELD_LOCKS: set[int] = set()
+
+
+def release_inherited_locks() -> None:
+    """In a forked worker: close the inherited lock files, and die with the parent (Linux),
+    so that a ``kill -9`` of a build frees its output for the next one at once."""
+    for fd in list(_HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+    with contextlib.suppress(AttributeError, OSError):
+        pr_set_pdeathsig = 1  # linux/prctl.h
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def safe_relative(name: str) -> PurePosixPath:
