@@ -177,6 +177,8 @@ def served(hostile_site: Path) -> Iterator[str]:
 
 
 # Handlers and script URLs anywhere in the DOM, whether or not an event would fire them.
+# Pagefind's own search form (its UI script, not content) sets this to stop a real submit.
+_PAGEFIND_FORM = ("search/index.html", "FORM action=javascript:void(0);")
 _DOM_PROBLEMS = """() => {
   const bad = [];
   for (const el of document.querySelectorAll('*')) {
@@ -241,7 +243,11 @@ def test_no_payload_runs_in_chromium(hostile_site: Path, served: str) -> None:
             page.keyboard.press("Tab")  # focus handlers
             if page.evaluate("window.__pwned === 1"):
                 problems.append(f"{rel}: a payload ran")
-            problems += [f"{rel}: {bad}" for bad in page.evaluate(_DOM_PROBLEMS)]
+            problems += [
+                f"{rel}: {bad}"
+                for bad in page.evaluate(_DOM_PROBLEMS)
+                if (rel, bad) != _PAGEFIND_FORM
+            ]
         browser.close()
     assert len(pages) > 2 * len(PAYLOADS)
     assert not dialogs, dialogs
