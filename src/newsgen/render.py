@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from newsgen.archive import Archive, Term
@@ -70,6 +71,27 @@ class TracingEnvironment(jinja2.Environment):
         return super().getitem(obj, argument)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process: ``newsgen serve`` builds again
+    and again with the same templates (compiling them was a third of an edit's rebuild). A
+    changed template has another checksum, so Jinja compiles it anew. Every environment
+    newsgen makes has the same settings, so their compiled code is the same."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(
     config: Config,
     archive: Archive,
@@ -98,6 +120,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     urls = Urls(config)
     tz = zone(config.timezone)

@@ -51,7 +51,7 @@ def reindex_site(site: Path) -> None:
     none. Raises ``NewsgenError`` on failure, leaving the old index."""
     fresh, old, live = site / f".{BUNDLE}-next", site / f".{BUNDLE}-old", site / BUNDLE
     shutil.rmtree(fresh, ignore_errors=True)
-    _pagefind(site, ["--output-path", str(fresh)])
+    _pagefind(site, ["--output-path", str(fresh)], niceness=19)
     shutil.rmtree(old, ignore_errors=True)
     if live.exists():
         live.rename(old)
@@ -59,8 +59,11 @@ def reindex_site(site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _pagefind(site: Path, output: list[str]) -> None:
+def _pagefind(site: Path, output: list[str], niceness: int = 0) -> None:
     command = [str(pagefind_binary()), "--site", str(site), *output, "--quiet"]
+    nice = shutil.which("nice")
+    if niceness and nice:  # in the background of a rebuild: the next rebuild goes first
+        command = [nice, "-n", str(niceness), *command]
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False

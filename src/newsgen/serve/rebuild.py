@@ -1,9 +1,8 @@
 """The rebuild step of ``newsgen serve``, behind one small protocol.
 
-``Rebuilder.rebuild(changed)`` is all serve asks of a builder, so an incremental engine that
-keeps the model in memory can replace ``FullRebuilder`` without touching the server.
-``FullRebuilder`` builds everything each time (``newsgen.build.build``) into a fresh folder,
-so a build with bad records never overwrites the good one being served.
+``Rebuilder.rebuild(changed)`` is all serve asks of a builder (tests count and break builds
+through it). ``IncrementalRebuilder`` keeps the archive in memory (``newsgen.incremental``)
+and renders only the pages an edit touches.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import shutil
 import sys
 import threading
 from collections.abc import Callable, Collection
@@ -21,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from newsgen import fs, search
-from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.build import BuildOptions, BuildResult
 from newsgen.config import load_config
 from newsgen.errors import NewsgenError
 from newsgen.incremental import Builder
@@ -52,64 +50,6 @@ def adopt(result: BuildResult, have_site: bool) -> bool:
     return result.written and (result.ok or not have_site)
 
 
-class FullRebuilder:
-    """Every rebuild is a full ``build()`` into ``workdir/build-N``; old outputs are removed
-    once two newer adopted ones exist (a request still reading the previous one finishes)."""
-
-    def __init__(
-        self, project: Path, options_for: Callable[[Path], BuildOptions], workdir: Path
-    ) -> None:
-        self.project = project
-        self.options_for = options_for
-        self.workdir = workdir
-        self._count = 0
-        self._kept: list[Path] = []  # adopted outputs, newest last
-
-    def rebuild(self, changed: Collection[Path]) -> BuildResult:
-        self._count += 1
-        out = self.workdir / f"build-{self._count}"
-        try:
-            result = build(self.project, self.options_for(out))
-        except BaseException:
-            _remove_later([out])
-            raise
-        if adopt(result, bool(self._kept)):
-            self._kept.append(out)
-        self._prune()
-        return result
-
-    def _prune(self) -> None:
-        self._kept = self._kept[-2:]
-        old = [path for path in self.workdir.glob("build-*") if path not in self._kept]
-        _remove_later(old)
-
-
-def _remove_later(folders: list[Path]) -> None:
-    """Remove ``folders`` without making the editor wait: thousands of files take a while on
-    a slow disk. Renamed away first, so the next build never meets a half-removed folder."""
-    doomed = []
-    for folder in folders:
-        trash = folder.with_name(f"trash-{folder.name}")
-        try:
-            folder.rename(trash)
-        except OSError:
-            continue
-        doomed.append(trash)
-    if doomed:
-        threading.Thread(target=_remove, args=(doomed,), name="prune", daemon=True).start()
-
-
-def _remove(folders: list[Path]) -> None:
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def full_rebuilder(
-    project: Path, options_for: Callable[[Path], BuildOptions], workdir: Path
-) -> Rebuilder:
-    return FullRebuilder(project, options_for, workdir)
-
-
 class IncrementalRebuilder:
     """Rebuilds through ``newsgen.incremental.Builder``: the archive stays in memory, only the
     pages an edit touches are rendered, and they replace their files in one live folder
@@ -136,10 +76,11 @@ class IncrementalRebuilder:
         options = dataclasses.replace(
             self.options_for(self.out), jobs=1, keep_site_on_error=self._have_site
         )
-        if self._builder is None or self._builder.options != options:
-            if self._builder is not None:  # "today" moved on, say: start again, same cache
-                self._builder.close()
+        if self._builder is None:
             self._builder = Builder(self.project, options)
+        # New options ("today" moved on; errors now keep the site) go to the same builder:
+        # its memory of the pages stays, and the build's cache key covers what they change.
+        self._builder.options = options
         result = self._builder.rebuild(changed)
         if result.written and (result.ok or not self._have_site):
             if self._have_site and result.rendered:
