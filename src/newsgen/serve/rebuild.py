@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_context
@@ -90,36 +91,46 @@ class IncrementalRebuilder:
 
 
 class _Reindexer:
-    """One background refresh of the search index at a time; a request made while one runs
-    starts one more after it, so the last edit is always indexed."""
+    """Refreshes the search index in the background once saves pause for ``QUIET`` seconds:
+    indexing every page takes seconds, and an editor saving again and again wants the next
+    page first. One refresh at a time; a save during one starts another after it, so the
+    last save is always indexed."""
+
+    QUIET = 2.0
 
     def __init__(self, site: Path) -> None:
         self.site = site
         self._lock = threading.Lock()
-        self._pending = False
+        self._last_request = 0.0
         self._running = False
 
     def request(self) -> None:
         if not (self.site / search.BUNDLE).is_dir():
             return  # the site has no search
         with self._lock:
-            self._pending = True
+            self._last_request = time.monotonic()
             if self._running:
                 return
             self._running = True
         threading.Thread(target=self._run, name="search-index", daemon=True).start()
 
     def _run(self) -> None:
+        indexed_for = 0.0  # the request the index on disk answers
         while True:
             with self._lock:
-                if not self._pending:
+                last = self._last_request
+                if last == indexed_for:
                     self._running = False
                     return
-                self._pending = False
+            wait = last + self.QUIET - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+                continue  # another save may have come meanwhile
             try:
                 search.reindex_site(self.site)
             except NewsgenError as exc:
                 print(f"warning: {exc}", file=sys.stderr)
+            indexed_for = last
 
 
 def incremental_rebuilder(
