@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import build_fixture
-from tests.tools import CHROMIUM, CHROMIUM_ARGS, require, require_chromium
+from tests.tools import chromium_browser
 
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
 # One page of every kind the site makes.
@@ -68,15 +68,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - installed by `make test`
-        require(False, "the playwright package")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _shots_folder() -> Path:

@@ -18,7 +18,7 @@ from newsgen.cli import main
 from newsgen.errors import NewsgenError
 from newsgen.search import index_site
 from tests.helpers import FIXTURE, build_fixture, serve_folder
-from tests.tools import CHROMIUM, CHROMIUM_ARGS, require, require_chromium
+from tests.tools import chromium_browser
 
 SEED = "articles/leaders-meet-in-vladivostok/"
 ONLY_IN_SEED = "deliveries"  # "Arms deliveries, mostly." appears in no other article
@@ -123,15 +123,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(site_url: str) -> Iterator[object]:
-    require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - installed by `make test`
-        require(False, "the playwright package")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium_browser() as browser:
         yield browser.new_page()
-        browser.close()
 
 
 def _search(page: object, site_url: str, words: str) -> list[str]:

@@ -10,20 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.serve_support import ARTICLE_RECORD, ARTICLE_URL, copy_fixture, running
-from tests.tools import CHROMIUM, CHROMIUM_ARGS, require, require_chromium
+from tests.tools import chromium_browser
 
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - installed by `make test`
-        require(False, "the playwright package")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_an_open_article_follows_edits_on_disk_by_itself(browser: object, tmp_path: Path) -> None:

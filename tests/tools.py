@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -34,3 +37,20 @@ def require_java() -> None:
 
 def require_chromium() -> None:
     require(os.path.exists(CHROMIUM), f"Debian chromium at {CHROMIUM}")
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Debian chromium, headless, driven by Playwright (never a downloaded browser); skips
+    (or fails under CI) when either is missing. Yields a ``playwright`` ``Browser``."""
+    require_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - installed by `make test`
+        require(False, "the playwright package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
