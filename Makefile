@@ -18,8 +18,8 @@ site: $(STAMP)
 	$(BIN)/newsgen ingest seeds --out articles
 	$(BIN)/newsgen build
 	@echo
-	@echo "The site is in site/. To read it, serve it and open the address:"
-	@echo "  $(PYTHON) -m http.server -d site 8000   # then open http://localhost:8000/"
+	@echo "The site is in site/, ready for any static host. To preview it with live reload:"
+	@echo "  $(BIN)/newsgen serve   # then open http://127.0.0.1:8000/"
 
 build: $(STAMP)
 	$(BIN)/newsgen build
