@@ -58,6 +58,10 @@ def test_kill_9_during_a_rebuild_needs_no_cleanup_before_the_next_start(tmp_path
         assert status == 200 and TITLE in page
 
         record.write_text(record.read_text().replace("talks stall", "talks were killed"))
+        # A new site title changes every page: a rebuild long enough to be killed inside
+        # (an edit alone renders its few pages in a fraction of a second).
+        config = project / "newsgen.yaml"
+        config.write_text(config.read_text().replace("The Fixture Times", "The Killed Times"))
         deadline = time.monotonic() + 0.3
         while time.monotonic() < deadline:
             # while it rebuilds, the last good build is served, whole
