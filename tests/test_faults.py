@@ -73,6 +73,15 @@ def run(
     )
 
 
+def staging_started(project: Path) -> bool:
+    """Whether the build has written into its staging folder. A folder may vanish while it is
+    listed (the lock's probe folder is made and removed at once): then not yet."""
+    try:
+        return any(project.glob(".site.tmp-*/*"))
+    except FileNotFoundError:
+        return False
+
+
 def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.glob(".site.*-*"))
 
@@ -127,7 +136,7 @@ def test_kill_9_while_writing_and_swapping_never_damages_the_live_site(tmp_path:
         build = subprocess.Popen(
             command(), cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        while build.poll() is None and not any(project.glob(".site.tmp-*/*")):
+        while build.poll() is None and not staging_started(project):
             time.sleep(0.002)  # until the first files of the new site are written
         time.sleep(rng.uniform(0, 0.15))
         build.send_signal(signal.SIGKILL)
