@@ -29,7 +29,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -43,6 +42,7 @@ from click.testing import CliRunner
 from newsgen import fs
 from newsgen.cli import main
 from tests import txtar
+from tests.tools import without_dac_override
 
 CASES = sorted((Path(__file__).parent / "data" / "reliability").glob("*.txtar"))
 PREVIOUS = {"index.html": b"<p>the previous site</p>\n", "old/index.html": b"old page\n"}
@@ -75,12 +75,7 @@ def _run(project: Path, args: list[str], dropped: bool, monkeypatch: pytest.Monk
     started = time.monotonic()
     if dropped:
         # As root, permission bits bind only without CAP_DAC_OVERRIDE: drop it for this run.
-        prefix: list[str] = []
-        if os.geteuid() == 0:
-            setpriv = shutil.which("setpriv")
-            if setpriv is None:
-                pytest.skip("setpriv (util-linux) is needed to drop root's file capabilities")
-            prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+        prefix = without_dac_override()
         env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
         done = subprocess.run(
             [*prefix, sys.executable, "-m", "newsgen", *args],

@@ -12,7 +12,6 @@ import hashlib
 import os
 import random
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import pytest
 
 from newsgen import fs
 from tests.helpers import PAGEFIND_UNSTABLE
+from tests.tools import without_dac_override
 
 EPOCH = "1735603200"
 TOPICS = ("Politics", "Economy", "Health", "Science", "Sport")
@@ -206,16 +206,6 @@ def test_disk_full_by_file_size_limit_keeps_the_previous_site(tmp_path: Path) ->
     assert leftovers(project) == []
 
 
-def _without_dac_override() -> tuple[str, ...]:
-    """A command prefix under which permission bits bind even for root."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("setpriv (util-linux) is needed to drop root's file capabilities")
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search", "--")
-
-
 @pytest.mark.parametrize("how", ["read-only mount", "no write permission"])
 def test_an_unwritable_output_parent_fails_before_any_work(tmp_path: Path, how: str) -> None:
     project = tmp_path / "p"
@@ -234,7 +224,7 @@ def test_an_unwritable_output_parent_fails_before_any_work(tmp_path: Path, how: 
         else:
             parent.chmod(0o555)
             stack.callback(parent.chmod, 0o755)
-            prefix = _without_dac_override()
+            prefix = without_dac_override()
         write_records(project / "articles", 3, "second")
         denied = run(project, "--out", str(parent / "site"), prefix=prefix)
         assert denied.returncode == 1

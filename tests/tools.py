@@ -54,3 +54,14 @@ def chromium_browser() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def without_dac_override() -> tuple[str, ...]:
+    """A command prefix under which permission bits bind even for root: root ignores them
+    while it holds CAP_DAC_OVERRIDE, so the prefix drops it (setpriv, from util-linux)."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    require(setpriv is not None, "setpriv (util-linux), to drop root's file capabilities")
+    assert setpriv is not None
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search", "--")
