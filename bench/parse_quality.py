@@ -33,7 +33,8 @@ def same_text(a: str, b: str) -> bool:
     na, nb = norm(a), norm(b)
     if not na or not nb:
         return False
-    if na in nb or nb in na:
+    # Whole words only: the term 's' (as in "the 's' word") is not inside "disgraceful".
+    if f" {na} " in f" {nb} " or f" {nb} " in f" {na} ":
         shorter, longer = sorted((na.split(), nb.split()), key=len)
         return len(shorter) >= 0.6 * len(longer)
     return False

@@ -47,13 +47,15 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
     for index, text in enumerate(paragraphs):
         position = 0
         if carried is not None:
-            if text[:1] in _OPEN_DOUBLE or text[:1] == '"':
-                close = _find_close_double(text, 1)
+            marked = text[:1] in _OPEN_DOUBLE or text[:1] == '"'
+            if marked or _closes_unmarked(paragraphs, index):
+                skip = 1 if marked else 0
+                close = _find_close_double(text, skip)
                 start_paragraph, start, parts = carried
                 if close is None:
-                    carried = (start_paragraph, start, [*parts, text[1:]])
+                    carried = (start_paragraph, start, [*parts, text[skip:]])
                     continue
-                parts = [*parts, text[1:close]]
+                parts = [*parts, text[skip:close]]
                 spans.append(Span(_join(parts), start_paragraph, start, index, close + 1))
                 carried = None
                 position = close + 1
@@ -94,6 +96,21 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
         last = len(paragraphs) - 1
         spans.append(Span(_join(parts), start_paragraph, start, last, len(paragraphs[last]), False))
     return [span for span in spans if span.text and any(c.isalnum() for c in span.text)]
+
+
+_UNMARKED_RUN = 30  # paragraphs a quote may run on with no marks (a prayer, a letter)
+_DOUBLE_MARK = re.compile("[" + re.escape(_OPEN_DOUBLE + _CLOSE_DOUBLE + '"') + "]")
+
+
+def _closes_unmarked(paragraphs: Sequence[str], index: int) -> bool:
+    """An open quote whose next paragraphs carry no marks runs on to the first closing mark,
+    as when a writer quotes a prayer or a letter and marks only its start and end. A mark that
+    opens another quote first means the open one was a stray and ends with its paragraph."""
+    for text in paragraphs[index : index + _UNMARKED_RUN]:
+        mark = _DOUBLE_MARK.search(text)
+        if mark is not None:
+            return not _opens_double(text, mark.start())
+    return False
 
 
 def _opens_double(text: str, i: int) -> bool:
