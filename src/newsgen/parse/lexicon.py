@@ -638,6 +638,7 @@ DEMONYMS = frozenset(
 TITLE_WORDS = frozenset(
     [
         "president",
+        "curator",
         "vice",
         "prime",
         "minister",
@@ -1229,6 +1230,7 @@ REPORTING_VERBS = frozenset(
         "shared",
         "shares",
         "quoted",
+        "reads",
         "quotes",
     ]
 )

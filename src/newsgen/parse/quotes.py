@@ -180,11 +180,17 @@ _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|w
 # "— John Adams" signing a quote that stands alone
 # (or an embedded tweet, "— Donald J. Trump (@realDonaldTrump)", wherever it stands)
 _SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?P<handle>\(@\w+\))?\s*(?:[,.(]|$)")
+_DOCUMENTS = "statement|report|release|letter|post|tweet|message|memo|filing|study|press release"
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
     # ", he said" / ", Ding said" / ", the spokesman added"
     re.compile(rf"^[\s,–—-]*{_SPEAKER}{_APPOSITIVE}\s+{_ADVERB}(?:{_VERB})\b"),
+    # ", according to a statement released by the Coastal Command": the author of the text
+    re.compile(
+        rf"^[\s,–—-]*(?i:according to)\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:{_DOCUMENTS})\s+"
+        rf"(?:(?:released|issued|published|posted|sent|put out)\s+)?(?:by|from)\s+{_SPEAKER}"
+    ),
     re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
     _SIGNATURE,
 ]
@@ -264,6 +270,7 @@ _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the 
 _PRONOUN = "\x00pronoun"  # "he said": resolved once the previous quotes are known
 _UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, but nobody named
 _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if anyone
+_SAME_SOURCE = "\x00source"  # "the statement reads": whoever's text was quoted just before
 _DETERMINERS = ("the", "a", "an", "his", "her", "their", "its")
 # Nouns that are a text, not a speaker: "the statement said" names nobody.
 _DOCUMENT_NOUNS = frozenset(
@@ -326,6 +333,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _pronoun_speaker(index, spans, speakers, registry)
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
+        elif speaker == _SAME_SOURCE:
+            speaker = _previous_speaker(index, spans, speakers, registry, any_kind=True)
         if speaker is None and (
             len(span.text.split()) > SHORT_QUOTE_WORDS or _is_sentence(span, paragraphs)
         ):
@@ -403,7 +412,26 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = pattern.search(sentence_right)
         if match and (name := _resolve(match.group("speaker"), span, registry)):
             return name
+    if not left.strip() or left.rstrip().endswith((".", "!", "?")):
+        # The quote opens its sentence, after one that says whose words follow: "The words
+        # of General Cleburne are becoming true. '...'", "... a quote from Dostoevsky."
+        before = left_text
+        if not before.strip() and span.start_paragraph > 0:
+            before = paragraphs[span.start_paragraph - 1]
+        match = _WORDS_OF.search(_last_sentence(before))
+        if match and (name := _resolve(match.group("speaker"), span, registry, names_only=True)):
+            return name
     return _subject_speaker(left, span, registry)
+
+
+_WORDS_OF = re.compile(
+    r"\b(?:words|quote|quotation|saying|line|lines|prayer|motto|maxim|advice|warning)\s+"
+    rf"(?:of|from|by)\s+{_SPEAKER}"
+)
+
+
+def _last_sentence(text: str) -> str:
+    return _since_sentence_start(text.rstrip().rstrip(".!?:"), across_quotes=True)
 
 
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
@@ -488,11 +516,18 @@ def _pronoun_speaker(
 
 
 def _previous_speaker(
-    index: int, spans: Sequence[Span], speakers: list[str | None], registry: Registry
+    index: int,
+    spans: Sequence[Span],
+    speakers: list[str | None],
+    registry: Registry,
+    any_kind: bool = False,
 ) -> str | None:
-    """The person quoted just before, if near and nobody else has been named since."""
+    """The person (or, ``any_kind``, the body) quoted just before, if near and nobody else
+    has been named since."""
     previous_speaker = speakers[index - 1] if index > 0 else None
-    if not previous_speaker or registry.kinds.get(previous_speaker, "person") != "person":
+    if not previous_speaker or previous_speaker.startswith("\x00"):
+        return None
+    if not any_kind and registry.kinds.get(previous_speaker, "person") != "person":
         return None
     span, previous = spans[index], spans[index - 1]
     near = span.start_paragraph - previous.end_paragraph <= 2
@@ -523,6 +558,15 @@ def _continued_speaker(
     if between:
         speaker = between[-1]
     if previous.end_paragraph == span.start_paragraph:
+        # Words in the narrative's own sentence ("it was dedicated as 'a nursery of ...'")
+        # continue nobody once a sentence has ended since the last quote.
+        # A connector ("But '...'", "But in the end, '...'") still hands the words to the same speaker.
+        paragraph = paragraphs[span.start_paragraph]
+        since_previous = paragraph[max(previous.start, previous.end - 2) : span.start]
+        in_narrative = _since_sentence_start(since_previous, across_quotes=True).strip()
+        connector = len(in_narrative.split()) <= 1 or in_narrative.endswith((",", ":"))
+        if not connector and _SENTENCE_START_ONLY.search(since_previous):
+            return None
         return speaker
     opens_paragraph = paragraphs[span.start_paragraph][: span.start].strip() == ""
     if opens_paragraph and span.start_paragraph == previous.end_paragraph + 1:
@@ -603,7 +647,9 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
     back to someone named before ("the president" -> the last person with that role)."""
     determiner, noun = words[0].lower(), words[-1].lower()
     if noun in _DOCUMENT_NOUNS:
-        return None  # "the statement said": the sentence may still name who
+        # "the statement reads": the text quoted just before, if any; "a letter said" and
+        # others may still have their author named elsewhere in the sentence.
+        return _SAME_SOURCE if determiner == "the" else None
     if determiner in ("a", "an"):
         return _UNNAMED  # "a reporter asked", "an official said": someone new, unnamed
     if lexicon.is_title_word(noun):
@@ -660,5 +706,11 @@ def _since_sentence_start(text: str, across_quotes: bool = False) -> str:
     return text[cut:][-250:]
 
 
-_SENTENCE_START_ONLY = re.compile(r"[.!?][”\"’]?\s+(?=[A-Z“\"‘])")
-_SENTENCE_OR_QUOTE = re.compile(r"[.!?][”\"’]?\s+(?=[A-Z“\"‘])|[”\"]")
+# A period ends a sentence unless it ends an initial or an honorific: "Patrick R. Cleburne",
+# "Gen. Lee" (each lookbehind must be of fixed width, hence one per abbreviation).
+_ABBREVIATION_DOT = "".join(
+    rf"(?<!\b{re.escape(word)})" for word in sorted({h.rstrip(".") for h in lexicon.HONORIFICS})
+)
+_FULL_STOP = rf"(?:(?<!\b[A-Z]){_ABBREVIATION_DOT}\.|[!?])"
+_SENTENCE_START_ONLY = re.compile(rf"{_FULL_STOP}[”\"’]?\s+(?=[A-Z“\"‘])")
+_SENTENCE_OR_QUOTE = re.compile(rf"{_FULL_STOP}[”\"’]?\s+(?=[A-Z“\"‘])|[”\"]")
