@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import wordfreq
 import wordninja
 
 # wordninja's word list is ordered by frequency in English text (names and brands included).
@@ -48,13 +49,15 @@ class Vocabulary:
 
     counts: Counter[str]
     lowered: frozenset[str]
+    text: str = ""  # the article itself, for the rare question of which phrases it writes
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Vocabulary:
-        return cls.of_tokens(_tokens(texts))
+        texts = list(texts)
+        return cls.of_tokens(_tokens(texts), "\n".join(texts))
 
     @classmethod
-    def of_tokens(cls, tokens: Counter[str]) -> Vocabulary:
+    def of_tokens(cls, tokens: Counter[str], text: str = "") -> Vocabulary:
         """From the article's whitespace-separated tokens counted (in order of appearance):
         words repeat, so each distinct token is stripped once."""
         counts: Counter[str] = Counter()
@@ -62,7 +65,15 @@ class Vocabulary:
             core = token if token.isalpha() else _strip(token)[1]  # a plain word is its core
             if core.isalpha():
                 counts[core] += n
-        return cls(counts, frozenset(word.lower() for word in counts))
+        return cls(counts, frozenset(word.lower() for word in counts), text)
+
+    def writes_phrase(self, words: Sequence[str]) -> bool:
+        """Whether the article writes these words apart somewhere ("New York" beside a
+        glued "newyork")."""
+        return (
+            re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", self.text, re.I)
+            is not None
+        )
 
     def knows(self, word: str) -> bool:
         return word.lower() in self.lowered
@@ -90,8 +101,9 @@ def _preferred(forms: Counter[str]) -> str:
 
 def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list[str]:
     """Each paragraph with its glued words split, cased as the article cases them."""
-    tokens = _tokens([*paragraphs, *extra_context])
-    vocabulary = Vocabulary.of_tokens(tokens)
+    texts = [*paragraphs, *extra_context]
+    tokens = _tokens(texts)
+    vocabulary = Vocabulary.of_tokens(tokens, "\n".join(texts))
     # A token's repair depends on the token and the article only: decide each distinct one
     # once, and rewrite only the paragraphs that hold one that changes (few do).
     changes: dict[str, str] = {}
@@ -144,8 +156,19 @@ def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
         return core
     if parts[0] in _PREFIXES:
         return core  # "misbranded", "indwelling", "overreach": a prefixed word, not two
+    if _english_word(core) and not vocabulary.writes_phrase(parts):
+        return core  # "roadmap", "capper": a word wordninja's list lacks, not two glued
 
     return " ".join(vocabulary.cased(part) for part in parts)
+
+
+# wordfreq knows how often a word occurs across many sources of edited English; a glued pair
+# of words ("ukrainewarned") almost never occurs. About once in 10 million words is a word.
+_ENGLISH_WORD_ZIPF = 2.0
+
+
+def _english_word(word: str) -> bool:
+    return wordfreq.zipf_frequency(word, "en") >= _ENGLISH_WORD_ZIPF
 
 
 def _plain_word(word: str) -> bool:

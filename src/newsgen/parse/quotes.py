@@ -408,6 +408,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return name
     # An embedded quote: the sentence's reporting verb may stand further away, either side.
     sentence_right = _until_sentence_end(right_text)
+    if span.text.endswith((".", "!", "?")) and right_text.lstrip()[:1].isupper():
+        sentence_right = ""  # "same-sex 'marriage.' In 2010, Ploumen called": a new sentence
     for pattern in (_EMBEDDED_AFTER, _EMBEDDED_VERB_FIRST):
         match = pattern.search(sentence_right)
         if match and (name := _resolve(match.group("speaker"), span, registry)):
@@ -439,10 +441,13 @@ _DESCRIBED_SUBJECT = re.compile(r"\b(?:the|The) [a-z][\w-]+(?=,?\s+(?:\w+ly\s+)?
 _ADJACENT = re.compile(r"[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?")
 
 
+_RELATIVE = re.compile(r"\s*(?:who|whom|whose|which|that|where|when)\b")
+
+
 def _speaker_of(match: re.Match[str], span: Span, registry: Registry) -> str | None:
     """ "A spokesman for the agency, Dana Whitfield, said": a name in apposition is who."""
     appositive = match.groupdict().get("appositive")
-    if appositive:
+    if appositive and not _RELATIVE.match(appositive):  # ", who spoke at Trump's ...,": no name
         person = _resolve(appositive, span, registry, names_only=True)
         if person and registry.kinds.get(person) == "person":
             return person
@@ -560,7 +565,7 @@ def _continued_speaker(
     if previous.end_paragraph == span.start_paragraph:
         # Words in the narrative's own sentence ("it was dedicated as 'a nursery of ...'")
         # continue nobody once a sentence has ended since the last quote.
-        # A connector ("But '...'", "But in the end, '...'") still hands the words to the same speaker.
+        # A connector ("But '...'", "But in the end, '...'") still hands them to the speaker.
         paragraph = paragraphs[span.start_paragraph]
         since_previous = paragraph[max(previous.start, previous.end - 2) : span.start]
         in_narrative = _since_sentence_start(since_previous, across_quotes=True).strip()
