@@ -235,10 +235,12 @@ _SPEECH_VERB = re.compile(
     rf"\b(?:{_VERB}|urged|summoned|calling|demanding|talked|spoke|saying|telling|writing|"
     r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
     r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling|compared|"
+    r"reminded|reminds|reminding|observing|"
     r"disclosed|revealed|encouraged|encourage|encouraging)\b"
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
+    r"told|tells|reminded|reminds|observing|"
     r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing)\b"
 )
 _SUBJECT_PRONOUN = re.compile(
@@ -708,7 +710,7 @@ def _since_sentence_start(text: str, across_quotes: bool = False) -> str:
     cut = 0
     for match in (_SENTENCE_START_ONLY if across_quotes else _SENTENCE_OR_QUOTE).finditer(text):
         cut = match.end()
-    return text[cut:][-250:]
+    return text[cut:][-400:]
 
 
 # A period ends a sentence unless it ends an initial or an honorific: "Patrick R. Cleburne",

@@ -42,8 +42,9 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
     if not lines:
         return Segmented(title="", blocks=())
     title, lines = lines[0], lines[1:]
-    while lines and _same_text(lines[0], title):  # scrapers often repeat the headline
-        lines = lines[1:]
+    # Scrapers repeat the headline: under it, and as a page crumb or "related" link further
+    # down. An article never needs its own headline as a paragraph.
+    lines = [line for line in lines if not _same_text(line, title)]
     lines = strip_trailers(remove_boilerplate(lines, boilerplate, keep=_is_metadata))
 
     byline: str | None = None
