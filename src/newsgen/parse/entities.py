@@ -131,16 +131,23 @@ class Registry:
         return found
 
     def last_org_ending(self, word: str, paragraph: int, offset: int) -> str | None:
-        """The organisation last named before a position whose name ends with ``word``."""
+        """The organisation last named before a position whose name ends with ``word``
+        ("the commission": the Federal Energy Regulatory Commission), or failing that, holds
+        it as a word of its name ("the agency": Advanced Research Projects Agency-Energy)."""
         word = word.lower()
-        found = None
+        ending = holding = None
         for mention in self.mentions:
             if (mention.paragraph, mention.start) >= (paragraph, offset):
                 break
             name = self.canonical(mention.text) if mention.kind == "organization" else None
-            if name and name.lower().split()[-1:] == [word]:
-                found = name
-        return found
+            if not name:
+                continue
+            words = re.split(r"[\s‐-]+", name.lower())
+            if name.lower().split()[-1:] == [word]:
+                ending = name
+            elif word in words:
+                holding = name
+        return ending or holding
 
 
 @lru_cache(maxsize=1 << 16)  # the same names are keyed again and again, in every article

@@ -439,7 +439,8 @@ def _last_sentence(text: str) -> str:
 
 
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
-_DESCRIBED_SUBJECT = re.compile(r"\b(?:the|The) [a-z][\w-]+(?=,?\s+(?:\w+ly\s+)?$)")
+_DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
+_OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
 _ADJACENT = re.compile(r"[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?")
 
 
@@ -482,10 +483,12 @@ def _subject_speaker(
             continue  # "a letter to Congress describing ...": Congress is not who describes
         if name and kind in ("person", "organization"):
             found.setdefault(kind, name)  # else the first named is the sentence's subject
-    described = _DESCRIBED_SUBJECT.search(before_verb)
-    if not found and described:  # "the president vowed that ... 'fire and fury'"
-        who = _describe(described.group(0).split(), span, registry)
-        return who if who not in (_UNNAMED, _SAME_SPEAKER) else None
+    # "the president vowed that ... 'fire and fury'"; "The commission said the analysis was
+    # flawed, saying it 'is not just'": the sentence's own subject speaks on.
+    described = _DESCRIBED_SUBJECT.search(before_verb) or _OPENING_SUBJECT.match(before_verb)
+    if not found and described:
+        who = _describe(described.group("who").split(), span, registry)
+        return who if who not in (_UNNAMED, _SAME_SPEAKER, _SAME_SOURCE) else None
     return found.get("person") or found.get("organization")
 
 
