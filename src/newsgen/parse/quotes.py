@@ -337,9 +337,7 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
         elif speaker == _SAME_SOURCE:
             speaker = _previous_speaker(index, spans, speakers, registry, any_kind=True)
-        if speaker is None and (
-            len(span.text.split()) > SHORT_QUOTE_WORDS or _is_sentence(span, paragraphs)
-        ):
+        if speaker is None:
             speaker = _continued_speaker(index, spans, speakers, paragraphs, registry)
         elif speaker in (_TERM, _UNNAMED):
             speaker = None
