@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -88,7 +88,11 @@ class Registry:
         return Entities(people=of("person"), places=of("place"), organizations=of("organization"))
 
     def last_person_before(
-        self, paragraph: int, offset: int, subject_only: bool = True
+        self,
+        paragraph: int,
+        offset: int,
+        subject_only: bool = True,
+        accept: Callable[[str], bool] = lambda person: True,
     ) -> str | None:
         """The person a pronoun at a position refers to: the last named as a sentence's
         subject ("Wolff said he spoke to Trump. 'I ...,' he added" is Wolff), or failing
@@ -98,7 +102,7 @@ class Registry:
             if (mention.paragraph, mention.start) >= (paragraph, offset):
                 continue  # the title comes last, so the list is not wholly in order
             person = self.resolve_person(mention.text) if mention.kind == "person" else None
-            if person and not mention.quoted:
+            if person and not mention.quoted and accept(person):
                 fallback = person
                 if mention.subject or not subject_only:
                     found = person
@@ -170,7 +174,7 @@ _ROLE_BEFORE = re.compile(
 # "the chief spokesman of the National Security Council, John Kirby": apposition before.
 _APPOSITION_BEFORE = re.compile(
     rf"(?:^|[,;(]\s*|\b)(?:the|a|an|its|his|her|their)\s+((?:[\w’'-]+\s+){{0,3}}"
-    rf"(?i:{_TITLE_ALT})\b[^,;:“”\"]{{0,60}}),\s*$"
+    rf"(?i:{_TITLE_ALT})\b(?![’']s\b)[^,;:“”\"]{{0,60}}),\s*$"  # not "the governor's remarks"
 )
 # "Sheng Ding, PhD, a senior investigator at the Gladstone Institute,": apposition after.
 _APPOSITION_AFTER = re.compile(
@@ -179,6 +183,11 @@ _APPOSITION_AFTER = re.compile(
 )
 
 
+_REPORTED_BY = re.compile(
+    r",?\s+(?:\w+ly\s+|also\s+|then\s+|later\s+)?(?:"
+    + "|".join(sorted((v for v in lexicon.REPORTING_VERBS if v.isalpha()), key=len, reverse=True))
+    + r")\b"
+)
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s+(?=[A-Z“\"‘(])")
 
 
@@ -200,7 +209,11 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     role = mention.role
                     if role is None:
                         role = _context_role(text, mention.start, mention.end)
-                    subject = not seen_person and not inside
+                    # The first person of a sentence is its subject; so is anyone a
+                    # reporting verb follows ("Referring to ..., Ploumen stated that").
+                    subject = not inside and (
+                        not seen_person or _REPORTED_BY.match(text, mention.end) is not None
+                    )
                     # Built directly: dataclasses.replace costs several times as much.
                     mention = Mention(
                         mention.paragraph,
@@ -213,7 +226,16 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                         subject=subject,
                         quoted=inside,
                     )
-                    seen_person = seen_person or not inside
+                    # A lone capitalised word opening a sentence ("Discomfited by ...,
+                    # Rev. Rodriguez noted") may be no name at all: it leaves the subject
+                    # to the next name.
+                    opening = breaks[sentence - 1] if sentence else 0
+                    lone_opener = (
+                        " " not in mention.text
+                        and not text[opening : mention.start].strip("“\"‘'( ")
+                        and _REPORTED_BY.match(text, mention.end) is None  # "Wolff said"
+                    )
+                    seen_person = seen_person or not (inside or lone_opener)
                 mentions.append(mention)
     return mentions
 
@@ -314,6 +336,8 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     kind = classify(name, honorific or role is not None)
     if kind is None:
         return []
+    if kind == "place" and honorific:
+        kind = "person"  # "Rev. Rodriguez" is a man, whatever towns share his name
     # A single word is kept even at a sentence start, but only as evidence: single words
     # never create a person (build_registry).
     return [Mention(paragraph, start, start + len(raw), name, kind, role, honorific)]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from newsgen.model import Quote
 from newsgen.parse import lexicon
 from newsgen.parse.entities import MENTION, Registry, classify
+from newsgen.parse.gender import Pronoun, fits
 
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
@@ -244,7 +245,7 @@ _SAYING_VERB = re.compile(
     r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing)\b"
 )
 _SUBJECT_PRONOUN = re.compile(
-    r"(?:^|[\s,;])(?:he|she|He|She)\s+(?:\w+ly\s+|also\s+|later\s+|"
+    r"(?:^|[\s,;])(?P<pronoun>he|she|He|She)\s+(?:\w+ly\s+|also\s+|later\s+|"
     r"then\s+|had\s+|has\s+|would\s+)?$"
 )
 # A quoted term, not quoted speech. Naming words make it a term whoever speaks: "so-called
@@ -269,7 +270,8 @@ _FUNCTION_BEFORE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 SHORT_QUOTE_WORDS = 4
 _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the previous one
-_PRONOUN = "\x00pronoun"  # "he said": resolved once the previous quotes are known
+# "he said": resolved once the previous quotes are known, to someone the pronoun fits
+_PRONOUNS: dict[str, Pronoun] = {"\x00he": "he", "\x00she": "she", "\x00they": "they"}
 _UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, but nobody named
 _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if anyone
 _SAME_SOURCE = "\x00source"  # "the statement reads": whoever's text was quoted just before
@@ -331,8 +333,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
     terms = _repeated_phrases(spans)
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
-        if speaker == _PRONOUN:
-            speaker = _pronoun_speaker(index, spans, speakers, registry)
+        if speaker in _PRONOUNS:
+            speaker = _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[speaker])
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
         elif speaker == _SAME_SOURCE:
@@ -467,7 +469,7 @@ def _subject_speaker(
         return None
     pronoun = _SUBJECT_PRONOUN.search(left[: verb.start()])
     if pronoun:  # "he claimed that what children needed was 'above all' ..."
-        return _PRONOUN
+        return _pronoun_marker(pronoun.group("pronoun"))
     found: dict[str, str] = {}
     before_verb = left[: verb.start()]
     for mention in MENTION.finditer(before_verb):
@@ -512,14 +514,25 @@ def _is_sentence(span: Span, paragraphs: Sequence[str]) -> bool:
     )
 
 
+def _pronoun_marker(pronoun: str) -> str:
+    return f"\x00{pronoun.lower()}"
+
+
 def _pronoun_speaker(
-    index: int, spans: Sequence[Span], speakers: list[str | None], registry: Registry
+    index: int,
+    spans: Sequence[Span],
+    speakers: list[str | None],
+    registry: Registry,
+    pronoun: Pronoun,
 ) -> str | None:
     """ "'...,' he continued": the one speaking just before, when the narrative has named no
-    one else since; otherwise the person last named as a sentence's subject."""
+    one else since; otherwise the person last named as a sentence's subject. Either way,
+    someone the pronoun fits: "she said" skips back past Donald Trump."""
     span = spans[index]
-    return _previous_speaker(index, spans, speakers, registry) or registry.last_person_before(
-        span.start_paragraph, span.start
+    return _previous_speaker(
+        index, spans, speakers, registry, pronoun=pronoun
+    ) or registry.last_person_before(
+        span.start_paragraph, span.start, accept=lambda person: fits(person, pronoun)
     )
 
 
@@ -529,18 +542,25 @@ def _previous_speaker(
     speakers: list[str | None],
     registry: Registry,
     any_kind: bool = False,
+    pronoun: Pronoun = "they",
 ) -> str | None:
-    """The person (or, ``any_kind``, the body) quoted just before, if near and nobody else
-    has been named since."""
+    """The person (or, ``any_kind``, the body) quoted just before, if near, if ``pronoun``
+    fits them, and if nobody else it could refer to has been named since."""
     previous_speaker = speakers[index - 1] if index > 0 else None
     if not previous_speaker or previous_speaker.startswith("\x00"):
         return None
     if not any_kind and registry.kinds.get(previous_speaker, "person") != "person":
         return None
+    if not fits(previous_speaker, pronoun):
+        return None
     span, previous = spans[index], spans[index - 1]
     near = span.start_paragraph - previous.end_paragraph <= 2
     since = (previous.end_paragraph, previous.end), (span.start_paragraph, span.start)
-    others = [name for name in registry.subjects_between(*since) if name != previous_speaker]
+    others = [
+        name
+        for name in registry.subjects_between(*since)
+        if name != previous_speaker and fits(name, pronoun)
+    ]
     return previous_speaker if near and not others else None
 
 
@@ -602,7 +622,7 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     if not words:
         return None
     if words[0].lower() in ("he", "she", "they") and len(words) == 1:
-        return None if names_only else _PRONOUN
+        return None if names_only else _pronoun_marker(words[0])
     match = MENTION.search(raw)
     if match is None:
         if names_only or words[0].lower() not in _DETERMINERS or len(words) < 2:
