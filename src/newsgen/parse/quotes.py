@@ -406,6 +406,14 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return name
     for pattern in _LEFT_PATTERNS:
         match = pattern.search(left)
+        if (
+            match
+            and _ROLE_OF.match(match.group("speaker"))
+            and (named := _subject_speaker(sentence, span, registry))
+        ):
+            # "Rodriguez, ... and the president of the National Hispanic Christian Leadership
+            # Conference noted that": the person described, named before, not the body.
+            return named
         if match and (name := _speaker_of(match, span, registry)):
             return name
     # An embedded quote: the sentence's reporting verb may stand further away, either side.
@@ -438,6 +446,7 @@ def _last_sentence(text: str) -> str:
     return _since_sentence_start(text.rstrip().rstrip(".!?:"), across_quotes=True)
 
 
+_ROLE_OF = re.compile(r"(?:the|a|an)\s+(?:[a-z][\w-]*\s+){1,2}(?:of|for|at)\s+(?:the\s+)?[A-Z]")
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
