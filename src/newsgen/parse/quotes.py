@@ -70,9 +70,19 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
             if _opens_double(text, position):
                 close = _find_close_double(text, position + 1)
                 if text[position] == "“" and "“" in text[position + 1 : close]:
-                    # Another opening mark before this one closes: this one never closes
-                    # (a block quote's stray mark, an echo left open); the next one may.
-                    position += 1
+                    # Another opening mark before this one closes: quotes inside a quote,
+                    # kept within it, if the marks pair up or the last one closes both;
+                    # else this one never closes (a stray mark, an echo left open).
+                    outer = _nested_close(text, position)
+                    if outer is None and not text[:position].strip():
+                        outer = _shared_close(text, position)
+                    if outer is None:
+                        position += 1
+                        continue
+                    spans.append(
+                        Span(_join([text[position + 1 : outer]]), index, position, index, outer + 1)
+                    )
+                    position = outer + 1
                     continue
                 if close is None:
                     carried = (index, position, [text[position + 1 :]])
@@ -112,6 +122,30 @@ def _closes_unmarked(paragraphs: Sequence[str], index: int) -> bool:
         if mark is not None:
             return not _opens_double(text, mark.start())
     return False
+
+
+_CURLY_DOUBLE = re.compile("[“”]")
+
+
+def _nested_close(text: str, start: int) -> int | None:
+    """The mark that closes the quote opened at ``start`` when its inner quotes pair up:
+    "“Hannity said it was “ugly” and “vicious.” He said, “Law and order.””"."""
+    depth = 0
+    for mark in _CURLY_DOUBLE.finditer(text, start):
+        depth += 1 if mark.group() == "“" else -1
+        if depth == 0:
+            return mark.start()
+    return None
+
+
+def _shared_close(text: str, start: int) -> int | None:
+    """A paragraph-long quote whose last inner quote's mark closes it too, as its speaker's
+    name after that mark shows: "“... Comey said it was “the capper,” Farrell noted."."""
+    last = text.rfind("”")
+    if last <= start:
+        return None
+    after = _until_next_quote(text[last + 1 :])
+    return last if any(p.match(after) for p in _RIGHT_PATTERNS[:2]) else None
 
 
 def _opens_double(text: str, i: int) -> bool:
@@ -181,6 +215,7 @@ _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|w
 # "— John Adams" signing a quote that stands alone
 # (or an embedded tweet, "— Donald J. Trump (@realDonaldTrump)", wherever it stands)
 _SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?P<handle>\(@\w+\))?\s*(?:[,.(]|$)")
+_CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
 _DOCUMENTS = "statement|report|release|letter|post|tweet|message|memo|filing|study|press release"
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
@@ -404,6 +439,11 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
         if match and (name := _speaker_of(match, span, registry)):
             return name
+    credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
+    if credit and (name := _resolve(credit.group("speaker"), span, registry, names_only=True)):
+        # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
+        # Citizen Website": web writers credit a passage so.
+        return name
     for pattern in _LEFT_PATTERNS:
         match = pattern.search(left)
         if (
