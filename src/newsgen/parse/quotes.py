@@ -776,18 +776,24 @@ def _until_sentence_end(text: str) -> str:
     return text[: match.start()] if match else text[:300]
 
 
+_SENTENCE_REACH = 400  # characters: further back is another sentence, for our purposes
+
+
 def _since_sentence_start(text: str, across_quotes: bool = False) -> str:
-    cut = 0
-    for match in (_SENTENCE_START_ONLY if across_quotes else _SENTENCE_OR_QUOTE).finditer(text):
+    # Only the last stretch can hold the answer; the pattern's lookbehinds still see before it.
+    cut = window = max(0, len(text) - _SENTENCE_REACH - 8)
+    pattern = _SENTENCE_START_ONLY if across_quotes else _SENTENCE_OR_QUOTE
+    for match in pattern.finditer(text, window):
         cut = match.end()
-    return text[cut:][-400:]
+    return text[cut:][-_SENTENCE_REACH:]
 
 
 # A period ends a sentence unless it ends an initial or an honorific: "Patrick R. Cleburne",
 # "Gen. Lee" (each lookbehind must be of fixed width, hence one per abbreviation).
+# The dot comes first so that the lookbehinds run only where there is one.
 _ABBREVIATION_DOT = "".join(
-    rf"(?<!\b{re.escape(word)})" for word in sorted({h.rstrip(".") for h in lexicon.HONORIFICS})
+    rf"(?<!\b{re.escape(word)}\.)" for word in sorted({h.rstrip(".") for h in lexicon.HONORIFICS})
 )
-_FULL_STOP = rf"(?:(?<!\b[A-Z]){_ABBREVIATION_DOT}\.|[!?])"
+_FULL_STOP = rf"(?:\.(?<!\b[A-Z]\.){_ABBREVIATION_DOT}|[!?])"
 _SENTENCE_START_ONLY = re.compile(rf"{_FULL_STOP}[”\"’]?\s+(?=[A-Z“\"‘])")
 _SENTENCE_OR_QUOTE = re.compile(rf"{_FULL_STOP}[”\"’]?\s+(?=[A-Z“\"‘])|[”\"]")

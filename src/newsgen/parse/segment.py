@@ -44,7 +44,8 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
     title, lines = lines[0], lines[1:]
     # Scrapers repeat the headline: under it, and as a page crumb or "related" link further
     # down. An article never needs its own headline as a paragraph.
-    lines = [line for line in lines if not _same_text(line, title)]
+    headline = _squash(title)
+    lines = [line for line in lines if _squash(line) != headline]
     lines = strip_trailers(remove_boilerplate(lines, boilerplate, keep=_is_metadata))
 
     byline: str | None = None
@@ -106,8 +107,8 @@ def is_subheading(line: str) -> bool:
     )
 
 
-def _same_text(a: str, b: str) -> bool:
-    def squash(s: str) -> str:
-        return re.sub(r"\W+", "", s).casefold()
+def _squash(text: str) -> str:
+    return _NON_WORD.sub("", text).casefold()
 
-    return squash(a) == squash(b)
+
+_NON_WORD = re.compile(r"\W+")
