@@ -18,6 +18,7 @@ from typing import Literal
 
 from newsgen.model import Entities
 from newsgen.parse import lexicon
+from newsgen.parse.gender import usual_pronoun
 from newsgen.parse.glue import rank
 
 Kind = Literal["person", "place", "organization"]
@@ -277,6 +278,22 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     """Split one capitalised run into mentions, strip titles, and classify each."""
     raw = _POSSESSIVE.sub("", raw)
     tokens = raw.split()
+    # "Fyodor Dostoevsky’s the Brothers Karamazov", "NASA’s Jet Propulsion Laboratory": a
+    # possessive after a full name, an acronym or a place ends it; after one plain word it
+    # may be part of the name ("Moody’s Investors Service", "St. Peter’s University").
+    for cut, token in enumerate(tokens[:-1]):
+        if (
+            token.endswith(("’s", "'s"))
+            and len(token) > 2
+            and _owner(tokens[: cut + 1])
+            and tokens[cut + 1 :] != ["Office"]  # "the District Attorney’s Office" is one
+        ):
+            head = " ".join(tokens[: cut + 1])
+            tail_start = start + raw.index(tokens[cut + 1], len(head))
+            return [
+                *_analyse(paragraph, start, head, text),
+                *_analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text),
+            ]
     # "NBC Friday", "In August Trump": a day or month ends (or starts) a name.
     for cut, token in enumerate(tokens):
         if token in lexicon.TIME_WORDS:
@@ -320,9 +337,14 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 *_analyse(paragraph, start, head, text),
                 *_analyse(paragraph, tail_start, tail, text),
             ]
-    if tokens and tokens[0] in ("The", "the") and len(tokens) > 1:
+    with_article = bool(tokens) and tokens[0] in ("The", "the") and len(tokens) > 1
+    if with_article:
         tokens = tokens[1:]
-    if len(tokens) > 1 and tokens[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
+    if len(tokens) > 1 and (
+        tokens[0] in lexicon.SENTENCE_WORDS  # "As Giesers explained"
+        # "Aiding Trump provided that objective", but not "Reading Council"
+        or (_verb_form(tokens[0]) and classify(" ".join(tokens)) == "person")
+    ):
         head = tokens[0]
         return _analyse(
             paragraph, start + raw.index(tokens[1], len(head)), " ".join(tokens[1:]), text
@@ -338,6 +360,8 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         return []
     if kind == "place" and honorific:
         kind = "person"  # "Rev. Rodriguez" is a man, whatever towns share his name
+    if kind == "person" and with_article and not honorific and role is None:
+        return []  # "the Brothers Karamazov", "the Rolling Stones": a title or a band
     # A single word is kept even at a sentence start, but only as evidence: single words
     # never create a person (build_registry).
     return [Mention(paragraph, start, start + len(raw), name, kind, role, honorific)]
@@ -358,6 +382,13 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
     end = last_title + 1
     if end + 1 < len(tokens) and tokens[end] == "of":  # "Secretary of State Mike Pompeo"
         end += 2
+        # "Director of National Intelligence James Clapper": the office runs on to the name
+        # (capitalised words only: "of the Office of Science" is an office, not a name)
+        office_end = end
+        while len(tokens) - office_end > 2 and not _given_name(tokens[office_end]):
+            office_end += 1
+        if all(t[:1].isupper() for t in tokens[end : office_end + 1]):
+            end = office_end
     rest = tokens[end:]
     if not rest or _is_org_word(rest[-1]):
         return None, tokens, honorific
@@ -365,6 +396,30 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
         rest = rest[1:]
         honorific = True
     return " ".join(tokens[:end]), rest, honorific
+
+
+def _owner(tokens: list[str]) -> bool:
+    owner = _POSSESSIVE.sub("", " ".join(tokens))
+    named = [t for t in tokens if t not in lexicon.HONORIFICS]  # "St. Peter’s" is one word
+    return len(named) > 1 or _is_acronym(owner) or lexicon.canonical_place(owner) is not None
+
+
+def _verb_form(token: str) -> bool:
+    """ "Aiding", "Discomfited": a common verb form, capitalised only by a sentence start."""
+    return (
+        len(token) > 4
+        and token.endswith(("ing", "ed"))
+        and token[1:].islower()
+        and (rank(token) or COMMON_VERB_RANK) < COMMON_VERB_RANK
+        and not _given_name(token)
+    )
+
+
+COMMON_VERB_RANK = 60_000
+
+
+def _given_name(token: str) -> bool:
+    return token in lexicon.GIVEN_NAMES or usual_pronoun(token) is not None
 
 
 def _org_with_and(tokens: list[str]) -> bool:

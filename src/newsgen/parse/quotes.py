@@ -689,7 +689,7 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if match is None:
             return None
         name = match.group(0)
-    name = re.sub(r"(?:’s|'s)$", "", name)
+    name = re.split(r"(?:’s|'s)(?=\s|$)", name)[0]  # "Dostoevsky’s the Brothers Karamazov"
     parts = name.split()
     while len(parts) > 1 and parts[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
         parts = parts[1:]
