@@ -446,6 +446,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return name
     for pattern in _LEFT_PATTERNS:
         match = pattern.search(left)
+        if match and pattern is _LEFT_PATTERNS[0]:
+            match = _inner_named(match, left)
         if (
             match
             and _ROLE_OF.match(match.group("speaker"))
@@ -484,6 +486,17 @@ _WORDS_OF = re.compile(
 
 def _last_sentence(text: str) -> str:
     return _since_sentence_start(text.rstrip().rstrip(".!?:"), across_quotes=True)
+
+
+def _inner_named(match: re.Match[str], left: str) -> re.Match[str]:
+    """ "He shared 2 Timothy 4 where the apostle Paul says, '...'": a named speaker with a
+    verb of their own, between the first speaker's verb and the quote, is the one quoted."""
+    inner = match.re.search(left, match.end("speaker") + 1)
+    while inner is not None:
+        if MENTION.search(inner.group("speaker")):
+            return inner
+        inner = match.re.search(left, inner.end("speaker") + 1)
+    return match
 
 
 _ROLE_OF = re.compile(r"(?:the|a|an)\s+(?:[a-z][\w-]*\s+){1,2}(?:of|for|at)\s+(?:the\s+)?[A-Z]")
