@@ -44,7 +44,10 @@ _JUNK_LINES = [
     r"(main error mes+age here|more detailed message would go here.*)",
     # WordPress feed footer: "The post <title> appeared first on <site>."
     r"the post .{1,300} appeared first on .{1,100}",
-    r"(copyright ?(©|\(c\)|\d{4})|©|\(c\) ?\d{4}).{0,120}",
+    r"(copyright ?(©|\(c\)|\d{4})|©|\(c\) ?\d{4}).{0,120}(all rights reserved\b.{0,300})?",
+    r"this (content|article|post|story) may be (freely )?(reproduced|republished|reposted|shared)"
+    r"\b.{0,400}",
+    r"to (read|see) more (posts|articles|stories)\b.{0,200}",
     r".{0,120}\ball rights reserved\W*",
     r"(rss feed|more articles|older articles|newer articles|other articles) (for|by) .{1,60}",
     r"see an error in this article\?.{0,80}",
