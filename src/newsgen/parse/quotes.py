@@ -654,7 +654,8 @@ def _continued_speaker(
         paragraph = paragraphs[span.start_paragraph]
         since_previous = paragraph[max(previous.start, previous.end - 2) : span.start]
         in_narrative = _since_sentence_start(since_previous, across_quotes=True).strip()
-        connector = len(in_narrative.split()) <= 1 or in_narrative.endswith((",", ":"))
+        words = len(in_narrative.split())
+        connector = words <= 1 or (words <= _CONNECTOR_WORDS and in_narrative.endswith((",", ":")))
         if not connector and _SENTENCE_START_ONLY.search(since_previous):
             return None
         return speaker
@@ -662,6 +663,9 @@ def _continued_speaker(
     if opens_paragraph and span.start_paragraph == previous.end_paragraph + 1:
         return speaker
     return None
+
+
+_CONNECTOR_WORDS = 5  # "But in the end," leads on; a longer clause is the narrative's own
 
 
 _MEMBER_NOUN = re.compile(
