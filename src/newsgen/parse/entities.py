@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+import wordfreq
+
 from newsgen.model import Entities
 from newsgen.parse import lexicon
 from newsgen.parse.gender import usual_pronoun
@@ -342,8 +344,8 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         tokens = tokens[1:]
     if len(tokens) > 1 and (
         tokens[0] in lexicon.SENTENCE_WORDS  # "As Giesers explained"
-        # "Aiding Trump provided that objective", but not "Reading Council"
-        or (_verb_form(tokens[0]) and classify(" ".join(tokens)) == "person")
+        # "Aiding Trump provided that objective", "Maybe Matt is ...", not "Reading Council"
+        or (_not_a_name(tokens[0]) and classify(" ".join(tokens)) == "person")
     ):
         head = tokens[0]
         return _analyse(
@@ -360,8 +362,8 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         return []
     if kind == "place" and honorific:
         kind = "person"  # "Rev. Rodriguez" is a man, whatever towns share his name
-    if kind == "person" and with_article and not honorific and role is None:
-        return []  # "the Brothers Karamazov", "the Rolling Stones": a title or a band
+    if kind == "person" and with_article and not (honorific or role or _given_name(name_tokens[0])):
+        return []  # "the Brothers Karamazov", "the Rolling Stones", not "the Matt Taibbi article"
     # A single word is kept even at a sentence start, but only as evidence: single words
     # never create a person (build_registry).
     return [Mention(paragraph, start, start + len(raw), name, kind, role, honorific)]
@@ -404,18 +406,20 @@ def _owner(tokens: list[str]) -> bool:
     return len(named) > 1 or _is_acronym(owner) or lexicon.canonical_place(owner) is not None
 
 
-def _verb_form(token: str) -> bool:
-    """ "Aiding", "Discomfited": a common verb form, capitalised only by a sentence start."""
-    return (
-        len(token) > 4
-        and token.endswith(("ing", "ed"))
-        and token[1:].islower()
-        and (rank(token) or COMMON_VERB_RANK) < COMMON_VERB_RANK
-        and not _given_name(token)
-    )
+@lru_cache(maxsize=1 << 14)
+def _not_a_name(token: str) -> bool:
+    """ "Aiding", "Discomfited", "Maybe", "Another": a verb form or a very common word,
+    capitalised only by a sentence start, and nobody's given name."""
+    if not token[1:].islower() or _given_name(token):
+        return False
+    verb_form = len(token) > 4 and token.endswith(("ing", "ed"))
+    if verb_form and (rank(token) or COMMON_VERB_RANK) < COMMON_VERB_RANK:
+        return True
+    return wordfreq.zipf_frequency(token.lower(), "en") >= EVERYDAY_WORD_ZIPF
 
 
 COMMON_VERB_RANK = 60_000
+EVERYDAY_WORD_ZIPF = 5.0  # "maybe", "another", "above": words seen 100 times per million
 
 
 def _given_name(token: str) -> bool:

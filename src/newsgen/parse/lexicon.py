@@ -1230,6 +1230,8 @@ REPORTING_VERBS = frozenset(
         "shared",
         "shares",
         "quoted",
+        "confessed",
+        "confesses",
         "reads",
         "quotes",
     ]
