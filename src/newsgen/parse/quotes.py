@@ -292,6 +292,8 @@ _NAMING_BEFORE = re.compile(
     r"brand|brands|branded|nicknamed)\s+(?:[\w’'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
+# What an acronym stands for: "(CRISPR, or 'clusters of ...')", "short for 'Gross ...'"
+_GLOSS = re.compile(r"\b[A-Z]{2,}s?\b,?\s+or\s*$|\b(?i:stands|short|acronym) for\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
 # term too, unless its sentence says who used the words: "he claimed that children needed
@@ -413,8 +415,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
-    if _is_title(span.text) or _TITLED.search(left):
-        return _TERM  # "a post titled, 'We Don't Negotiate ...'": a title, however long
+    if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
+        return _TERM  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'": a name
     naming = _NAMING_BEFORE.search(left)
     if partial and not spoken_phrase and (naming or _FUNCTION_BEFORE.search(left)):
         # A quoted term, unless its sentence says who used it: "due to the 'unregulated
@@ -660,7 +662,8 @@ def _continued_speaker(
             return None
         return speaker
     opens_paragraph = paragraphs[span.start_paragraph][: span.start].strip() == ""
-    if opens_paragraph and span.start_paragraph == previous.end_paragraph + 1:
+    long_quote = len(span.text.split()) > SHORT_QUOTE_WORDS
+    if (opens_paragraph or long_quote) and span.start_paragraph == previous.end_paragraph + 1:
         return speaker
     return None
 
