@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateparser
 
 from newsgen.model import Source
+from newsgen.parse import lexicon
+from newsgen.parse.gender import usual_pronoun
 
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -78,6 +80,20 @@ def find_byline(line: str) -> str | None:
         return None
     name = match.group("name").strip(" ,")
     return name.title() if name.isupper() else name  # "PAUL FASSA" -> "Paul Fassa"
+
+
+_SIGN_OFF = re.compile(r"[–—-]?\s*(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z’'-]+){1,2})\.?")
+
+
+def find_sign_off(line: str) -> str | None:
+    """A writer's name standing alone as an article's last line ("Jim-Kouri", "— Jane Doe"),
+    as blogs sign their posts: "Jim Kouri". Its first word must be a given name."""
+    match = _SIGN_OFF.fullmatch(line.strip())
+    if match is None:
+        return None
+    parts = re.split(r"[ -]", match.group("name"), maxsplit=1)
+    given = parts[0] in lexicon.GIVEN_NAMES or usual_pronoun(parts[0]) is not None
+    return " ".join(parts) if given else None
 
 
 def find_source(line: str) -> Source | None:

@@ -68,6 +68,15 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
         else:
             body.append(line)
 
+    # The writer's sign-off, not a paragraph: the last line, or one followed only by their
+    # bio ("Jim-Kouri", then "Jim Kouri, CPP, is founder of ...").
+    for index in range(len(body) - 1, max(len(body) - 3, 0), -1):
+        signed = meta.find_sign_off(body[index])
+        if signed and all(signed.split()[-1] in line for line in body[index + 1 :]):
+            del body[index]
+            byline = byline or signed
+            break
+
     place = None
     if body:
         first, place, agency = meta.split_dateline(body[0])
