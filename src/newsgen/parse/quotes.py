@@ -271,7 +271,7 @@ _SPEECH_VERB = re.compile(
     rf"\b(?:{_VERB}|urged|summoned|calling|demanding|talked|spoke|saying|telling|writing|"
     r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
     r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling|compared|"
-    r"reminded|reminds|reminding|observing|"
+    r"reminded|reminds|reminding|observing|report|"
     r"disclosed|revealed|encouraged|encourage|encouraging)\b"
 )
 _SAYING_VERB = re.compile(
@@ -502,6 +502,8 @@ def _inner_named(match: re.Match[str], left: str) -> re.Match[str]:
 
 
 _ROLE_OF = re.compile(r"(?:the|a|an)\s+(?:[a-z][\w-]*\s+){1,2}(?:of|for|at)\s+(?:the\s+)?[A-Z]")
+_MODIFIER_BEFORE = re.compile(r"(?:’s|'s|\b(?:the|a|an|his|her|their|its|this|that))\s+$")
+_RELATIVE_SUBJECT = re.compile(rf"(?P<speaker>{_NAME}),\s+who\s+[^,.;:]*$")
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
@@ -528,12 +530,16 @@ def _subject_speaker(
     ``saying_only``: a verb that reports words ("claimed"), not one that names ("calling")."""
     verb = None
     for found_verb in (_SAYING_VERB if saying_only else _SPEECH_VERB).finditer(left):
-        verb = found_verb
+        if not _MODIFIER_BEFORE.search(left, 0, found_verb.start()):
+            verb = found_verb  # not "Trump's alleged use", where the verb is an adjective
     if verb is None:
         return None
     pronoun = _SUBJECT_PRONOUN.search(left[: verb.start()])
     if pronoun:  # "he claimed that what children needed was 'above all' ..."
         return _pronoun_marker(pronoun.group("pronoun"))
+    relative = _RELATIVE_SUBJECT.search(left, 0, verb.start())
+    if relative and (who := _resolve(relative.group("speaker"), span, registry, names_only=True)):
+        return who  # "Senator Dick Durbin, who went to the media to report ...": Durbin
     found: dict[str, str] = {}
     before_verb = left[: verb.start()]
     for mention in MENTION.finditer(before_verb):
