@@ -453,7 +453,10 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return "place"
     if len(tokens) == 1 and name in lexicon.ORG_LAST_WORDS and name not in lexicon.STANDALONE_ORGS:
         return None  # "Council", "Sun", "Magazine": a word of a name, not a name
-    if name in lexicon.KNOWN_ORGS or tokens[-1] in lexicon.ORG_LAST_WORDS:
+    last = tokens[-1].split("-")[0]  # "Advanced Research Projects Agency-Energy"
+    if name in lexicon.KNOWN_ORGS or tokens[-1] in lexicon.ORG_LAST_WORDS or (
+        len(tokens) > 1 and last in lexicon.ORG_LAST_WORDS
+    ):
         return "organization"
     pairs = itertools.pairwise(tokens)
     if any(t in lexicon.ORG_LAST_WORDS and n in ("of", "for") for t, n in pairs):
