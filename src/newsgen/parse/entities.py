@@ -454,8 +454,10 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     if len(tokens) == 1 and name in lexicon.ORG_LAST_WORDS and name not in lexicon.STANDALONE_ORGS:
         return None  # "Council", "Sun", "Magazine": a word of a name, not a name
     last = tokens[-1].split("-")[0]  # "Advanced Research Projects Agency-Energy"
-    if name in lexicon.KNOWN_ORGS or tokens[-1] in lexicon.ORG_LAST_WORDS or (
-        len(tokens) > 1 and last in lexicon.ORG_LAST_WORDS
+    if (
+        name in lexicon.KNOWN_ORGS
+        or tokens[-1] in lexicon.ORG_LAST_WORDS
+        or (len(tokens) > 1 and last in lexicon.ORG_LAST_WORDS)
     ):
         return "organization"
     pairs = itertools.pairwise(tokens)
