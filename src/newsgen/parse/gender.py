@@ -16,6 +16,9 @@ Pronoun = Literal["he", "she", "they"]
 _GENDER_OF = {"male": "he", "mostly_male": "he", "female": "she", "mostly_female": "she"}
 
 
+_COUNTRIES = (None, "usa", "great_britain")
+
+
 @cache
 def _detector() -> gender_guesser.detector.Detector:
     # Loading the table takes about 0.4 s: only once, and only when a pronoun needs it.
@@ -28,7 +31,11 @@ def usual_pronoun(full_name: str) -> Pronoun | None:
     given = full_name.split()[0].strip(".") if full_name.split() else ""
     if len(given) < 2 or not given.isalpha():
         return None  # an initial ("J. Smith") or an organisation's word says nothing
-    found = _GENDER_OF.get(_detector().get_gender(given))
+    # The table's world-wide answer and its answers for the two largest English-speaking
+    # countries must agree ("Juli" is a man's name in some countries, a woman's in the US).
+    answers = {_GENDER_OF.get(_detector().get_gender(given, country)) for country in _COUNTRIES}
+    answers.discard(None)
+    found = answers.pop() if len(answers) == 1 else None
     return "he" if found == "he" else "she" if found == "she" else None
 
 

@@ -201,12 +201,17 @@ _VERB = "|".join(sorted((v for v in lexicon.REPORTING_VERBS if v.isalpha()), key
 _PRONOUN = r"(?:he|she|they|He|She|They)"
 _NAME = MENTION.pattern
 _DET = r"(?:(?:the|a|an|his|her|their|its)\s+)?"
-_ROLE_WORDS = r"(?:[a-z][\w-]*\s+){0,3}"
+# A word that cannot open a speaker's phrase: "by Donald Trump reported", "but called his"
+_NOT_OPENING = (
+    r"(?!(?:by|to|of|for|from|with|about|at|on|in|into|against|and|but|or|as|than|that|"
+    r"which|who|whose|if|when|while|because)\b)"
+)
+_ROLE_WORDS = rf"(?:{_NOT_OPENING}[a-z][\w-]*\s+(?:[a-z][\w-]*\s+){{0,2}})?"
 # A speaker: a pronoun, a (titled) proper name, a name and what of it speaks ("the Venezuelan
 # government", "FBI officials"), or "the spokesman" style common noun.
 _SPEAKER = (
     rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}{_NAME}(?:\s+[a-z][\w()-]*){{1,2}}|"
-    rf"{_DET}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+    rf"{_DET}{_NOT_OPENING}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
 )
 # ", Dana Whitfield," or ", the agency's spokesman," between a speaker and the verb
 _APPOSITIVE = r"(?:,\s*(?P<appositive>[^,]{1,80}),)?"
@@ -222,6 +227,12 @@ _RIGHT_PATTERNS = [
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
     # ", he said" / ", Ding said" / ", the spokesman added"
     re.compile(rf"^[\s,–—-]*{_SPEAKER}{_APPOSITIVE}\s+{_ADVERB}(?:{_VERB})\b"),
+    # ", former Clinton campaign spokesman Brian Fallon told", ", Planned Parenthood president
+    # Cecile Richards said": a role naming other names, then the speaker's own
+    re.compile(
+        rf"^[\s,–—-]*(?:(?:the|a|an)\s+)?{_NOT_OPENING}(?:[\w.&’'-]+\s+){{1,5}}?(?P<speaker>{_NAME})\s+"
+        rf"{_ADVERB}(?:{_VERB})\b"
+    ),
     # ", according to a statement released by the Coastal Command": the author of the text
     re.compile(
         rf"^[\s,–—-]*(?i:according to)\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:{_DOCUMENTS})\s+"
