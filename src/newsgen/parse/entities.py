@@ -137,6 +137,17 @@ class Registry:
                 found = person
         return found
 
+    def last_org_before(self, paragraph: int, offset: int, reach: int) -> str | None:
+        """The organisation last named before a position, no more than ``reach``
+        paragraphs back."""
+        found = None
+        for mention in self.mentions:
+            if (mention.paragraph, mention.start) >= (paragraph, offset):
+                break
+            if mention.kind == "organization" and paragraph - mention.paragraph <= reach:
+                found = self.canonical(mention.text) or found
+        return found
+
     def last_org_ending(self, word: str, paragraph: int, offset: int) -> str | None:
         """The organisation last named before a position whose name ends with ``word``
         ("the commission": the Federal Energy Regulatory Commission), or failing that, holds
@@ -176,7 +187,7 @@ _ROLE_BEFORE = re.compile(
 )
 # "the chief spokesman of the National Security Council, John Kirby": apposition before.
 _APPOSITION_BEFORE = re.compile(
-    rf"(?:^|[,;(]\s*|\b)(?:the|a|an|its|his|her|their)\s+((?:[\w’'-]+\s+){{0,3}}"
+    rf"(?:^|[,;(]\s*|\b)(?i:the|a|an|its|his|her|their)\s+((?:[\w’'-]+\s+){{0,3}}"
     rf"(?i:{_TITLE_ALT})\b(?![’']s\b)[^,;:“”\"]{{0,60}}),\s*$"  # not "the governor's remarks"
 )
 # "Sheng Ding, PhD, a senior investigator at the Gladstone Institute,": apposition after.
@@ -259,6 +270,13 @@ def _capitalised_runs(text: str) -> Iterator[tuple[int, str]]:
             position = match.end()
 
 
+_TRAILING_HONORIFIC = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(h) for h in sorted(lexicon.HONORIFICS, key=len, reverse=True))
+    + r")\s+$"
+)
+
+
 def _context_role(text: str, start: int, end: int) -> str | None:
     before = text[max(0, start - 120) : start]
     # Cheap tests first: the patterns end in a title word or a comma, and searching them
@@ -268,6 +286,7 @@ def _context_role(text: str, start: int, end: int) -> str | None:
         match = _ROLE_BEFORE.search(before)
         if match:
             return match.group(1).strip()
+    before = _TRAILING_HONORIFIC.sub("", before)  # "The Vice-President of India, Mr. Naidu"
     if before.rstrip().endswith(","):
         match = _APPOSITION_BEFORE.search(before)
         if match:

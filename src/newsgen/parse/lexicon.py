@@ -1263,5 +1263,7 @@ def canonical_place(name: str) -> str | None:
 
 def is_title_word(word: str) -> bool:
     low = word.lower().strip(",")
+    if "-" in low.strip("-"):  # "Vice-President", "Attorney-General"
+        return all(is_title_word(part) for part in low.split("-") if part)
     # "Inspectors General", "senators": a plural title is still a title
     return low in TITLE_WORDS or (low.endswith("s") and low[:-1] in TITLE_WORDS)

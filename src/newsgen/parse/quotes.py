@@ -372,6 +372,8 @@ _DOCUMENT_NOUNS = frozenset(
         "page",
     ]
 )
+_GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation"])
+_ORG_REACH = 2  # paragraphs back: "the group" means one named just before
 _ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | {"company", "firm", "group"}
 
 
@@ -461,6 +463,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = pattern.search(left)
         if match and pattern is _LEFT_PATTERNS[0]:
             match = _inner_named(match, left)
+            relative = _RELATIVE_SUBJECT.search(left, 0, match.start("speaker"))
+            if relative and (who := _resolve(relative.group("speaker"), span, registry, True)):
+                return who  # "Tim Harford, who has blocked me on Twitter writes:": Harford
         if (
             match
             and _ROLE_OF.match(match.group("speaker"))
@@ -772,7 +777,10 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
             _SAME_SPEAKER if determiner == "the" else _UNNAMED
         )
     if noun in _ORG_NOUNS:
-        return registry.last_org_ending(noun, span.start_paragraph, span.start) or _UNNAMED
+        named = registry.last_org_ending(noun, span.start_paragraph, span.start)
+        if named is None and noun in _GENERIC_ORG_NOUNS:  # "the group said": the NRA, named
+            named = registry.last_org_before(span.start_paragraph, span.start, _ORG_REACH)
+        return named or _UNNAMED
     if determiner != "the" or (noun.endswith("s") and not noun.endswith("ss")):
         return _UNNAMED  # "officials", "his aides": a group, nobody named
     return registry.last_person_before(span.start_paragraph, span.start)
