@@ -305,6 +305,10 @@ _NAMING_BEFORE = re.compile(
 )
 # What an acronym stands for: "(CRISPR, or 'clusters of ...')", "short for 'Gross ...'"
 _GLOSS = re.compile(r"\b[A-Z]{2,}s?\b,?\s+or\s*$|\b(?i:stands|short|acronym) for\s*$")
+_CALLING = re.compile(r"(?i)(?:call|calls|called|calling|label|labels|labeled|labelled)\b")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
+# "calling Kim 'rocket man'": a name for a person is a nickname, not words they said
+_NICKNAME = re.compile(rf"\b(?:call|calls|called|calling|dubbed|nicknamed)\s+{_NAME}\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
 # term too, unless its sentence says who used the words: "he claimed that children needed
@@ -440,7 +444,12 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         if match:
             return _resolve(match.group("speaker"), span, registry) or _TERM
         if naming:
-            return _TERM
+            # "He called the decision 'cruel and heartless'": a person calling something so
+            # said those words; "calling Kim 'rocket man'", "was called a 'messiah'" name.
+            calling = _CALLING.match(naming.group(0))
+            if not calling or _PASSIVE.search(left, 0, naming.start()) or _NICKNAME.search(left):
+                return _TERM
+            return _subject_speaker(sentence, span, registry) or _TERM
         return _subject_speaker(sentence, span, registry, saying_only=True) or _TERM
     # "... 'arrested.' He said, 'Law and order ...'": that attribution opens the next quote.
     introduces_next = (
