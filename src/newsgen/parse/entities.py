@@ -8,6 +8,7 @@ and "he" to the full name introduced earlier.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from collections import Counter
@@ -37,6 +38,10 @@ MENTION = re.compile(rf"(?<![\w’'@#/.-]){_TOKEN}(?:\s+(?:{_CONNECT}\s+)*{_TOKE
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 VERY_COMMON_RANK = 150
 RARE_RANK = 1000
+
+
+_MIN_TYPO_LENGTH = 6  # shorter names are too close to each other to guess at
+_TYPO_SIMILARITY = 0.88  # "rodriquez" ~ "rodriguez" (0.89), not "clifton" ~ "clinton" (0.86)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,20 @@ class Registry:
         candidates = self._by_part.get(key, set())
         if len(candidates) == 1:
             return next(iter(candidates))
+        if not candidates and len(tokens) == 1 and len(key) >= _MIN_TYPO_LENGTH:
+            return self._misspelt_surname(key)
         return None
+
+    def _misspelt_surname(self, key: str) -> str | None:
+        """ "Rodriquez" for Sedelia Rodriguez: one letter off a surname the article gives in
+        full, when no one else's name is as close."""
+        people = {
+            name.split()[-1].casefold(): name
+            for name, kind in self.kinds.items()
+            if kind == "person" and " " in name
+        }
+        close = difflib.get_close_matches(key, list(people), n=2, cutoff=_TYPO_SIMILARITY)
+        return people[close[0]] if len(close) == 1 else None
 
     def canonical(self, name: str) -> str | None:
         return self._by_key.get(merge_key(name))
