@@ -323,6 +323,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 SHORT_QUOTE_WORDS = 4
 _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the previous one
 # "he said": resolved once the previous quotes are known, to someone the pronoun fits
+# ("\x00she@120": she, standing at offset 120 of the quote's paragraph, before the quote)
 _PRONOUNS: dict[str, Pronoun] = {"\x00he": "he", "\x00she": "she", "\x00they": "they"}
 _UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, but nobody named
 _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if anyone
@@ -387,8 +388,10 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
     terms = _repeated_phrases(spans)
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
-        if speaker in _PRONOUNS:
-            speaker = _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[speaker])
+        if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
+            marker, _, offset = speaker.partition("@")
+            where = int(offset) if offset else span.start
+            speaker = _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
         elif speaker == _SAME_SOURCE:
@@ -561,7 +564,10 @@ def _subject_speaker(
         return None
     pronoun = _SUBJECT_PRONOUN.search(left[: verb.start()])
     if pronoun:  # "he claimed that what children needed was 'above all' ..."
-        return _pronoun_marker(pronoun.group("pronoun"))
+        # Who "he" is must be found before "he": in "He called Trump's decision 'cruel'",
+        # Trump is named after the pronoun.
+        offset = max(0, span.start - len(left) + pronoun.start("pronoun"))
+        return f"{_pronoun_marker(pronoun.group('pronoun'))}@{offset}"
     relative = _RELATIVE_SUBJECT.search(left, 0, verb.start())
     if relative and (who := _resolve(relative.group("speaker"), span, registry, names_only=True)):
         return who  # "Senator Dick Durbin, who went to the media to report ...": Durbin
@@ -619,15 +625,17 @@ def _pronoun_speaker(
     speakers: list[str | None],
     registry: Registry,
     pronoun: Pronoun,
+    offset: int,
 ) -> str | None:
     """ "'...,' he continued": the one speaking just before, when the narrative has named no
     one else since; otherwise the person last named as a sentence's subject. Either way,
-    someone the pronoun fits: "she said" skips back past Donald Trump."""
+    someone the pronoun fits ("she said" skips back past Donald Trump), named before
+    ``offset``, where the pronoun stands in the quote's paragraph."""
     span = spans[index]
     return _previous_speaker(
-        index, spans, speakers, registry, pronoun=pronoun
+        index, spans, speakers, registry, pronoun=pronoun, until=offset
     ) or registry.last_person_before(
-        span.start_paragraph, span.start, accept=lambda person: fits(person, pronoun)
+        span.start_paragraph, offset, accept=lambda person: fits(person, pronoun)
     )
 
 
@@ -638,6 +646,7 @@ def _previous_speaker(
     registry: Registry,
     any_kind: bool = False,
     pronoun: Pronoun = "they",
+    until: int | None = None,
 ) -> str | None:
     """The person (or, ``any_kind``, the body) quoted just before, if near, if ``pronoun``
     fits them, and if nobody else it could refer to has been named since."""
@@ -650,7 +659,8 @@ def _previous_speaker(
         return None
     span, previous = spans[index], spans[index - 1]
     near = span.start_paragraph - previous.end_paragraph <= 2
-    since = (previous.end_paragraph, previous.end), (span.start_paragraph, span.start)
+    end = span.start if until is None else until
+    since = (previous.end_paragraph, previous.end), (span.start_paragraph, end)
     others = [
         name
         for name in registry.subjects_between(*since)
