@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import ftfy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgen.parse import glue
+from newsgen.parse import glue, quotes
 from newsgen.parse.entities import MENTION, _capitalised_runs, _headline_case
+from newsgen.parse.guards import ending_guard, may_search
 from newsgen.parse.text import _FTFY, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
@@ -123,3 +126,36 @@ def test_headline_case_reads_word_initials_as_splitting_would(text: str) -> None
     words = [w for w in text.split() if w[:1].isalpha()]
     expected = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
     assert _headline_case(text) == expected
+
+
+speech = st.sampled_from(
+    [
+        *("Jake Sullivan", "Mr. Sullivan", "the spokesman", "he", "She", "Trump’s", "Obama's"),
+        *("said", "told reporters", "added", "warned", "said in a statement that", "recent"),
+        *("commentary", "words", "tweet", "that", "read", "put it", "summed it up", "this way"),
+        *("As", "as", ",", ":", ".", "!", "“", "”", '"', " ", "  ", "\n", "quickly", "é"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(speech, max_size=16).map(" ".join))
+def test_guarded_quote_patterns_find_what_searching_them_finds(text: str) -> None:
+    assert quotes._LEFT_GUARDS, "the slow left-hand patterns lost their guards"
+    for pattern in quotes._LEFT_PATTERNS:
+        found, expected = may_search(pattern, text, quotes._LEFT_GUARDS), pattern.search(text)
+        assert (found and found.span(), found and found.groupdict()) == (
+            expected and expected.span(),
+            expected and expected.groupdict(),
+        )
+
+
+def test_a_guard_is_the_patterns_own_ending_joined_as_a_plain_sequence() -> None:
+    assert ending_guard(re.compile(r"(?P<who>\w+) said$"), [r" said$"]) is not None
+    assert ending_guard(re.compile(r"[(|]\w+ said$"), [r" said$"]) is not None
+    # "x|y said" matches "x" at the end without "said": no guard may rule it out.
+    assert ending_guard(re.compile(r"x| said$"), [r" said$"]) is None
+    assert ending_guard(re.compile(r"(?:x| said)$"), [r" said)$"]) is None
+    assert ending_guard(re.compile(r"x said$"), [r"told$"]) is None
+    guard = ending_guard(re.compile(r"(?i:according to) (?P<who>\w+)$", re.M), [r" (?P<who>\w+)$"])
+    assert guard is not None and guard.flags == re.compile("", re.M).flags
