@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import ftfy
+from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsgen import dedupe
 from newsgen.parse import glue, quotes
 from newsgen.parse.entities import MENTION, _capitalised_runs, _headline_case
 from newsgen.parse.guards import ending_guard, may_search
@@ -159,3 +161,16 @@ def test_a_guard_is_the_patterns_own_ending_joined_as_a_plain_sequence() -> None
     assert ending_guard(re.compile(r"x said$"), [r"told$"]) is None
     guard = ending_guard(re.compile(r"(?i:according to) (?P<who>\w+)$", re.M), [r" (?P<who>\w+)$"])
     assert guard is not None and guard.flags == re.compile("", re.M).flags
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(words, max_size=40).map(" ".join))
+def test_fingerprints_hash_each_shingle_as_datasketch_would(body: str) -> None:
+    words_found = re.findall(r"\w+", body.casefold())
+    trigrams = zip(words_found, words_found[1:], words_found[2:], strict=False)
+    shingles = {" ".join(t) for t in trigrams} or {" ".join(words_found)}
+    expected = MinHash(num_perm=dedupe.NUM_PERM, seed=1, hashfunc=dedupe._sha1_hash32)
+    expected.update_batch([s.encode("utf-8") for s in shingles])
+    found = dedupe.fingerprint(body)
+    assert found == expected
+    assert found.hashfunc is dedupe._sha1_hash32
