@@ -224,18 +224,19 @@ def _source_hash(data: bytes, boilerplate: frozenset[str]) -> str:
     return digest.hexdigest()
 
 
-def site_furniture(paths: Iterable[Path]) -> frozenset[str]:
-    """The lines a site repeats across these files: a first, cheap pass that parses nothing."""
+def site_furniture(paths: Sequence[Path], pool: Executor | None = None) -> frozenset[str]:
+    """The lines a site repeats across these files: a first, cheap pass that parses nothing
+    (in the workers, if there are any: alone, it kept the other cores idle)."""
+    return find_boilerplate(_map(pool, _furniture_lines, paths))
 
-    def lines(path: Path) -> tuple[str, frozenset[str]]:
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_BYTES)
-        except OSError:
-            return "", frozenset()  # the parsing pass reports it
-        return article_lines(data.decode("utf-8", errors="replace"))
 
-    return find_boilerplate(map(lines, paths))
+def _furniture_lines(path: Path) -> tuple[str, frozenset[str]]:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES)
+    except OSError:
+        return "", frozenset()  # the parsing pass reports it
+    return article_lines(data.decode("utf-8", errors="replace"))
 
 
 def origin_of(path: Path, root: Path) -> str:
@@ -335,9 +336,9 @@ def ingest(
     manifest = read_manifest(out / MANIFEST_NAME)
     parser = _parser_key(rules)
     known = {o: k.source_hash for o, k in manifest.sources.items() if k.parser == parser}
-    furniture = site_furniture(path for path, _ in files)
-    report.furniture_lines = len(furniture)
     with _workers(len(files), executor) as pool:
+        furniture = site_furniture([path for path, _ in files], pool)
+        report.furniture_lines = len(furniture)
         jobs = parse_jobs(files, rules, known, furniture)
         results: Iterable[Parsed] = _map(pool, _parse_job, jobs)
         if progress is not None:
