@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import ftfy
 from datasketch import MinHash
@@ -174,3 +175,10 @@ def test_fingerprints_hash_each_shingle_as_datasketch_would(body: str) -> None:
     found = dedupe.fingerprint(body)
     assert found == expected
     assert found.hashfunc is dedupe._sha1_hash32
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=4))
+def test_glue_tokens_are_what_the_token_pattern_finds(paragraphs: list[str]) -> None:
+    expected = Counter(glue._TOKEN.findall("\n".join(paragraphs)))
+    assert list(glue._tokens(paragraphs).items()) == list(expected.items())
