@@ -14,7 +14,7 @@ from newsgen import dedupe
 from newsgen.parse import glue, quotes
 from newsgen.parse.entities import MENTION, _capitalised_runs, _headline_case
 from newsgen.parse.guards import ending_guard, may_search
-from newsgen.parse.text import _FTFY, fix_mojibake
+from newsgen.parse.text import _FTFY, _SPACES, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
 pieces = st.sampled_from(
@@ -182,3 +182,11 @@ def test_fingerprints_hash_each_shingle_as_datasketch_would(body: str) -> None:
 def test_glue_tokens_are_what_the_token_pattern_finds(paragraphs: list[str]) -> None:
     expected = Counter(glue._TOKEN.findall("\n".join(paragraphs)))
     assert list(glue._tokens(paragraphs).items()) == list(expected.items())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\t", "\u00a0", "\u2003", "\u3000", "a", "\n"]), max_size=20))
+def test_space_runs_become_one_space_as_the_plain_pattern_would_make_them(chars: list[str]) -> None:
+    text = "".join(chars)
+    expected = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    assert _SPACES.sub(" ", text) == expected
