@@ -160,6 +160,10 @@ def test_a_guard_is_the_patterns_own_ending_joined_as_a_plain_sequence() -> None
     assert ending_guard(re.compile(r"x| said$"), [r" said$"]) is None
     assert ending_guard(re.compile(r"(?:x| said)$"), [r" said)$"]) is None
     assert ending_guard(re.compile(r"x said$"), [r"told$"]) is None
+    # Cut inside an escape, or an ending that refers to a group it would no longer have.
+    assert ending_guard(re.compile(r"x\s+said$"), [r"s+said$"]) is None
+    assert ending_guard(re.compile(r"(?P<w>\w+) (?P=w)$"), [r" (?P=w)$"]) is None
+    assert ending_guard(re.compile(r"(\w+) \1$"), [r" \1$"]) is None
     guard = ending_guard(re.compile(r"(?i:according to) (?P<who>\w+)$", re.M), [r" (?P<who>\w+)$"])
     assert guard is not None and guard.flags == re.compile("", re.M).flags
 

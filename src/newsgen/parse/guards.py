@@ -33,9 +33,14 @@ def ending_guard(pattern: re.Pattern[str], endings: Iterable[str]) -> re.Pattern
             and not ending.startswith(_QUANTIFIER_START)
             and _top_level_sequence(head)
             and _top_level_sequence(ending)
+            and not _REFERENCE.search(ending)
         ):
             return re.compile(ending, pattern.flags)
     return None
+
+
+# A backreference or conditional would mean another group once the ending stands alone.
+_REFERENCE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]|\\g<")
 
 
 def guards(
@@ -65,6 +70,8 @@ def _top_level_sequence(source: str) -> bool:
     while index < len(source):
         char = source[index]
         if char == "\\":
+            if index + 1 == len(source):
+                return False  # an escape cut in two: the ending would start mid-token
             index += 2
             continue
         if char == "[":
