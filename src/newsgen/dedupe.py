@@ -26,7 +26,7 @@ def fingerprint(body: str) -> MinHash:
     """A MinHash of the body's word trigrams (computed in the parsing worker)."""
     words = _WORD.findall(body.casefold())
     trigrams = zip(words, words[1:], words[2:], strict=False)  # the shorter lists end it
-    shingles = {f"{a} {b} {c}" for a, b, c in trigrams} or {" ".join(words)}
+    shingles = set(map(" ".join, trigrams)) or {" ".join(words)}
     signature = _empty_signature().copy()
     # datasketch would call ``_sha1_hash32`` once a shingle; the same values come cheaper in
     # bulk: one encode (shingles are words and spaces, never a line break), and the digests'
