@@ -10,6 +10,7 @@ Two ingests are timed: the first (everything parsed and written) and an unchange
 (nothing parsed: the manifest knows every file). Each prints wall-clock articles/s and the
 CPU seconds of the main process and its workers: on a machine shared with other work the
 wall clock measures the neighbours, and CPU ms/article is the figure to compare.
+docs/ingest-speed.md has the profile per stage and the figures measured with it.
 """
 
 from __future__ import annotations

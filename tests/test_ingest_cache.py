@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsgen import ingest as recipe
-from newsgen.ingest import MANIFEST_NAME, Report, ingest
+from newsgen.ingest import MANIFEST_NAME, Report, indented_json, ingest
 from newsgen.model import Article
 from newsgen.parse import parse_raw
 from newsgen.records import load_article
@@ -144,3 +147,18 @@ def test_a_damaged_manifest_means_parsing_again(tmp_path: Path, parsed: list[str
     report = run(seeds, out, parsed)
     assert parsed == ["a.txt"]
     assert report.unchanged == 1
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_the_manifest_is_written_as_json_with_one_space_of_indent(value: object) -> None:
+    assert indented_json(value) == json.dumps(value, indent=1, ensure_ascii=False)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import ftfy
+from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgen.parse import glue
+from newsgen import dedupe
+from newsgen.parse import glue, quotes
 from newsgen.parse.entities import MENTION, _capitalised_runs, _headline_case
-from newsgen.parse.text import _FTFY, fix_mojibake
+from newsgen.parse.guards import ending_guard, may_search
+from newsgen.parse.text import _FTFY, _SPACES, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
 pieces = st.sampled_from(
@@ -123,3 +129,68 @@ def test_headline_case_reads_word_initials_as_splitting_would(text: str) -> None
     words = [w for w in text.split() if w[:1].isalpha()]
     expected = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
     assert _headline_case(text) == expected
+
+
+speech = st.sampled_from(
+    [
+        *("Jake Sullivan", "Mr. Sullivan", "the spokesman", "he", "She", "Trump’s", "Obama's"),
+        *("said", "told reporters", "added", "warned", "said in a statement that", "recent"),
+        *("commentary", "words", "tweet", "that", "read", "put it", "summed it up", "this way"),
+        *("As", "as", ",", ":", ".", "!", "“", "”", '"', " ", "  ", "\n", "quickly", "é"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(speech, max_size=16).map(" ".join))
+def test_guarded_quote_patterns_find_what_searching_them_finds(text: str) -> None:
+    assert quotes._LEFT_GUARDS, "the slow left-hand patterns lost their guards"
+    for pattern in quotes._LEFT_PATTERNS:
+        found, expected = may_search(pattern, text, quotes._LEFT_GUARDS), pattern.search(text)
+        assert (found and found.span(), found and found.groupdict()) == (
+            expected and expected.span(),
+            expected and expected.groupdict(),
+        )
+
+
+def test_a_guard_is_the_patterns_own_ending_joined_as_a_plain_sequence() -> None:
+    assert ending_guard(re.compile(r"(?P<who>\w+) said$"), [r" said$"]) is not None
+    assert ending_guard(re.compile(r"[(|]\w+ said$"), [r" said$"]) is not None
+    # "x|y said" matches "x" at the end without "said": no guard may rule it out.
+    assert ending_guard(re.compile(r"x| said$"), [r" said$"]) is None
+    assert ending_guard(re.compile(r"(?:x| said)$"), [r" said)$"]) is None
+    assert ending_guard(re.compile(r"x said$"), [r"told$"]) is None
+    # Cut inside an escape, or an ending that refers to a group it would no longer have.
+    assert ending_guard(re.compile(r"x\s+said$"), [r"s+said$"]) is None
+    assert ending_guard(re.compile(r"(?P<w>\w+) (?P=w)$"), [r" (?P=w)$"]) is None
+    assert ending_guard(re.compile(r"(\w+) \1$"), [r" \1$"]) is None
+    guard = ending_guard(re.compile(r"(?i:according to) (?P<who>\w+)$", re.M), [r" (?P<who>\w+)$"])
+    assert guard is not None and guard.flags == re.compile("", re.M).flags
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(words, max_size=40).map(" ".join))
+def test_fingerprints_hash_each_shingle_as_datasketch_would(body: str) -> None:
+    words_found = re.findall(r"\w+", body.casefold())
+    trigrams = zip(words_found, words_found[1:], words_found[2:], strict=False)
+    shingles = {" ".join(t) for t in trigrams} or {" ".join(words_found)}
+    expected = MinHash(num_perm=dedupe.NUM_PERM, seed=1, hashfunc=dedupe._sha1_hash32)
+    expected.update_batch([s.encode("utf-8") for s in shingles])
+    found = dedupe.fingerprint(body)
+    assert found == expected
+    assert found.hashfunc is dedupe._sha1_hash32
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=4))
+def test_glue_tokens_are_what_the_token_pattern_finds(paragraphs: list[str]) -> None:
+    expected = Counter(glue._TOKEN.findall("\n".join(paragraphs)))
+    assert list(glue._tokens(paragraphs).items()) == list(expected.items())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\t", "\u00a0", "\u2003", "\u3000", "a", "\n"]), max_size=20))
+def test_space_runs_become_one_space_as_the_plain_pattern_would_make_them(chars: list[str]) -> None:
+    text = "".join(chars)
+    expected = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    assert _SPACES.sub(" ", text) == expected

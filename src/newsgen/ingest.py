@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -76,7 +76,7 @@ class Known:
     record: str  # sha256 of the record text written
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
+        data = dict(vars(self))  # its fields, all plain values (asdict copies them deeply)
         data["warnings"] = list(self.warnings)
         return data
 
@@ -224,18 +224,19 @@ def _source_hash(data: bytes, boilerplate: frozenset[str]) -> str:
     return digest.hexdigest()
 
 
-def site_furniture(paths: Iterable[Path]) -> frozenset[str]:
-    """The lines a site repeats across these files: a first, cheap pass that parses nothing."""
+def site_furniture(paths: Sequence[Path], pool: Executor | None = None) -> frozenset[str]:
+    """The lines a site repeats across these files: a first, cheap pass that parses nothing
+    (in the workers, if there are any: alone, it kept the other cores idle)."""
+    return find_boilerplate(_map(pool, _furniture_lines, paths))
 
-    def lines(path: Path) -> tuple[str, frozenset[str]]:
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_BYTES)
-        except OSError:
-            return "", frozenset()  # the parsing pass reports it
-        return article_lines(data.decode("utf-8", errors="replace"))
 
-    return find_boilerplate(map(lines, paths))
+def _furniture_lines(path: Path) -> tuple[str, frozenset[str]]:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES)
+    except OSError:
+        return "", frozenset()  # the parsing pass reports it
+    return article_lines(data.decode("utf-8", errors="replace"))
 
 
 def origin_of(path: Path, root: Path) -> str:
@@ -335,9 +336,9 @@ def ingest(
     manifest = read_manifest(out / MANIFEST_NAME)
     parser = _parser_key(rules)
     known = {o: k.source_hash for o, k in manifest.sources.items() if k.parser == parser}
-    furniture = site_furniture(path for path, _ in files)
-    report.furniture_lines = len(furniture)
     with _workers(len(files), executor) as pool:
+        furniture = site_furniture([path for path, _ in files], pool)
+        report.furniture_lines = len(furniture)
         jobs = parse_jobs(files, rules, known, furniture)
         results: Iterable[Parsed] = _map(pool, _parse_job, jobs)
         if progress is not None:
@@ -535,7 +536,47 @@ def manifest_text(manifest: Manifest) -> str:
         "records": dict(sorted(manifest.records.items())),
         "sources": {o: k.to_json() for o, k in sorted(manifest.sources.items())},
     }
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    return indented_json(data) + "\n"
+
+
+def indented_json(value: object) -> str:
+    """``json.dumps(value, indent=1, ensure_ascii=False)``, the same text: with an indent,
+    json encodes in Python a generator per value, and for ten thousand sources that was
+    most of an unchanged re-ingest. Here only containers are walked in Python; strings and
+    numbers go to the C encoder."""
+    out: list[str] = []
+    _indented(value, "\n", out)
+    return "".join(out)
+
+
+_SCALAR = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _indented(value: object, newline: str, out: list[str]) -> None:
+    inner = newline + " "
+    if isinstance(value, dict) and value:
+        opening = "{"
+        for key, item in value.items():
+            out += (opening, inner, _SCALAR(_key(key)), ": ")
+            _indented(item, inner, out)
+            opening = ","
+        out += (newline, "}")
+    elif isinstance(value, list | tuple) and value:
+        opening = "["
+        for item in value:
+            out += (opening, inner)
+            _indented(item, inner, out)
+            opening = ","
+        out += (newline, "]")
+    else:
+        out.append(_SCALAR(value))
+
+
+def _key(key: object) -> object:
+    """A dict key as json writes it: text, with numbers, booleans and None spelled out."""
+    if isinstance(key, str):
+        return key
+    return json.dumps(key)
 
 
 def _digest(text: str) -> str:
