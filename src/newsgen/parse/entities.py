@@ -72,6 +72,8 @@ class Registry:
     mentions: list[Mention] = field(default_factory=list)
     _by_part: dict[str, set[str]] = field(default_factory=dict)
     _by_key: dict[str, str] = field(default_factory=dict)
+    _surnames: tuple[int, dict[str, str]] = (-1, {})
+    _typos: dict[str, str | None] = field(default_factory=dict)
 
     def resolve_person(self, name: str) -> str | None:
         """The full name of the one person ``name`` can refer to, if any."""
@@ -91,13 +93,20 @@ class Registry:
     def _misspelt_surname(self, key: str) -> str | None:
         """ "Rodriquez" for Sedelia Rodriguez: one letter off a surname the article gives in
         full, when no one else's name is as close."""
-        people = {
-            name.split()[-1].casefold(): name
-            for name, kind in self.kinds.items()
-            if kind == "person" and " " in name
-        }
+        known, people = self._surnames
+        if known != len(self.kinds):  # built once the registry is complete, not per question
+            people = {
+                name.split()[-1].casefold(): name
+                for name, kind in self.kinds.items()
+                if kind == "person" and " " in name
+            }
+            self._surnames = (len(self.kinds), people)
+            self._typos.clear()
+        if key in self._typos:
+            return self._typos[key]
         close = difflib.get_close_matches(key, list(people), n=2, cutoff=_TYPO_SIMILARITY)
-        return people[close[0]] if len(close) == 1 else None
+        found = self._typos[key] = people[close[0]] if len(close) == 1 else None
+        return found
 
     def canonical(self, name: str) -> str | None:
         return self._by_key.get(merge_key(name))
@@ -288,13 +297,6 @@ def _capitalised_runs(text: str) -> Iterator[tuple[int, str]]:
             position = match.end()
 
 
-_TRAILING_HONORIFIC = re.compile(
-    r"\b(?:"
-    + "|".join(re.escape(h) for h in sorted(lexicon.HONORIFICS, key=len, reverse=True))
-    + r")\s+$"
-)
-
-
 def _context_role(text: str, start: int, end: int) -> str | None:
     before = text[max(0, start - 120) : start]
     # Cheap tests first: the patterns end in a title word or a comma, and searching them
@@ -304,7 +306,9 @@ def _context_role(text: str, start: int, end: int) -> str | None:
         match = _ROLE_BEFORE.search(before)
         if match:
             return match.group(1).strip()
-    before = _TRAILING_HONORIFIC.sub("", before)  # "The Vice-President of India, Mr. Naidu"
+    head, _, last = before.rstrip().rpartition(" ")
+    if last in lexicon.HONORIFICS:  # "The Vice-President of India, Mr. Naidu"
+        before = head + " "
     if before.rstrip().endswith(","):
         match = _APPOSITION_BEFORE.search(before)
         if match:

@@ -45,7 +45,8 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
     # Scrapers repeat the headline: under it, and as a page crumb or "related" link further
     # down. An article never needs its own headline as a paragraph.
     headline = _squash(title)
-    lines = [line for line in lines if _squash(line) != headline]
+    near = range(len(title) // 2, 2 * len(title) + 8)  # only such lines can squash the same
+    lines = [line for line in lines if len(line) not in near or _squash(line) != headline]
     lines = strip_trailers(remove_boilerplate(lines, boilerplate, keep=_is_metadata))
 
     byline: str | None = None
