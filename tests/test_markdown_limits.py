@@ -6,9 +6,11 @@ worker processes of a parallel build.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
@@ -52,6 +54,47 @@ def test_the_limit_stops_calls_in_other_threads_each_on_its_own() -> None:
 def test_the_limit_stops_calls_in_worker_processes() -> None:
     with ProcessPoolExecutor(2) as pool:
         assert list(pool.map(_stopped_in_worker, range(2))) == [0.0, 0.0]
+
+
+def _stopped_after_while_another_call_runs(first: float, second: float) -> float:
+    """How long a ``second``-second call ran while another thread's ``first``-second call,
+    armed just before it, was still in flight (the watchdog sleeps until one deadline)."""
+    release = threading.Event()
+    started_first = threading.Event()
+
+    def waits() -> None:
+        started_first.set()
+        while not release.is_set():
+            time.sleep(0.001)
+
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(run_with_limit, first, waits)
+        started_first.wait()
+        try:
+            started = time.monotonic()
+            with pytest.raises(TimeLimitExceeded):
+                run_with_limit(second, _spin)
+            return time.monotonic() - started
+        finally:
+            release.set()
+            # The first call ends on its own, or is stopped if its deadline came first.
+            with pytest.raises(TimeLimitExceeded) if first < second else _nothing():
+                other.result()
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def test_a_call_with_an_earlier_deadline_wakes_the_watchdog() -> None:
+    # The watchdog sleeps until the 30 s deadline of the first call; the second must not wait.
+    assert 0.2 <= _stopped_after_while_another_call_runs(30, 0.2) < 2
+
+
+def test_a_call_with_a_later_deadline_is_stopped_after_the_earlier_one_fires() -> None:
+    # Armed without waking the watchdog: it is found when the watchdog wakes for the first.
+    assert 0.6 <= _stopped_after_while_another_call_runs(0.3, 0.6) < 3
 
 
 def test_calls_within_the_limit_return_and_leave_nothing_pending() -> None:
