@@ -178,7 +178,8 @@ def make_environment(
 def _finalize(value: Any) -> Any:
     # Control characters from scraped text would make a page invalid and a feed unparseable.
     if isinstance(value, Markup):
-        return Markup(clean_text(value))
+        cleaned = clean_text(value)
+        return value if cleaned is value else Markup(cleaned)
     if isinstance(value, str):
         return clean_text(value)
     return value
