@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.errors import NewsgenError
 from newsgen import markup
+from newsgen.errors import NewsgenError
 from newsgen.markup import body_html
 from tests.helpers import FIXTURE, build_fixture
 
@@ -100,7 +100,7 @@ STATEFUL_BODIES = [
     "[^1]: A footnote.\n\n<div>raw</div>\n",
     "The [report][r] again, HTML again, a footnote ref[^1] without its note.\n",
     "Term\n: Definition\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n",
-    "1. one\n2. two\n\n* three\n\n<div markdown=\"1\">*inner*</div>\n",
+    '1. one\n2. two\n\n* three\n\n<div markdown="1">*inner*</div>\n',
 ]
 
 
