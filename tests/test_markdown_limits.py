@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsgen import markup
 from newsgen.deadline import TimeLimitExceeded, run_with_limit
@@ -142,3 +145,44 @@ def test_an_unknown_slow_shape_is_stopped_by_the_time_limit(
 def test_malformed_raw_html_renders_without_an_exception() -> None:
     for body in ["<![", "<![CDATA[", "<div><p>unclosed", "<!--", "</div></div>", "<?php"]:
         assert "<script" not in markup.body_html(body)
+
+
+def _reference_check(body: str) -> int | None:
+    """check_markdown as first written (a MULTILINE ^ prefix, every bracket scanned): the
+    line it refuses a body at, or None. The faster searches must agree with it."""
+    for prefix in re.finditer(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])+", body, re.MULTILINE):
+        if len(prefix[0].expandtabs(4)) > markup.MAX_NESTING_PREFIX:
+            return body.count("\n", 0, prefix.start()) + 1
+    scan, opened = 0, []
+    for match in re.finditer(r"\\.|[\[\]]|\n[ \t]*\n", body):
+        if match[0] == "[":
+            opened.append(match.start())
+        elif match[0] == "]":
+            if opened:
+                scan += match.start() - opened.pop()
+        elif match[0][0] == "\n":
+            scan += sum(match.start() - start for start in opened)
+            opened.clear()
+    scan += sum(len(body) - start for start in opened)
+    if scan > markup.MAX_BRACKET_SCAN:
+        return body.count("\n", 0, opened[0] if opened else 0) + 1
+    return None
+
+
+_PIECES = st.sampled_from(
+    ["\n", "\n\n", " ", "\t", "> ", "- ", "* ", "1. ", "12) ", "[", "]", "\\[", "x", "word "]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=60), st.integers(1, 40), st.lists(_PIECES, max_size=20))
+def test_the_up_front_check_refuses_exactly_the_shapes_it_refused_before(
+    head: list[str], times: int, tail: list[str]
+) -> None:
+    body = "".join(head) + "".join(tail) * times * 20
+    try:
+        markup.check_markdown(body)
+        line = None
+    except NewsgenError as exc:
+        line = exc.line
+    assert line == _reference_check(body)

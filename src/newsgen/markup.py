@@ -31,7 +31,9 @@ _BRACKET = re.compile(r"\\.|[\[\]]|\n[ \t]*\n")
 # 2,000 columns (1,000 list levels) take 13 s and then overflow the stack, and 300 levels of
 # "> - " take 7 s. A line's container prefix (indent, '>', list markers) is capped.
 MAX_NESTING_PREFIX = 100
-_PREFIX = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])+", re.MULTILINE)
+# A line's prefix, found after its newline: a pattern starting with a literal is searched
+# for several times faster than one anchored with ^ in MULTILINE mode (every record is checked).
+_PREFIX = re.compile(r"\n((?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])+)")
 
 # C0 controls (but tab and newline) are invalid in XML: one in a title would break the feeds.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -93,13 +95,15 @@ def check_markdown(body: str) -> None:
 
     Line numbers count in ``body``: pass the whole record and they are the file's lines.
     """
-    for prefix in _PREFIX.finditer(body):
-        if len(prefix[0].expandtabs(4)) > MAX_NESTING_PREFIX:
+    for prefix in _PREFIX.finditer("\n" + body):  # the first line has its newline too
+        if len(prefix[1].expandtabs(4)) > MAX_NESTING_PREFIX:
             raise NewsgenError(
                 f"lists, quotes or indentation nested more than {MAX_NESTING_PREFIX} columns "
                 "deep: Markdown cannot render that in reasonable time",
                 line=body.count("\n", 0, prefix.start()) + 1,
             )
+    if "[" not in body:
+        return  # no bracket to scan from
     scan, opened = 0, []
     for match in _BRACKET.finditer(body):
         token = match[0]
