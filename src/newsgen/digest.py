@@ -241,6 +241,7 @@ class Entities:
 
 
 _PLAIN = frozenset({str, Markup, int, float, bool, type(None)})
+_NOT_ENTITIES: set[type] = set()  # classes seen whose values are never entities
 # Filters that look only at a sequence's length or order, never at what its entities hold.
 STRUCTURAL_FILTERS = frozenset(
     {"length", "count", "first", "last", "list", "reverse", "batch", "slice", "default", "d"}
@@ -268,15 +269,18 @@ class Tracer:
 
     def read(self, obj: object, attribute: object = None) -> None:
         keys = self.keys
-        if keys is None or type(obj) in _PLAIN:
-            return
         kind = type(obj)
+        if keys is None or kind in _PLAIN or kind in _NOT_ENTITIES:
+            return
         if kind is Article:
             keys.add(f"a:{obj.slug}")  # type: ignore[attr-defined]
         elif kind is Archive:
             keys.add(f"r:{attribute}" if isinstance(attribute, str) else "r:*")
         elif (key := entity_key(obj)) is not None:
             keys.add(key)
+        elif len(_NOT_ENTITIES) < 1000:
+            # Whether a value is an entity depends on its class alone: ask once per class.
+            _NOT_ENTITIES.add(kind)
 
     def read_all(self, value: object) -> None:
         """An entity, or the entities in a list, handed whole to Python code."""

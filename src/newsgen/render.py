@@ -121,16 +121,30 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=_COMPILED,
+        # An environment lives for one build: no template changes under it, so no stat of
+        # every template file (and of macros.html per import) on every page.
+        auto_reload=False,
     )
     urls = Urls(config)
     tz = zone(config.timezone)
     base_path, base_url = config.base_path, config.base_url
 
+    # An article's URL is asked for on every page that links to it: worked out once.
+    article_urls: dict[str, tuple[Article, str]] = {}
+
+    def url_of(target: Article | Term | str) -> str:
+        if isinstance(target, Article):
+            found = article_urls.get(target.slug)
+            if found is None or found[0] is not target:
+                found = article_urls[target.slug] = (target, urls.article(target))
+            return found[1]
+        return urls.of(target)
+
     def href(target: Article | Term | str) -> str:
-        return base_path + urls.of(target)
+        return base_path + url_of(target)
 
     def absolute(target: Article | Term | str) -> str:
-        return base_url + urls.of(target)
+        return base_url + url_of(target)
 
     @functools.lru_cache(maxsize=2048)
     def body(slug: str) -> Markup:
