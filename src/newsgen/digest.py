@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -26,6 +26,7 @@ from newsgen.model import Entities as Entities_
 from newsgen.plan import Pager
 from newsgen.timeline import Bar, Timeline
 
+T = TypeVar("T")
 Key = str  # "a:<slug>", "t:<kind>:<slug>", "x:<kind>", "r:<archive attribute>"
 _PACKAGE = Path(__file__).parent
 
@@ -266,6 +267,16 @@ class Tracer:
     def stop(self) -> set[Key]:
         keys, self.keys = self.keys or set(), None
         return keys
+
+    def apart(self, call: Callable[[], T]) -> tuple[T, frozenset[Key]]:
+        """``call()`` and the keys it read, traced on their own (also when no page is being
+        traced); the page being traced, if any, is not told of them."""
+        outer, self.keys = self.keys, set()
+        try:
+            result = call()
+        finally:
+            keys, self.keys = self.keys, outer
+        return result, frozenset(keys)
 
     def read(self, obj: object, attribute: object = None) -> None:
         keys = self.keys

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
+import jinja2.runtime
 from markupsafe import Markup
 
 from newsgen.archive import Archive, Term
@@ -186,7 +187,33 @@ def make_environment(
             env.filters[name] = tracer.wrap(cast(Callable[..., Any], function))
     for name, function in list(env.tests.items()):
         env.tests[name] = tracer.wrap(cast(Callable[..., Any], function))
+    env.filters["once"] = _once(tracer)  # not wrapped: it replays what the macro read
     return env
+
+
+def _once(tracer: Tracer) -> Callable[..., Markup]:
+    """The ``once`` filter: ``{{ teaser|once(article, 3) }}`` is ``{{ teaser(article, 3) }}``
+    rendered once per build for the same arguments (the same objects), not on every page that
+    shows it: a teaser appears on a dozen listings. The macro's reads are traced when it
+    first renders and added to every page that uses the result, so the cache's dependency
+    record is the same. Only for macros whose output depends on their arguments and the
+    globals alone (imported without context, no ``caller``), as the theme's teaser does."""
+    memo: dict[tuple[Any, ...], tuple[Markup, frozenset[str], tuple[Any, ...]]] = {}
+
+    def once(macro: jinja2.runtime.Macro, *args: Any) -> Markup:
+        # The code object is the macro's identity across the modules of each import.
+        key = (macro._func.__code__, *(id(arg) for arg in args))
+        found = memo.get(key)
+        if found is None:
+            html, read = tracer.apart(lambda: macro(*args))
+            if len(memo) >= 50_000:  # bounded: a huge archive's teasers do not fit
+                memo.clear()
+            found = memo[key] = (Markup(html), read, args)  # args held: their ids stay theirs
+        if tracer.keys is not None:
+            tracer.keys.update(found[1])
+        return found[0]
+
+    return once
 
 
 def _finalize(value: Any) -> Any:
