@@ -31,6 +31,11 @@ class TimeLimitExceeded(BaseException):
     """
 
 
+# How late a call may be stopped. Bodies of different lengths get limits a few hundredths of
+# a second apart, so most new deadlines fall just before the one the watchdog sleeps until:
+# waking it for those too was still a thread switch for most bodies.
+SLACK_SECONDS = 0.25
+
 _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
 _set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
 
@@ -47,8 +52,9 @@ class _Watchdog:
         self.tokens = itertools.count()
         self.pid = -1
         # The deadline the watchdog sleeps until (inf: none). A call whose deadline comes
-        # later needs no wake-up: the watchdog looks again when it wakes. Waking it for every
-        # call cost a thread switch per Markdown body (a tenth of a worker's time).
+        # later (or less than SLACK_SECONDS earlier) needs no wake-up: the watchdog looks
+        # again when it wakes. Waking it for every call cost a thread switch per Markdown
+        # body (a tenth of a worker's time).
         self.waking = float("inf")
 
     def arm(self, seconds: float) -> int:
@@ -61,7 +67,7 @@ class _Watchdog:
             token = next(self.tokens)
             deadline = time.monotonic() + seconds
             self.calls[token] = (deadline, threading.get_ident())
-            if deadline < self.waking:
+            if deadline < self.waking - SLACK_SECONDS:
                 self.waking = deadline
                 self.lock.notify()
             return token
@@ -95,7 +101,8 @@ os.register_at_fork(after_in_child=_WATCHDOG.reset)
 
 
 def run_with_limit(seconds: float, call: Callable[[], T]) -> T:
-    """``call()``, or ``TimeLimitExceeded`` once it has run ``seconds`` of wall-clock time."""
+    """``call()``, or ``TimeLimitExceeded`` once it has run ``seconds`` of wall-clock time
+    (up to ``SLACK_SECONDS`` more)."""
     token = _WATCHDOG.arm(seconds)
     stopped: TimeLimitExceeded | None = None
     try:
