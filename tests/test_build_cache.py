@@ -106,6 +106,23 @@ def test_an_edit_rerenders_the_pages_that_show_it_and_no_others(
     assert _tree(out) == _clean(project, tmp_path)
 
 
+def test_a_retitled_article_is_retitled_on_every_listing_that_shows_it(
+    project: Path, tmp_path: Path
+) -> None:
+    # A teaser is rendered once per build and reused on every listing (the ``once`` filter):
+    # each listing must still record that it shows the article, or it would keep the old title.
+    out = tmp_path / "site"
+    _cached(project, out)
+    path = project / "articles" / "20-prices-03.md"
+    text = path.read_text(encoding="utf-8")
+    old_title = next(line for line in text.splitlines() if line.startswith("title:"))
+    path.write_text(text.replace(old_title, "title: A retitled report"), encoding="utf-8")
+    edited = _cached(project, out)
+    listings = [p for p in out.rglob("index.html") if "A retitled report" in p.read_text()]
+    assert len(listings) > 3 and edited.rendered >= len(listings)
+    assert _tree(out) == _clean(project, tmp_path)
+
+
 def test_a_changed_template_is_never_served_from_the_cache(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     _cached(project, out)

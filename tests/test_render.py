@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from newsgen import markup
 from newsgen.errors import NewsgenError
 from newsgen.markup import body_html
 from tests.helpers import FIXTURE, build_fixture
@@ -91,3 +92,37 @@ def test_nothing_in_a_body_can_run(body: str) -> None:
 def test_body_headings_stay_under_the_title() -> None:
     assert body_html("# Big\n\n## Small\n") == "<h2>Big</h2>\n<h3>Small</h3>"
     assert body_html("## Small\n") == "<h2>Small</h2>"
+
+
+# Each body leaves state in a converter: link references, abbreviations, footnotes, raw HTML.
+STATEFUL_BODIES = [
+    "See [the report][r] on HTML.[^1]\n\n[r]: https://example.org/r\n*[HTML]: Hypertext\n\n"
+    "[^1]: A footnote.\n\n<div>raw</div>\n",
+    "The [report][r] again, HTML again, a footnote ref[^1] without its note.\n",
+    "Term\n: Definition\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n",
+    '1. one\n2. two\n\n* three\n\n<div markdown="1">*inner*</div>\n',
+]
+
+
+def _fresh_html(body: str) -> str:
+    markup._IDLE.__dict__.pop("md", None)  # a converter made for this body alone
+    return body_html(body)
+
+
+def test_a_reused_converter_renders_every_body_as_a_fresh_one_would() -> None:
+    fresh = [_fresh_html(body) for body in STATEFUL_BODIES]
+    assert "example.org/r" not in fresh[1] and "<abbr" not in fresh[1]  # no state crossed
+    for _ in range(2):
+        assert [body_html(body) for body in STATEFUL_BODIES] == fresh
+        assert [body_html(body) for body in reversed(STATEFUL_BODIES)] == fresh[::-1]
+
+
+def test_a_converter_stopped_half_way_is_not_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _fresh_html(STATEFUL_BODIES[0])
+    monkeypatch.setattr(markup, "RENDER_SECONDS", 0.0)
+    monkeypatch.setattr(markup, "RENDER_SECONDS_PER_MB", 0.0)
+    with pytest.raises(NewsgenError, match="longer than"):
+        body_html("*emphasis* and [a link](https://example.org) " * 20_000)
+    assert "md" not in markup._IDLE.__dict__
+    monkeypatch.undo()
+    assert body_html(STATEFUL_BODIES[0]) == expected

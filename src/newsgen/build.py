@@ -29,10 +29,9 @@ from newsgen.dates import zone
 from newsgen.digest import Entities, blake, code_digest, value_digest
 from newsgen.errors import NewsgenError
 from newsgen.links import link_problem
-from newsgen.markup import check_markdown
 from newsgen.model import Article
+from newsgen.parsejob import parse_records
 from newsgen.plan import Page, plan
-from newsgen.records import load_article_checked
 from newsgen.render import make_environment, page_counts
 from newsgen.renderjob import Job, JobSpec, Outcome
 
@@ -96,10 +95,12 @@ def load(
     options: BuildOptions,
     cache: BuildCache,
     reader: Callable[[Path], fs.Sources] = fs.read_articles,
+    workers: int = 1,
 ) -> Model:
     """Read the project and plan the site. Raises ``NewsgenError`` when nothing can be built.
 
-    ``reader`` reads the article files (the incremental builder's reads only changed ones)."""
+    ``reader`` reads the article files (the incremental builder's reads only changed ones);
+    records not in the cache are parsed on ``workers`` processes when there are many."""
     config = load_config(fs.read_config_text(project))
     if options.base_url:
         config = config.with_base_url(options.base_url)
@@ -111,20 +112,20 @@ def load(
     errors, warnings = list(sources.errors), list(sources.warnings)
     articles: list[Article] = []
     parsed: list[tuple[str, str, Loaded]] = []
+    found: list[tuple[fs.SourceText, str, Loaded | None]] = []
     for source in sources.texts:
         digest = source.digest or (
             cache.record_digest(source.name, source.text) if cache.enabled else ""
         )
-        loaded = cache.record(source.name, digest) if cache.enabled else None
+        found.append((source, digest, cache.record(source.name, digest) if cache.enabled else None))
+    fresh = iter(parse_records([(s.name, s.text) for s, _, got in found if got is None], workers))
+    for source, digest, loaded in found:
         if loaded is None:
-            try:
-                # The whole file is checked, so a line number is the file's line.
-                check_markdown(source.text)
-                article, noted = load_article_checked(source.text, source.name)
-            except NewsgenError as exc:
-                errors.append(exc.located(source.name))
+            result = next(fresh)
+            if isinstance(result, NewsgenError):
+                errors.append(result)
                 continue
-            loaded = (article, tuple(noted))
+            loaded = result
             parsed.append((source.name, digest, loaded))
         articles.append(loaded[0])
         warnings.extend(loaded[1])
@@ -238,7 +239,8 @@ def _build(
         replayed = _replay(cache, options.out, inputs)
         if replayed is not None:
             return dataclasses.replace(replayed, seconds=time.perf_counter() - started, rendered=0)
-        model = load(project, options, cache, lambda _: sources)
+        workers = options.jobs or os.cpu_count() or 1
+        model = load(project, options, cache, lambda _: sources, workers)
         return _render_and_write(
             project, options, executor, model, cache, cache.code, started, in_place, inputs
         )

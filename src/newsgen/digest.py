@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -26,6 +26,7 @@ from newsgen.model import Entities as Entities_
 from newsgen.plan import Pager
 from newsgen.timeline import Bar, Timeline
 
+T = TypeVar("T")
 Key = str  # "a:<slug>", "t:<kind>:<slug>", "x:<kind>", "r:<archive attribute>"
 _PACKAGE = Path(__file__).parent
 
@@ -241,6 +242,7 @@ class Entities:
 
 
 _PLAIN = frozenset({str, Markup, int, float, bool, type(None)})
+_NOT_ENTITIES: set[type] = set()  # classes seen whose values are never entities
 # Filters that look only at a sequence's length or order, never at what its entities hold.
 STRUCTURAL_FILTERS = frozenset(
     {"length", "count", "first", "last", "list", "reverse", "batch", "slice", "default", "d"}
@@ -266,17 +268,30 @@ class Tracer:
         keys, self.keys = self.keys or set(), None
         return keys
 
+    def apart(self, call: Callable[[], T]) -> tuple[T, frozenset[Key]]:
+        """``call()`` and the keys it read, traced on their own (also when no page is being
+        traced); the page being traced, if any, is not told of them."""
+        outer, self.keys = self.keys, set()
+        try:
+            result = call()
+        finally:
+            keys, self.keys = self.keys, outer
+        return result, frozenset(keys)
+
     def read(self, obj: object, attribute: object = None) -> None:
         keys = self.keys
-        if keys is None or type(obj) in _PLAIN:
-            return
         kind = type(obj)
+        if keys is None or kind in _PLAIN or kind in _NOT_ENTITIES:
+            return
         if kind is Article:
             keys.add(f"a:{obj.slug}")  # type: ignore[attr-defined]
         elif kind is Archive:
             keys.add(f"r:{attribute}" if isinstance(attribute, str) else "r:*")
         elif (key := entity_key(obj)) is not None:
             keys.add(key)
+        elif len(_NOT_ENTITIES) < 1000:
+            # Whether a value is an entity depends on its class alone: ask once per class.
+            _NOT_ENTITIES.add(kind)
 
     def read_all(self, value: object) -> None:
         """An entity, or the entities in a list, handed whole to Python code."""

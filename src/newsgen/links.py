@@ -25,7 +25,10 @@ def links_of(html: str) -> list[str]:
     A regular expression, not a parser: autoescaped templates always double-quote attribute
     values, and this runs on every page of every build (a parser cost as much as rendering).
     """
-    return [html_lib.unescape(m[1]) for m in _LINK.finditer(html) if m[1]]
+    # findall gives the strings without match objects; most links have nothing to unescape.
+    return [
+        html_lib.unescape(link) if "&" in link else link for link in _LINK.findall(html) if link
+    ]
 
 
 def target_file(link: str, page_path: str, base_url: str) -> str | None:

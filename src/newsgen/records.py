@@ -140,18 +140,20 @@ _TEXT_FIELDS = ("title", "kicker", "slug", "id", "byline", "summary", "origin", 
 def load_article_checked(text: str, path: str) -> tuple[Article, list[NewsgenError]]:
     """``load_article``, and warnings for what is read but worth a look: unknown fields (a
     typo, or a ``template:`` a record may not choose) and numbers read as text."""
-    article = load_article(text, path)
-    metadata, _ = frontmatter.parse(_normal(text), handler=_HANDLER)
+    # The front matter is parsed once (YAML is most of the cost of loading a record).
+    metadata, body = _parse(text, path)
+    article = metadata_to_article(metadata, body, path)
     warnings = []
     for key, value in metadata.items():
-        line = _key_line(text, str(key))
         if key not in FIELDS:
             close = difflib.get_close_matches(str(key), FIELDS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             if key in ("template", "layout"):
                 hint = "; a page's template comes from its kind, never from a record"
+            line = _key_line(text, str(key))
             warnings.append(NewsgenError(f"unknown field '{key}' ignored{hint}", path, line))
         elif key in _TEXT_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
+            line = _key_line(text, str(key))
             warnings.append(
                 NewsgenError(f"field '{key}' is the number {value}; read as text", path, line)
             )
@@ -163,14 +165,13 @@ def _key_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _normal(text: str) -> str:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def load_article(text: str, path: str) -> Article:
     """Parse a record file. Raises ``NewsgenError`` naming ``path`` and the line at fault."""
+    return metadata_to_article(*_parse(text, path), path)
+
+
+def _parse(text: str, path: str) -> tuple[Mapping[str, Any], str]:
+    """A record's front matter and body, or ``NewsgenError`` naming the line at fault."""
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -201,7 +202,7 @@ def load_article(text: str, path: str) -> Article:
         raise exc.located(path) from None
     if not isinstance(metadata, Mapping):
         raise NewsgenError("front matter must be a mapping", path, 2)
-    return metadata_to_article(metadata, body, path)
+    return metadata, body
 
 
 def metadata_to_article(meta: Mapping[str, Any], body: str, path: str) -> Article:

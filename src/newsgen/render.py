@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
+import jinja2.runtime
 from markupsafe import Markup
 
 from newsgen.archive import Archive, Term
@@ -121,16 +122,30 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=_COMPILED,
+        # An environment lives for one build: no template changes under it, so no stat of
+        # every template file (and of macros.html per import) on every page.
+        auto_reload=False,
     )
     urls = Urls(config)
     tz = zone(config.timezone)
     base_path, base_url = config.base_path, config.base_url
 
+    # An article's URL is asked for on every page that links to it: worked out once.
+    article_urls: dict[str, tuple[Article, str]] = {}
+
+    def url_of(target: Article | Term | str) -> str:
+        if isinstance(target, Article):
+            found = article_urls.get(target.slug)
+            if found is None or found[0] is not target:
+                found = article_urls[target.slug] = (target, urls.article(target))
+            return found[1]
+        return urls.of(target)
+
     def href(target: Article | Term | str) -> str:
-        return base_path + urls.of(target)
+        return base_path + url_of(target)
 
     def absolute(target: Article | Term | str) -> str:
-        return base_url + urls.of(target)
+        return base_url + url_of(target)
 
     @functools.lru_cache(maxsize=2048)
     def body(slug: str) -> Markup:
@@ -172,13 +187,40 @@ def make_environment(
             env.filters[name] = tracer.wrap(cast(Callable[..., Any], function))
     for name, function in list(env.tests.items()):
         env.tests[name] = tracer.wrap(cast(Callable[..., Any], function))
+    env.filters["once"] = _once(tracer)  # not wrapped: it replays what the macro read
     return env
+
+
+def _once(tracer: Tracer) -> Callable[..., Markup]:
+    """The ``once`` filter: ``{{ teaser|once(article, 3) }}`` is ``{{ teaser(article, 3) }}``
+    rendered once per build for the same arguments (the same objects), not on every page that
+    shows it: a teaser appears on a dozen listings. The macro's reads are traced when it
+    first renders and added to every page that uses the result, so the cache's dependency
+    record is the same. Only for macros whose output depends on their arguments and the
+    globals alone (imported without context, no ``caller``), as the theme's teaser does."""
+    memo: dict[tuple[Any, ...], tuple[Markup, frozenset[str], tuple[Any, ...]]] = {}
+
+    def once(macro: jinja2.runtime.Macro, *args: Any) -> Markup:
+        # The code object is the macro's identity across the modules of each import.
+        key = (macro._func.__code__, *(id(arg) for arg in args))
+        found = memo.get(key)
+        if found is None:
+            html, read = tracer.apart(lambda: macro(*args))
+            if len(memo) >= 50_000:  # bounded: a huge archive's teasers do not fit
+                memo.clear()
+            found = memo[key] = (Markup(html), read, args)  # args held: their ids stay theirs
+        if tracer.keys is not None:
+            tracer.keys.update(found[1])
+        return found[0]
+
+    return once
 
 
 def _finalize(value: Any) -> Any:
     # Control characters from scraped text would make a page invalid and a feed unparseable.
     if isinstance(value, Markup):
-        return Markup(clean_text(value))
+        cleaned = clean_text(value)
+        return value if cleaned is value else Markup(cleaned)
     if isinstance(value, str):
         return clean_text(value)
     return value

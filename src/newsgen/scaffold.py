@@ -39,6 +39,10 @@ To change one part of a page, extend the default and replace one block. For exam
 `default/NAME` always means the theme's own file, even when you override NAME. Templates are
 Jinja with autoescaping and strict undefined variables: a misspelt variable stops the build
 with the template's name and line.
+
+`macros.html` renders a teaser once per build, not on every listing that shows it:
+`{{ teaser|once(article, level) }}` reuses a macro's output for the same arguments. Use `once`
+only for a macro whose output depends on its arguments and the site alone, never on the page.
 """
 
 GITIGNORE = """\

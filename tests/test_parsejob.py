@@ -1,0 +1,102 @@
+"""Records parsed in worker processes: the same articles, errors and warnings, in order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsgen import parsejob
+from newsgen.build import BuildResult
+from newsgen.errors import NewsgenError
+from newsgen.parsejob import PARALLEL_FROM, parse_records, ranges
+from tests.helpers import FIXTURE, build_fixture
+
+BROKEN = {
+    "bad-yaml.md": "---\ntitle: a: b\nslug: x\n---\nBody.\n",
+    "unclosed.md": "---\ntitle: T\nslug: y\n",
+    "nested.md": "---\ntitle: T\nslug: z\n---\n" + "  " * 80 + "- deep\n",
+    "typo.md": "---\ntitle: T\nslug: w\ntitel: oops\n---\nBody.\n",  # a warning, not an error
+}
+
+
+def _records() -> list[tuple[str, str]]:
+    """Enough records for workers: the fixture's, renamed, with broken ones among them."""
+    sources = sorted((FIXTURE / "articles").glob("*.md"))
+    texts: list[tuple[str, str]] = []
+    for n in range(PARALLEL_FROM + 50):
+        path = sources[n % len(sources)]
+        text = path.read_text(encoding="utf-8")
+        texts.append((f"articles/{n:04d}-{path.name}", text.replace("slug: ", f"slug: n{n}-", 1)))
+        if n % 97 == 0:
+            name, broken = list(BROKEN.items())[n // 97 % len(BROKEN)]
+            texts.append((f"articles/{n:04d}-{name}", broken))
+    return texts
+
+
+def _comparable(results: Sequence[object]) -> list[object]:
+    return [
+        ("error", r.message, r.path, r.line, r.column) if isinstance(r, NewsgenError) else r[0]
+        for r in results
+        if isinstance(r, NewsgenError | tuple)
+    ]
+
+
+def _warnings(results: Sequence[object]) -> list[tuple[str, str | None, int | None]]:
+    return [(w.message, w.path, w.line) for r in results if isinstance(r, tuple) for w in r[1]]
+
+
+def test_records_parsed_by_workers_are_those_parsed_in_the_build_process() -> None:
+    texts = _records()
+    serial = parse_records(texts, 1)
+    parallel = parse_records(texts, 2)
+    assert _comparable(parallel) == _comparable(serial)
+    assert _warnings(parallel) == _warnings(serial)
+    errors = [r for r in parallel if isinstance(r, NewsgenError)]
+    assert len(errors) >= 3 and all(e.path and e.line for e in errors)  # located, with lines
+    assert any("titel" in w[0] for w in _warnings(parallel))
+
+
+def test_workers_leave_no_process_behind() -> None:
+    parse_records(_records(), 2)
+    assert multiprocessing.active_children() == []
+
+
+@given(st.integers(0, 5000), st.integers(1, 64))
+def test_ranges_cover_every_item_once_in_order(count: int, parts: int) -> None:
+    cut = ranges(count, parts)
+    assert [i for a, b in cut for i in range(a, b)] == list(range(count))
+    assert len(cut) <= parts
+    sizes = [b - a for a, b in cut]
+    assert not sizes or max(sizes) - min(sizes) <= 1
+
+
+def test_a_build_that_parses_in_workers_writes_the_same_site_and_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns(".newsgen-cache"))
+    for name, text in BROKEN.items():
+        (project / "articles" / name).write_text(text, encoding="utf-8")
+    serial = build_fixture(tmp_path / "serial", project, jobs=1, cache=False, search=False)
+    monkeypatch.setattr(parsejob, "PARALLEL_FROM", 1)
+    parallel = build_fixture(tmp_path / "parallel", project, jobs=2, cache=False, search=False)
+
+    def report(result: BuildResult) -> list[tuple[str, str | None, int | None]]:
+        return [(e.message, e.path, e.line) for e in (*result.errors, *result.warnings)]
+
+    assert report(parallel) == report(serial) and len(serial.errors) == 3
+    files = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*"))
+    assert files == sorted(
+        p.relative_to(tmp_path / "parallel") for p in (tmp_path / "parallel").rglob("*")
+    )
+    for rel in files:
+        if (tmp_path / "serial" / rel).is_file():
+            assert (tmp_path / "serial" / rel).read_bytes() == (
+                tmp_path / "parallel" / rel
+            ).read_bytes()
