@@ -203,20 +203,22 @@ def build(
     cache: BuildCache | None = None,
     reader: Callable[[Path], fs.Sources] = fs.read_articles,
     in_place: bool = False,
+    planned: Callable[[Model], None] | None = None,
 ) -> BuildResult:
     """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built.
 
     ``executor`` renders the pages (any ``concurrent.futures.Executor``); by default worker
     processes, one per core, when there are enough pages to be worth it (``options.jobs``).
-    ``cache``, ``reader`` and ``in_place`` are for the incremental builder, which keeps the
-    cache in memory, reads only changed files and updates its own site file by file.
+    ``cache``, ``reader``, ``in_place`` and ``planned`` (given the model once it is planned)
+    are for the incremental builder, which keeps the cache and the model in memory, reads
+    only changed files and updates its own site file by file.
     """
     # Checked and locked before any work: an output folder that is not newsgen's is refused,
     # and a second build of the same output fails fast instead of mixing with the first.
     fs.check_output(project, options.out)
     with fs.output_lock(options.out):
         cleaned = tuple(str(p) for p in fs.clean_leftovers(options.out.absolute()))
-        result = _build(project, options, executor, cache, reader, in_place)
+        result = _build(project, options, executor, cache, reader, in_place, planned)
     return dataclasses.replace(result, cleaned=cleaned) if cleaned else result
 
 
@@ -227,6 +229,7 @@ def _build(
     cache: BuildCache | None,
     reader: Callable[[Path], fs.Sources],
     in_place: bool,
+    planned: Callable[[Model], None] | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
     own = cache is None
@@ -239,6 +242,8 @@ def _build(
         if replayed is not None:
             return dataclasses.replace(replayed, seconds=time.perf_counter() - started, rendered=0)
         model = load(project, options, cache, lambda _: sources)
+        if planned is not None:
+            planned(model)
         return _render_and_write(
             project, options, executor, model, cache, cache.code, started, in_place, inputs
         )
