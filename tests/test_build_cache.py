@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import shutil
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.cache import CACHE_DIR
+from newsgen.errors import NewsgenError
 from newsgen.incremental import Builder
 from tests.helpers import FIXTURE, TODAY
 
@@ -109,6 +112,7 @@ def test_an_edit_rerenders_the_pages_that_show_it_and_no_others(
 def test_a_changed_template_is_never_served_from_the_cache(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     _cached(project, out)
+    (project / "templates").mkdir()
     (project / "templates").mkdir()
     (project / "templates" / "article.html").write_text(
         '{% extends "default/article.html" %}\n'
@@ -231,4 +235,92 @@ def test_the_incremental_builder_matches_a_clean_build_after_every_edit(
         if step in (steps[0], unreported):  # a body edit: only the pages that show it
             assert 0 < result.rendered < result.files / 3
         assert _tree(out) == _clean(project, tmp_path), f"after step {n}"
+    builder.close()
+
+
+def _notes(result: BuildResult) -> list[tuple[str, str | None, int | None]]:
+    return [(w.message, w.path, w.line) for w in result.warnings]
+
+
+def test_edits_only_templates_read_take_the_short_way_and_match_a_clean_build(
+    project: Path, tmp_path: Path
+) -> None:
+    """Title, kicker, byline, summary and body reach other pages only through templates:
+    the builder renders the pages that read the article, without planning again. Anything
+    the archive groups or orders by (a quote, a date) takes the full way. Either way the
+    site, and the warnings, are a clean build's."""
+    out = tmp_path / "site"
+    builder = Builder(project, _options(out, jobs=1))
+    builder.rebuild()
+    articles = project / "articles"
+
+    def edit(name: str, old: str, new: str) -> list[Path]:
+        path = articles / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        return [path]
+
+    def one(name: str, old: str, new: str) -> Callable[[], list[Path]]:
+        return lambda: edit(name, old, new)
+
+    steps = [
+        # In listings, feeds, related articles and the reposted duplicate's page.
+        (one("02-inflation.md", "title: Inflation eases for", "title: Inflation slows for"), True),
+        (one("01-summit.md", "Leaders meet in Vladivostok", "Leaders gather in Vladivostok"), True),
+        (one("08-undated.md", "byline: Unknown", "byline: A. Reader"), True),
+        (one("02-inflation.md", "summary: Consumer prices", "summary: Shop prices"), True),
+        (one("20-prices-05.md", "Food prices fell", "Fuel prices fell"), True),
+        # Two records in one save, one of them a draft that no page shows.
+        (
+            lambda: (
+                edit("10-draft.md", "title: A draft", "title: Still a draft")
+                + edit("12-duplicate.md", "(reposted)", "(syndicated)")
+            ),
+            True,
+        ),
+        (one("20-prices-05.md", "title: ", "title: Revised "), True),
+        (one("20-prices-05.md", "title: Revised ", "title: "), True),  # back as it was
+        (one("02-inflation.md", "not declaring victory", "not yet declaring victory"), False),
+        (one("20-prices-06.md", "kicker: Prices", "kicker: Costs"), True),  # after the full way
+        (one("20-prices-06.md", "date: 2024-07-16", "date: 2024-07-17"), False),  # a new order
+    ]
+    for n, (changed, short) in enumerate(steps):
+        result = builder.rebuild(changed())
+        assert result.ok, result.errors
+        assert builder.short is short, f"step {n}"
+        clean = build(project, _options(tmp_path / "clean", jobs=1, cache=False))
+        assert _notes(result) == _notes(clean), f"step {n}"
+        assert _tree(out) == _tree(tmp_path / "clean"), f"step {n}"
+        assert not list(out.rglob("*.tmp-*")), "a temporary file left in the site"
+    builder.close()
+
+
+def test_a_short_way_rebuild_that_fails_leaves_the_site_as_it_was(
+    project: Path, tmp_path: Path
+) -> None:
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text(
+        '{% extends "default/article.html" %}{% block main %}'
+        '{% if article.title == "Boom" %}{{ no_such_value }}{% endif %}{{ super() }}'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    builder = Builder(project, _options(out, jobs=1))
+    assert builder.rebuild().ok
+    before = _tree(out)
+    path = project / "articles" / "20-prices-02.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("\ntitle: ", "\ntitle: Fresh ", 1), encoding="utf-8")
+    assert builder.rebuild([path]).ok and builder.short
+    assert _tree(out) != before
+    before = _tree(out)
+    path.write_text(re.sub(r"(?m)^title: .*$", "title: Boom", good), encoding="utf-8")
+    with pytest.raises(NewsgenError, match="no_such_value"):
+        builder.rebuild([path])
+    assert _tree(out) == before  # not a page changed, and no temporary file left
+    path.write_text(good, encoding="utf-8")
+    builder.rebuild([path])
+    assert _tree(out) == _clean(project, tmp_path)
     builder.close()

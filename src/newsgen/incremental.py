@@ -130,6 +130,7 @@ class Builder:
         self._cache = MemoryCache(self._disk)
         self._seen: dict[str, _Seen] = {}
         self._site: _Site | None = None
+        self.short = False  # whether the last rebuild took the short way
 
     def rebuild(self, changed: Collection[Path] = ()) -> BuildResult:
         """Bring the site up to date; ``changed`` names files known to have changed."""
@@ -142,9 +143,11 @@ class Builder:
                 if not fs.clean_leftovers(self.options.out.absolute()):
                     sources = self._read(self.project, forced)
                     result = self._edit(self._site, sources, started)
+                    self.short = result is not None
                     if result is not None:
                         return result
         self._site = None
+        self.short = False
         models: list[Model] = []
         read: list[fs.Sources] = []
 
