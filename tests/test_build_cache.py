@@ -113,7 +113,6 @@ def test_a_changed_template_is_never_served_from_the_cache(project: Path, tmp_pa
     out = tmp_path / "site"
     _cached(project, out)
     (project / "templates").mkdir()
-    (project / "templates").mkdir()
     (project / "templates" / "article.html").write_text(
         '{% extends "default/article.html" %}\n'
         "{% block related %}<p>Overridden related block</p>{% endblock %}\n",

@@ -50,8 +50,8 @@ from newsgen.renderjob import JobSpec
 
 @dataclass(frozen=True)
 class _Seen:
-    size: int
-    mtime_ns: int
+    # Size, mtime and ctime: an edit that restores size and mtime still changes the ctime.
+    stamp: tuple[int, int, int]
     found: fs.Sources  # what reading the file gave: its text, or its problem
 
 
@@ -349,12 +349,11 @@ class Builder:
         if root.is_dir():
             real_root = root.resolve()
             with os.scandir(root) as entries:
-                names = sorted(e.name for e in entries if e.name.endswith(".md"))
-            for filename in names:
+                listing = sorted((e.name, e) for e in entries if e.name.endswith(".md"))
+            for filename, entry in listing:
                 name = f"{folder}/{filename}"
-                path = root / filename
                 try:
-                    stat = path.stat()
+                    stat: os.stat_result | None = entry.stat()  # follows a symlink, as read does
                 except OSError:
                     stat = None
                 before = self._seen.get(name)
@@ -362,18 +361,18 @@ class Builder:
                     stat is not None
                     and before is not None
                     and name not in forced
-                    and (before.size, before.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+                    and before.stamp == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
                 ):
                     one = before.found
                 else:
                     one = fs.Sources()
-                    fs.read_article(path, name, real_root, one)
+                    fs.read_article(root / filename, name, real_root, one)
                     one.texts[:] = [
                         fs.SourceText(t.name, t.text, self._cache.record_digest(t.name, t.text))
                         for t in one.texts
                     ]
                 if stat is not None:
-                    seen[name] = _Seen(stat.st_size, stat.st_mtime_ns, one)
+                    seen[name] = _Seen((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), one)
                 found.texts.extend(one.texts)
                 found.errors.extend(one.errors)
                 found.warnings.extend(one.warnings)
