@@ -283,20 +283,45 @@ def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     if site is None or site.inputs != inputs or not site.summary:
         return None
     previous = cache.pages(str(out))
-    if not previous or not _tree_is(out, previous):
+    if not previous or not _files_are(out, previous):
         return None
-    for path, entry in previous.items():
-        try:
-            stat = os.stat(out / path)
-        except OSError:
-            return None
-        if (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns):
-            return None
     try:
         result = pickle.loads(site.summary)
     except Exception:  # a corrupt summary is only a miss
         return None
     return result if isinstance(result, BuildResult) and result.out == shown else None
+
+
+def _files_are(out: Path, previous: Mapping[str, PageEntry]) -> bool:
+    """The output folder holds exactly the manifest's files, each of the size and mtime
+    written (besides newsgen's marker and the search index): one walk, one stat a file."""
+    left = len(previous)
+    folders = [(str(out), "")]
+    try:
+        while folders:
+            folder, prefix = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = prefix + entry.name
+                    if entry.is_symlink():
+                        return False  # never written by newsgen
+                    if entry.is_dir(follow_symlinks=False):
+                        if name != search.BUNDLE:
+                            folders.append((entry.path, name + "/"))
+                        continue
+                    if name == fs.MARKER:
+                        continue
+                    known = previous.get(name)
+                    stat = entry.stat()
+                    if known is None or (stat.st_size, stat.st_mtime_ns) != (
+                        known.size,
+                        known.mtime_ns,
+                    ):
+                        return False
+                    left -= 1
+    except OSError:
+        return False
+    return left == 0
 
 
 def _render_and_write(
