@@ -109,6 +109,36 @@ def test_an_edit_rerenders_the_pages_that_show_it_and_no_others(
     assert _tree(out) == _clean(project, tmp_path)
 
 
+def test_a_cached_build_after_any_kind_of_edit_equals_a_clean_build(
+    project: Path, tmp_path: Path
+) -> None:
+    """``newsgen build`` with the cache of the previous build, after each kind of edit."""
+    out = tmp_path / "site"
+    _cached(project, out)
+    articles = project / "articles"
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = articles / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    steps = [
+        lambda: edit("02-inflation.md", "title: Inflation eases for", "title: Inflation slows for"),
+        lambda: edit("20-prices-02.md", "- Economy", "- Markets"),  # a new topic
+        lambda: edit("02-inflation.md", "Christine Lagarde", "Isabel Schnabel"),  # a person
+        lambda: edit("20-prices-04.md", "date: 2024-05-14", "date: 2023-01-01"),  # moves
+        lambda: shutil.copy(articles / "20-prices-07.md", articles / "21-copy.md"),  # a clash
+        lambda: edit("21-copy.md", "prices-report-7", "prices-report-new"),
+        lambda: (articles / "20-prices-08.md").unlink(),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        edited = _cached(project, out)
+        assert edited.rendered > 0, f"step {n}"
+        assert _tree(out) == _clean(project, tmp_path), f"step {n}"
+
+
 def test_a_changed_template_is_never_served_from_the_cache(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     _cached(project, out)
