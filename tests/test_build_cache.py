@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from newsgen import fs, stamps
 from newsgen.build import BuildOptions, BuildResult, build
-from newsgen.cache import CACHE_DIR
+from newsgen.cache import CACHE_DIR, BuildCache
 from newsgen.errors import NewsgenError
 from newsgen.incremental import Builder
 from tests.helpers import FIXTURE, TODAY
@@ -123,7 +124,7 @@ def test_a_cached_build_after_any_kind_of_edit_equals_a_clean_build(
         assert old in text
         path.write_text(text.replace(old, new), encoding="utf-8")
 
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: edit("02-inflation.md", "title: Inflation eases for", "title: Inflation slows for"),
         lambda: edit("20-prices-02.md", "- Economy", "- Markets"),  # a new topic
         lambda: edit("02-inflation.md", "Christine Lagarde", "Isabel Schnabel"),  # a person
@@ -353,3 +354,52 @@ def test_a_short_way_rebuild_that_fails_leaves_the_site_as_it_was(
     builder.rebuild([path])
     assert _tree(out) == _clean(project, tmp_path)
     builder.close()
+
+
+def test_a_record_known_by_its_stamp_is_not_read_and_any_edit_is(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Size, mtime, ctime, inode and device tell an unchanged record without reading it; an
+    edit that puts size and mtime back still changes the ctime."""
+    monkeypatch.setattr(stamps, "RACY_NS", 0)  # trust stamps of files written just now
+    out = tmp_path / "site"
+    _cached(project, out)
+    reads: list[str] = []
+    read_article = fs.read_article
+
+    def counted(path: Path, name: str, real_root: Path, found: fs.Sources) -> None:
+        reads.append(name)
+        read_article(path, name, real_root, found)
+
+    monkeypatch.setattr(fs, "read_article", counted)
+    _cached(project, out)
+    assert reads == []
+    path = project / "articles" / "20-prices-05.md"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Food prices fell", "Fuel prices fell"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    _cached(project, out)
+    assert reads == ["articles/20-prices-05.md"]
+    assert _tree(out) == _clean(project, tmp_path)
+    # The cache lost its parsed records: the files it knew are read after all.
+    with sqlite3.connect(project / CACHE_DIR / "build.sqlite") as db:
+        db.execute("UPDATE records SET article = x'00'")
+    path.write_text(text, encoding="utf-8")
+    reads.clear()
+    _cached(project, out)
+    assert len(reads) == len(list((project / "articles").glob("*.md")))
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_record_changed_after_its_stamp_was_trusted_is_an_error(
+    project: Path, tmp_path: Path
+) -> None:
+    path = project / "articles" / "20-prices-05.md"
+    cache = BuildCache(None, "code")
+    unread = fs.SourceText("articles/20-prices-05.md", "", "another digest", path)
+    with pytest.raises(NewsgenError, match="changed while the site was being built"):
+        stamps.text_of(unread, cache)
+    text = path.read_text(encoding="utf-8")
+    known = fs.SourceText(unread.name, "", cache.record_digest(unread.name, text), path)
+    assert stamps.text_of(known, cache) == text

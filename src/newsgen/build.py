@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsgen import fs, renderjob, search
+from newsgen import fs, renderjob, search, stamps
 from newsgen.archive import Archive, Health, make_archive, select
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.config import Config, load_config
@@ -118,9 +118,10 @@ def load(
         loaded = cache.record(source.name, digest) if cache.enabled else None
         if loaded is None:
             try:
+                text = stamps.text_of(source, cache)
                 # The whole file is checked, so a line number is the file's line.
-                check_markdown(source.text)
-                article, noted = load_article_checked(source.text, source.name)
+                check_markdown(text)
+                article, noted = load_article_checked(text, source.name)
             except NewsgenError as exc:
                 errors.append(exc.located(source.name))
                 continue
@@ -236,7 +237,10 @@ def _build(
     if cache is None:
         cache = BuildCache(project / CACHE_DIR if options.cache else None, code_digest())
     try:
-        sources = reader(project)
+        if reader is fs.read_articles and cache.enabled:
+            sources = stamps.read_articles(project, cache)  # no read of a file known unchanged
+        else:
+            sources = reader(project)
         inputs = _inputs(project, options, cache, sources)
         replayed = _replay(cache, options.out, inputs)
         if replayed is not None:

@@ -38,6 +38,9 @@ class SourceText:
     name: str
     text: str
     digest: str = ""  # the build cache's key for this text, when the reader knows it
+    # Set when the file was not read because the build cache knew it (``newsgen.stamps``):
+    # ``text`` is then empty, and read from here only if the cache has lost its record.
+    unread: Path | None = None
 
 
 @dataclass
