@@ -6,14 +6,14 @@
 
 Between rebuilds it keeps every article file's text and parsed record, and the manifest of
 the site it wrote (each page's fingerprint and the entities it read). A rebuild re-reads the
-files it is told about and any whose size or mtime changed (an editor that saves by renaming
-is still seen), re-parses only those, re-plans, and renders only pages whose fingerprint
+files it is told about and any whose size, mtime or ctime changed (an editor that saves by
+renaming is still seen), re-parses only those, re-plans, and renders only pages whose fingerprint
 changed; the others are kept from the site already written. The output is the same as a
 clean ``newsgen build`` of the same files.
 
-The common edit takes a shorter way (``_Edit``): when the edited records keep every field
-the archive and the plan read (``plan.ARCHIVE_FIELDS``: dates, topics, names, quotes,
-slugs...) and nothing else changed (configuration, templates, options, the set of files),
+The common edit takes a short way (``Builder._edit``): when the edited records keep every
+field the archive and the plan read (all but ``plan.TEMPLATE_ONLY``: dates, topics, names,
+quotes, slugs...) and nothing else changed (configuration, templates, options, the set of files),
 every page's context is what it was, with the new article objects in place of the old. Then
 nothing is planned again and no fingerprint is re-checked: the pages to render are the
 edited articles' own pages and the pages whose templates read an edited article (the
