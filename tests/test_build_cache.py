@@ -309,6 +309,8 @@ def test_edits_only_templates_read_take_the_short_way_and_match_a_clean_build(
             ),
             True,
         ),
+        # The same article in other bytes: nothing to render, and the next edit still short.
+        (one("20-prices-05.md", "slug: prices-report-5", "slug: prices-report-5  # kept"), True),
         (one("20-prices-05.md", "title: ", "title: Revised "), True),
         (one("20-prices-05.md", "title: Revised ", "title: "), True),  # back as it was
         (one("02-inflation.md", "not declaring victory", "not yet declaring victory"), False),
@@ -319,6 +321,7 @@ def test_edits_only_templates_read_take_the_short_way_and_match_a_clean_build(
         result = builder.rebuild(changed())
         assert result.ok, result.errors
         assert builder.short is short, f"step {n}"
+        assert (result.rendered == 0) is (n == 6), f"step {n}"
         clean = build(project, _options(tmp_path / "clean", jobs=1, cache=False))
         assert _notes(result) == _notes(clean), f"step {n}"
         assert _tree(out) == _tree(tmp_path / "clean"), f"step {n}"

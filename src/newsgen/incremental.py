@@ -26,6 +26,7 @@ meant for a folder the builder owns, as ``newsgen serve``'s is.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import time
 from collections.abc import Collection, Iterable, Mapping
@@ -225,12 +226,14 @@ class Builder:
             old = loaded[text.name][1][0]
             if shape(old) != shape(new[0]):
                 return None
-            loaded[text.name] = (text.digest, new)
-            if id(old) in site.members:
-                if article_digest(old) != article_digest(new[0]):
-                    swaps[id(old)] = new[0]
-            elif select([old], self.options.drafts, self.options.future, self.options.today, tz)[0]:
+            published = id(old) in site.members
+            if not published and select([old], *self._selection(tz))[0]:
                 return None  # published under another slug (a clash): the full way
+            if article_digest(old) == article_digest(new[0]):
+                new = (old, new[1])  # the same article (a comment, a reordered key): keep it
+            elif published:
+                swaps[id(old)] = new[0]
+            loaded[text.name] = (text.digest, new)
         new_archive = swap(archive, swaps) if swaps else archive
         if new_archive is None:
             return None
@@ -284,6 +287,10 @@ class Builder:
             result=result,
         )
         return result
+
+    def _selection(self, tz: dt.tzinfo) -> tuple[bool, bool, dt.date, dt.tzinfo]:
+        options = self.options
+        return options.drafts, options.future, options.today, tz
 
     def _render(
         self,
