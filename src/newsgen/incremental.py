@@ -26,7 +26,6 @@ meant for a folder the builder owns, as ``newsgen serve``'s is.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 import time
 from collections.abc import Collection, Iterable, Mapping
@@ -206,7 +205,7 @@ class Builder:
             return None
         if [t.name for t in sources.texts] != list(site.loaded):
             return None  # a record added, removed or unreadable
-        model, archive = site.model, site.model.archive
+        model, archive, o = site.model, site.model.archive, self.options
         tz = zone(model.config.timezone)
         loaded = dict(site.loaded)
         parsed: list[tuple[str, str, Loaded]] = []
@@ -227,7 +226,7 @@ class Builder:
             if shape(old) != shape(new[0]):
                 return None
             published = id(old) in site.members
-            if not published and select([old], *self._selection(tz))[0]:
+            if not published and select([old], o.drafts, o.future, o.today, tz)[0]:
                 return None  # published under another slug (a clash): the full way
             if article_digest(old) == article_digest(new[0]):
                 new = (old, new[1])  # the same article (a comment, a reordered key): keep it
@@ -246,16 +245,18 @@ class Builder:
         rebinder = Rebinder(new_archive)
         urls = Urls(model.config)
         try:
-            for article in swapped:
-                own = article_page(new_archive, urls, article)
-                i = site.index[own.path]
-                pages[i] = own
-                wanted.discard(i)
-            for i in wanted:
+            # An edited article's own page is planned again (its title is in its context);
+            # any other page's context only moves onto the new archive.
+            own = {
+                site.index[p.path]: p for p in (article_page(new_archive, urls, a) for a in swapped)
+            }
+            for i in wanted - own.keys():
                 pages[i] = rebinder.page(pages[i])
+            for i, page in own.items():
+                pages[i] = page
         except (Unknown, KeyError):
             return None
-        wanted.update(site.index[article_page(new_archive, urls, a).path] for a in swapped)
+        wanted.update(own)
         warnings = [
             *sources.warnings,
             *(w for _, (_, (_, noted)) in loaded.items() for w in noted),
@@ -287,10 +288,6 @@ class Builder:
             result=result,
         )
         return result
-
-    def _selection(self, tz: dt.tzinfo) -> tuple[bool, bool, dt.date, dt.tzinfo]:
-        options = self.options
-        return options.drafts, options.future, options.today, tz
 
     def _render(
         self,
