@@ -286,8 +286,8 @@ def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     site = cache.site(str(out)) if inputs else None
     if site is None or site.inputs != inputs or not site.summary:
         return None
-    previous = cache.pages(str(out))
-    if not previous or not _files_are(out, previous):
+    written = cache.written(str(out))
+    if not written or not _files_are(out, written):
         return None
     try:
         result = pickle.loads(site.summary)
@@ -296,10 +296,10 @@ def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     return result if isinstance(result, BuildResult) and result.out == shown else None
 
 
-def _files_are(out: Path, previous: Mapping[str, PageEntry]) -> bool:
+def _files_are(out: Path, written: Mapping[str, tuple[int, int]]) -> bool:
     """The output folder holds exactly the manifest's files, each of the size and mtime
     written (besides newsgen's marker and the search index): one walk, one stat a file."""
-    left = len(previous)
+    left = len(written)
     folders = [(str(out), "")]
     try:
         while folders:
@@ -315,12 +315,8 @@ def _files_are(out: Path, previous: Mapping[str, PageEntry]) -> bool:
                         continue
                     if name == fs.MARKER:
                         continue
-                    known = previous.get(name)
                     stat = entry.stat()
-                    if known is None or (stat.st_size, stat.st_mtime_ns) != (
-                        known.size,
-                        known.mtime_ns,
-                    ):
+                    if written.get(name) != (stat.st_size, stat.st_mtime_ns):
                         return False
                     left -= 1
     except OSError:

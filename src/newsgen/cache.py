@@ -185,6 +185,11 @@ class BuildCache:
             )
         return found
 
+    def written(self, out: str) -> dict[str, tuple[int, int]]:
+        """``pages`` without the fingerprints: each file's size and mtime, for a replay."""
+        rows = self._query("SELECT path, size, mtime_ns FROM pages WHERE out=?", (out,))
+        return {str(path): (int(size), int(mtime)) for path, size, mtime in rows}  # type: ignore[call-overload]
+
     def site(self, out: str) -> SiteEntry | None:
         rows = self._query("SELECT paths, inputs, summary FROM site WHERE out=?", (out,))
         for paths, inputs, summary in rows:
