@@ -347,9 +347,6 @@ class Beside(Staging):
         self.written[name] = None
         return dest.with_name(f".{dest.name}{self.tag}")
 
-    def keep(self, name: str) -> bool:
-        return (self.out / safe_relative(name)).is_file()  # it is already in place
-
     def commit(self, finish: Callable[[Path], None] | None = None) -> None:
         raise NotImplementedError("a site patched in place is never swapped whole")
 
