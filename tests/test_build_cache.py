@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import shutil
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from newsgen import fs, stamps
 from newsgen.build import BuildOptions, BuildResult, build
-from newsgen.cache import CACHE_DIR
+from newsgen.cache import CACHE_DIR, BuildCache
+from newsgen.errors import NewsgenError
 from newsgen.incremental import Builder
 from tests.helpers import FIXTURE, TODAY
 
@@ -121,6 +125,36 @@ def test_a_retitled_article_is_retitled_on_every_listing_that_shows_it(
     listings = [p for p in out.rglob("index.html") if "A retitled report" in p.read_text()]
     assert len(listings) > 3 and edited.rendered >= len(listings)
     assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_cached_build_after_any_kind_of_edit_equals_a_clean_build(
+    project: Path, tmp_path: Path
+) -> None:
+    """``newsgen build`` with the cache of the previous build, after each kind of edit."""
+    out = tmp_path / "site"
+    _cached(project, out)
+    articles = project / "articles"
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = articles / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    steps: list[Callable[[], object]] = [
+        lambda: edit("02-inflation.md", "title: Inflation eases for", "title: Inflation slows for"),
+        lambda: edit("20-prices-02.md", "- Economy", "- Markets"),  # a new topic
+        lambda: edit("02-inflation.md", "Christine Lagarde", "Isabel Schnabel"),  # a person
+        lambda: edit("20-prices-04.md", "date: 2024-05-14", "date: 2023-01-01"),  # moves
+        lambda: shutil.copy(articles / "20-prices-07.md", articles / "21-copy.md"),  # a clash
+        lambda: edit("21-copy.md", "prices-report-7", "prices-report-new"),
+        lambda: (articles / "20-prices-08.md").unlink(),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        edited = _cached(project, out)
+        assert edited.rendered > 0, f"step {n}"
+        assert _tree(out) == _clean(project, tmp_path), f"step {n}"
 
 
 def test_a_changed_template_is_never_served_from_the_cache(project: Path, tmp_path: Path) -> None:
@@ -249,3 +283,143 @@ def test_the_incremental_builder_matches_a_clean_build_after_every_edit(
             assert 0 < result.rendered < result.files / 3
         assert _tree(out) == _clean(project, tmp_path), f"after step {n}"
     builder.close()
+
+
+def _notes(result: BuildResult) -> list[tuple[str, str | None, int | None]]:
+    return [(w.message, w.path, w.line) for w in result.warnings]
+
+
+def test_edits_only_templates_read_take_the_short_way_and_match_a_clean_build(
+    project: Path, tmp_path: Path
+) -> None:
+    """Title, kicker, byline, summary and body reach other pages only through templates:
+    the builder renders the pages that read the article, without planning again. Anything
+    the archive groups or orders by (a quote, a date) takes the full way. Either way the
+    site, and the warnings, are a clean build's."""
+    out = tmp_path / "site"
+    builder = Builder(project, _options(out, jobs=1))
+    builder.rebuild()
+    articles = project / "articles"
+
+    def edit(name: str, old: str, new: str) -> list[Path]:
+        path = articles / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        return [path]
+
+    def one(name: str, old: str, new: str) -> Callable[[], list[Path]]:
+        return lambda: edit(name, old, new)
+
+    steps = [
+        # In listings, feeds, related articles and the reposted duplicate's page.
+        (one("02-inflation.md", "title: Inflation eases for", "title: Inflation slows for"), True),
+        (one("01-summit.md", "Leaders meet in Vladivostok", "Leaders gather in Vladivostok"), True),
+        (one("08-undated.md", "byline: Unknown", "byline: A. Reader"), True),
+        (one("02-inflation.md", "summary: Consumer prices", "summary: Shop prices"), True),
+        (one("20-prices-05.md", "Food prices fell", "Fuel prices fell"), True),
+        # Two records in one save, one of them a draft that no page shows.
+        (
+            lambda: (
+                edit("10-draft.md", "title: A draft", "title: Still a draft")
+                + edit("12-duplicate.md", "(reposted)", "(syndicated)")
+            ),
+            True,
+        ),
+        # The same article in other bytes: nothing to render, and the next edit still short.
+        (one("20-prices-05.md", "slug: prices-report-5", "slug: prices-report-5  # kept"), True),
+        (one("20-prices-05.md", "title: ", "title: Revised "), True),
+        (one("20-prices-05.md", "title: Revised ", "title: "), True),  # back as it was
+        (one("02-inflation.md", "not declaring victory", "not yet declaring victory"), False),
+        (one("20-prices-06.md", "kicker: Prices", "kicker: Costs"), True),  # after the full way
+        (one("20-prices-06.md", "date: 2024-07-16", "date: 2024-07-17"), False),  # a new order
+    ]
+    for n, (changed, short) in enumerate(steps):
+        result = builder.rebuild(changed())
+        assert result.ok, result.errors
+        assert builder.short is short, f"step {n}"
+        assert (result.rendered == 0) is (n == 6), f"step {n}"
+        clean = build(project, _options(tmp_path / "clean", jobs=1, cache=False))
+        assert _notes(result) == _notes(clean), f"step {n}"
+        assert _tree(out) == _tree(tmp_path / "clean"), f"step {n}"
+        assert not list(out.rglob("*.tmp-*")), "a temporary file left in the site"
+    builder.close()
+
+
+def test_a_short_way_rebuild_that_fails_leaves_the_site_as_it_was(
+    project: Path, tmp_path: Path
+) -> None:
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text(
+        '{% extends "default/article.html" %}{% block main %}'
+        '{% if article.title == "Boom" %}{{ no_such_value }}{% endif %}{{ super() }}'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    builder = Builder(project, _options(out, jobs=1))
+    assert builder.rebuild().ok
+    before = _tree(out)
+    path = project / "articles" / "20-prices-02.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("\ntitle: ", "\ntitle: Fresh ", 1), encoding="utf-8")
+    assert builder.rebuild([path]).ok and builder.short
+    assert _tree(out) != before
+    before = _tree(out)
+    path.write_text(re.sub(r"(?m)^title: .*$", "title: Boom", good), encoding="utf-8")
+    with pytest.raises(NewsgenError, match="no_such_value"):
+        builder.rebuild([path])
+    assert _tree(out) == before  # not a page changed, and no temporary file left
+    path.write_text(good, encoding="utf-8")
+    builder.rebuild([path])
+    assert _tree(out) == _clean(project, tmp_path)
+    builder.close()
+
+
+def test_a_record_known_by_its_stamp_is_not_read_and_any_edit_is(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Size, mtime, ctime, inode and device tell an unchanged record without reading it; an
+    edit that puts size and mtime back still changes the ctime."""
+    monkeypatch.setattr(stamps, "RACY_NS", 0)  # trust stamps of files written just now
+    out = tmp_path / "site"
+    _cached(project, out)
+    reads: list[str] = []
+    read_article = fs.read_article
+
+    def counted(path: Path, name: str, real_root: Path, found: fs.Sources) -> None:
+        reads.append(name)
+        read_article(path, name, real_root, found)
+
+    monkeypatch.setattr(fs, "read_article", counted)
+    _cached(project, out)
+    assert reads == []
+    path = project / "articles" / "20-prices-05.md"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Food prices fell", "Fuel prices fell"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    _cached(project, out)
+    assert reads == ["articles/20-prices-05.md"]
+    assert _tree(out) == _clean(project, tmp_path)
+    # The cache lost its parsed records: the files it knew are read after all.
+    with sqlite3.connect(project / CACHE_DIR / "build.sqlite") as db:
+        db.execute("UPDATE records SET article = x'00'")
+    path.write_text(text, encoding="utf-8")
+    reads.clear()
+    _cached(project, out)
+    assert len(reads) == len(list((project / "articles").glob("*.md")))
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_record_changed_after_its_stamp_was_trusted_is_an_error(
+    project: Path, tmp_path: Path
+) -> None:
+    path = project / "articles" / "20-prices-05.md"
+    cache = BuildCache(None, "code")
+    unread = fs.SourceText("articles/20-prices-05.md", "", "another digest", path)
+    with pytest.raises(NewsgenError, match="changed while the site was being built"):
+        stamps.text_of(unread, cache)
+    text = path.read_text(encoding="utf-8")
+    known = fs.SourceText(unread.name, "", cache.record_digest(unread.name, text), path)
+    assert stamps.text_of(known, cache) == text

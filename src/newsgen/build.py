@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsgen import fs, renderjob, search
+from newsgen import fs, renderjob, search, stamps
 from newsgen.archive import Archive, Health, make_archive, select
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.config import Config, load_config
@@ -118,10 +118,20 @@ def load(
             cache.record_digest(source.name, source.text) if cache.enabled else ""
         )
         found.append((source, digest, cache.record(source.name, digest) if cache.enabled else None))
-    fresh = iter(parse_records([(s.name, s.text) for s, _, got in found if got is None], workers))
+    # A record whose stamp spared reading it, and which is not cached after all, is read now.
+    texts: dict[str, str | NewsgenError] = {}
+    for source, _, got in found:
+        if got is None:
+            try:
+                texts[source.name] = stamps.text_of(source, cache)
+            except NewsgenError as exc:
+                texts[source.name] = exc.located(source.name)
+    readable = [(name, text) for name, text in texts.items() if isinstance(text, str)]
+    fresh = iter(parse_records(readable, workers))
     for source, digest, loaded in found:
         if loaded is None:
-            result = next(fresh)
+            text = texts[source.name]
+            result = text if isinstance(text, NewsgenError) else next(fresh)
             if isinstance(result, NewsgenError):
                 errors.append(result)
                 continue
@@ -204,20 +214,22 @@ def build(
     cache: BuildCache | None = None,
     reader: Callable[[Path], fs.Sources] = fs.read_articles,
     in_place: bool = False,
+    planned: Callable[[Model], None] | None = None,
 ) -> BuildResult:
     """Build the site of ``project``. Raises ``NewsgenError`` when nothing can be built.
 
     ``executor`` renders the pages (any ``concurrent.futures.Executor``); by default worker
     processes, one per core, when there are enough pages to be worth it (``options.jobs``).
-    ``cache``, ``reader`` and ``in_place`` are for the incremental builder, which keeps the
-    cache in memory, reads only changed files and updates its own site file by file.
+    ``cache``, ``reader``, ``in_place`` and ``planned`` (given the model once it is planned)
+    are for the incremental builder, which keeps the cache and the model in memory, reads
+    only changed files and updates its own site file by file.
     """
     # Checked and locked before any work: an output folder that is not newsgen's is refused,
     # and a second build of the same output fails fast instead of mixing with the first.
     fs.check_output(project, options.out)
     with fs.output_lock(options.out):
         cleaned = tuple(str(p) for p in fs.clean_leftovers(options.out.absolute()))
-        result = _build(project, options, executor, cache, reader, in_place)
+        result = _build(project, options, executor, cache, reader, in_place, planned)
     return dataclasses.replace(result, cleaned=cleaned) if cleaned else result
 
 
@@ -228,19 +240,25 @@ def _build(
     cache: BuildCache | None,
     reader: Callable[[Path], fs.Sources],
     in_place: bool,
+    planned: Callable[[Model], None] | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
     own = cache is None
     if cache is None:
         cache = BuildCache(project / CACHE_DIR if options.cache else None, code_digest())
     try:
-        sources = reader(project)
+        if reader is fs.read_articles and cache.enabled:
+            sources = stamps.read_articles(project, cache)  # no read of a file known unchanged
+        else:
+            sources = reader(project)
         inputs = _inputs(project, options, cache, sources)
         replayed = _replay(cache, options.out, inputs)
         if replayed is not None:
             return dataclasses.replace(replayed, seconds=time.perf_counter() - started, rendered=0)
         workers = options.jobs or os.cpu_count() or 1
         model = load(project, options, cache, lambda _: sources, workers)
+        if planned is not None:
+            planned(model)
         return _render_and_write(
             project, options, executor, model, cache, cache.code, started, in_place, inputs
         )
@@ -279,21 +297,42 @@ def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     site = cache.site(str(out)) if inputs else None
     if site is None or site.inputs != inputs or not site.summary:
         return None
-    previous = cache.pages(str(out))
-    if not previous or not _tree_is(out, previous):
+    written = cache.written(str(out))
+    if not written or not _files_are(out, written):
         return None
-    for path, entry in previous.items():
-        try:
-            stat = os.stat(out / path)
-        except OSError:
-            return None
-        if (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns):
-            return None
     try:
         result = pickle.loads(site.summary)
     except Exception:  # a corrupt summary is only a miss
         return None
     return result if isinstance(result, BuildResult) and result.out == shown else None
+
+
+def _files_are(out: Path, written: Mapping[str, tuple[int, int]]) -> bool:
+    """The output folder holds exactly the manifest's files, each of the size and mtime
+    written (besides newsgen's marker and the search index): one walk, one stat a file."""
+    left = len(written)
+    folders = [(str(out), "")]
+    try:
+        while folders:
+            folder, prefix = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = prefix + entry.name
+                    if entry.is_symlink():
+                        return False  # never written by newsgen
+                    if entry.is_dir(follow_symlinks=False):
+                        if name != search.BUNDLE:
+                            folders.append((entry.path, name + "/"))
+                        continue
+                    if name == fs.MARKER:
+                        continue
+                    stat = entry.stat()
+                    if written.get(name) != (stat.st_size, stat.st_mtime_ns):
+                        return False
+                    left -= 1
+    except OSError:
+        return False
+    return left == 0
 
 
 def _render_and_write(

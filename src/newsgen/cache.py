@@ -1,11 +1,12 @@
 """The build cache in ``.newsgen-cache/``: content-addressed, optional, never trusted blindly.
 
-Three tables in one SQLite file: Markdown to HTML by the body's hash, parsed records by name,
-size, mtime *and* content hash, and per output folder the manifest of the last site written
+Four tables in one SQLite file: Markdown to HTML by the body's hash, parsed records by name,
+size, mtime *and* content hash, per output folder the manifest of the last site written
 (each page's fingerprint, the entities it read, the size and mtime of the file written, its
-link problems). Every key includes the digest of the newsgen code and theme, every value its
-own checksum. A missing, locked or corrupt cache is a slower build, never a different one:
-any SQLite or decoding error turns the cache off for the rest of the build.
+link problems), and each record file's stamp and digest (``newsgen.stamps``). Every key
+includes the digest of the newsgen code and theme, every value its own checksum. A missing,
+locked or corrupt cache is a slower build, never a different one: any SQLite or decoding
+error turns the cache off for the rest of the build.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS pages (
     out TEXT, path TEXT, fingerprint TEXT, keys TEXT, size INT, mtime_ns INT, problems TEXT,
     PRIMARY KEY (out, path));
 CREATE TABLE IF NOT EXISTS site (out TEXT PRIMARY KEY, paths TEXT, inputs TEXT, summary BLOB);
+CREATE TABLE IF NOT EXISTS stamps (name TEXT PRIMARY KEY, stamp TEXT, digest TEXT, check_ TEXT);
 """
 
 
@@ -152,6 +154,21 @@ class BuildCache:
             rows.append((name, size, mtime_ns, digest, data, blake(digest, data)))
         self._write("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
 
+    def stamps(self) -> dict[str, tuple[str, str]]:
+        """Record file -> (its stamp when it was hashed, its digest); see ``newsgen.stamps``."""
+        rows = self._query("SELECT name, stamp, digest, check_ FROM stamps")
+        return {
+            str(name): (str(stamp), str(digest))
+            for name, stamp, digest, check in rows
+            if check == blake(str(name), str(stamp), str(digest))
+        }
+
+    def put_stamps(self, items: Iterable[tuple[str, str, str]]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?)",
+            ((name, stamp, digest, blake(name, stamp, digest)) for name, stamp, digest in items),
+        )
+
     def pages(self, out: str) -> dict[str, PageEntry]:
         rows = self._query(
             "SELECT path, fingerprint, keys, size, mtime_ns, problems FROM pages WHERE out=?",
@@ -167,6 +184,11 @@ class BuildCache:
                 tuple(str(problems).split("\n")) if problems else (),
             )
         return found
+
+    def written(self, out: str) -> dict[str, tuple[int, int]]:
+        """``pages`` without the fingerprints: each file's size and mtime, for a replay."""
+        rows = self._query("SELECT path, size, mtime_ns FROM pages WHERE out=?", (out,))
+        return {str(path): (int(size), int(mtime)) for path, size, mtime in rows}  # type: ignore[call-overload]
 
     def site(self, out: str) -> SiteEntry | None:
         rows = self._query("SELECT paths, inputs, summary FROM site WHERE out=?", (out,))

@@ -169,6 +169,22 @@ def article_digest(article: Article) -> str:
     return digest
 
 
+# The same for terms: after an edit that keeps every article's terms, the incremental builder's
+# archive holds the same Term objects (a topic of thousands of articles is one long digest).
+_TERMS: dict[int, tuple[Term, str]] = {}
+
+
+def term_digest(term: Term) -> str:
+    found = _TERMS.get(id(term))
+    if found is not None and found[0] is term:
+        return found[1]
+    digest = blake("\x00".join([term.kind, term.name, term.slug, *(a.slug for a in term.articles)]))
+    if len(_TERMS) > 100_000:
+        _TERMS.clear()
+    _TERMS[id(term)] = (term, digest)
+    return digest
+
+
 class Entities:
     """The entities of one build, found by key, each digested once."""
 
@@ -204,9 +220,7 @@ class Entities:
             term = self.terms.get(key)
             if term is None:
                 return None
-            return blake(
-                "\x00".join([term.kind, term.name, term.slug, *(a.slug for a in term.articles)])
-            )
+            return term_digest(term)
         if kind == "x":
             taxonomy = self.archive.taxonomies.get(rest)
             if taxonomy is None:

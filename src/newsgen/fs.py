@@ -38,6 +38,9 @@ class SourceText:
     name: str
     text: str
     digest: str = ""  # the build cache's key for this text, when the reader knows it
+    # Set when the file was not read because the build cache knew it (``newsgen.stamps``):
+    # ``text`` is then empty, and read from here only if the cache has lost its record.
+    unread: Path | None = None
 
 
 @dataclass
@@ -321,6 +324,46 @@ class Staging:
     def discard(self) -> None:
         _CHECKED.clear()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Beside(Staging):
+    """For the incremental builder's few pages: each is written beside its file in the live
+    site (a hidden temporary name in the same folder) and renamed over it by ``patch``, once
+    every page is written. No staging tree of folders to make and remove; a failed build
+    removes its temporary files and the site is as it was. The folders must exist: it only
+    replaces pages the site already has."""
+
+    tag: str = ""
+    written: dict[str, None] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def begin(cls, out: Path) -> Beside:
+        out = out.absolute()
+        return cls(out, out, f"{_TMP}{os.getpid()}-{time.time_ns()}")
+
+    def target(self, name: str) -> Path:
+        dest = self.out / safe_relative(name)
+        self.written[name] = None
+        return dest.with_name(f".{dest.name}{self.tag}")
+
+    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
+        raise NotImplementedError("a site patched in place is never swapped whole")
+
+    def patch(self, names: Iterable[str], removed: Iterable[str]) -> None:
+        for name in names:
+            dest = self.out / safe_relative(name)
+            os.replace(dest.with_name(f".{dest.name}{self.tag}"), dest)
+            self.written.pop(name, None)
+        for name in removed:
+            (self.out / safe_relative(name)).unlink(missing_ok=True)
+        self.discard()
+
+    def discard(self) -> None:
+        for name in self.written:
+            dest = self.out / safe_relative(name)
+            dest.with_name(f".{dest.name}{self.tag}").unlink(missing_ok=True)
+        self.written.clear()
 
 
 def _write_one(dest: Path, name: str | None, data: bytes) -> None:

@@ -6,30 +6,71 @@
 
 Between rebuilds it keeps every article file's text and parsed record, and the manifest of
 the site it wrote (each page's fingerprint and the entities it read). A rebuild re-reads the
-files it is told about and any whose size or mtime changed (an editor that saves by renaming
-is still seen), re-parses only those, re-plans, and renders only pages whose fingerprint
+files it is told about and any whose size, mtime or ctime changed (an editor that saves by
+renaming is still seen), re-parses only those, re-plans, and renders only pages whose fingerprint
 changed; the others are kept from the site already written. The output is the same as a
 clean ``newsgen build`` of the same files.
+
+The common edit takes a short way (``Builder._edit``): when the edited records keep every
+field the archive and the plan read (all but ``plan.TEMPLATE_ONLY``: dates, topics, names,
+quotes, slugs...) and nothing else changed (configuration, templates, options, the set of files),
+every page's context is what it was, with the new article objects in place of the old. Then
+nothing is planned again and no fingerprint is re-checked: the pages to render are the
+edited articles' own pages and the pages whose templates read an edited article (the
+manifest records what each page read), rendered beside their files and renamed over them.
+Anything else (a moved date, a new topic, a broken record, a slug clash) takes the full
+way. The short way trusts the output folder to hold what this builder wrote last: it is
+meant for a folder the builder owns, as ``newsgen serve``'s is.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsgen import fs
-from newsgen.build import BuildOptions, BuildResult, build
+from newsgen import fs, renderjob
+from newsgen.archive import select
+from newsgen.build import BuildOptions, BuildResult, Model, _folder_digest, build, make_job
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
-from newsgen.digest import code_digest
+from newsgen.dates import zone
+from newsgen.digest import article_digest, blake, code_digest
+from newsgen.errors import NewsgenError
+from newsgen.links import link_problem
+from newsgen.markup import check_markdown
+from newsgen.model import Article
+from newsgen.plan import Urls, article_page
+from newsgen.rebind import Rebinder, Unknown, shape, swap
+from newsgen.records import load_article_checked
+from newsgen.renderjob import JobSpec
 
 
 @dataclass(frozen=True)
 class _Seen:
-    size: int
-    mtime_ns: int
+    # Size, mtime and ctime: an edit that restores size and mtime still changes the ctime.
+    stamp: tuple[int, int, int]
     found: fs.Sources  # what reading the file gave: its text, or its problem
+
+
+@dataclass(frozen=True)
+class _Site:
+    """The site this builder wrote last, as much of it as the short way needs."""
+
+    frame: str  # digest of the code, configuration, templates and options it was built with
+    model: Model  # the pages' contexts may be of an older archive of the same shape
+    loaded: Mapping[str, tuple[str, Loaded]]  # record file -> (its digest, what it gave)
+    notes: tuple[str, ...]  # the problems reading the article files gave
+    members: frozenset[int]  # ids of the article objects in the archive
+    index: Mapping[str, int]  # page path -> its number in the plan
+    problems: Mapping[str, tuple[str, ...]]  # page path -> its broken links, where any
+    result: BuildResult
+
+
+def _notes(sources: fs.Sources) -> tuple[str, ...]:
+    return tuple(repr((e.message, e.path, e.line)) for e in [*sources.errors, *sources.warnings])
 
 
 class MemoryCache(BuildCache):
@@ -88,17 +129,211 @@ class Builder:
         self._disk = BuildCache(project / CACHE_DIR if options.cache else None, code_digest())
         self._cache = MemoryCache(self._disk)
         self._seen: dict[str, _Seen] = {}
+        self._site: _Site | None = None
+        self.short = False  # whether the last rebuild took the short way
 
     def rebuild(self, changed: Collection[Path] = ()) -> BuildResult:
         """Bring the site up to date; ``changed`` names files known to have changed."""
         forced = {self._name(p) for p in changed}
-        return build(
+        started = time.perf_counter()
+        frame = self._frame()
+        if self._site is not None and self._site.frame == frame:
+            fs.check_output(self.project, self.options.out)
+            with fs.output_lock(self.options.out):
+                if not fs.clean_leftovers(self.options.out.absolute()):
+                    sources = self._read(self.project, forced)
+                    result = self._edit(self._site, sources, started)
+                    self.short = result is not None
+                    if result is not None:
+                        return result
+        self._site = None
+        self.short = False
+        models: list[Model] = []
+        read: list[fs.Sources] = []
+
+        def reader(project: Path) -> fs.Sources:
+            read[:] = [self._read(project, forced)]
+            return read[0]
+
+        result = build(
             self.project,
             self.options,
             cache=self._cache,
-            reader=lambda project: self._read(project, forced),
+            reader=reader,
             in_place=True,
+            planned=models.append,
         )
+        if models and read and result.ok and result.written:
+            self._site = self._remember(frame, models[0], read[0], result)
+        return result
+
+    def _frame(self) -> str:
+        """Everything but the records that a build reads (``keep_site_on_error`` and ``jobs``
+        change nothing in a site written without errors)."""
+        options = dataclasses.replace(self.options, keep_site_on_error=False, jobs=None)
+        templates = self.project / "templates"
+        return blake(
+            self._cache.code,
+            fs.read_config_text(self.project) or "",
+            _folder_digest(templates if templates.is_dir() else None),
+            repr(options),
+        )
+
+    def _remember(
+        self, frame: str, model: Model, sources: fs.Sources, result: BuildResult
+    ) -> _Site | None:
+        out = str(self.options.out.absolute())
+        entries = self._cache.pages(out)
+        loaded = {t.name: (t.digest, self._cache.record(t.name, t.digest)) for t in sources.texts}
+        if len(entries) != len(model.pages) or any(v[1] is None for v in loaded.values()):
+            return None  # a page that is never cached, or a record that did not load
+        return _Site(
+            frame=frame,
+            model=model,
+            loaded={name: (digest, v) for name, (digest, v) in loaded.items() if v is not None},
+            notes=_notes(sources),
+            members=frozenset(map(id, model.archive.articles)),
+            index={page.path: i for i, page in enumerate(model.pages)},
+            problems={path: e.problems for path, e in entries.items() if e.problems},
+            result=result,
+        )
+
+    def _edit(self, site: _Site, sources: fs.Sources, started: float) -> BuildResult | None:
+        """The short way (see the module's docstring), or None when the edit needs the full
+        way. Called with the output lock held."""
+        if self.options.strict or _notes(sources) != site.notes:
+            return None
+        if [t.name for t in sources.texts] != list(site.loaded):
+            return None  # a record added, removed or unreadable
+        model, archive, o = site.model, site.model.archive, self.options
+        tz = zone(model.config.timezone)
+        loaded = dict(site.loaded)
+        parsed: list[tuple[str, str, Loaded]] = []
+        swaps: dict[int, Article] = {}
+        for text in sources.texts:
+            if loaded[text.name][0] == text.digest:
+                continue
+            new = self._cache.record(text.name, text.digest)
+            if new is None:
+                try:
+                    check_markdown(text.text)
+                    article, noted = load_article_checked(text.text, text.name)
+                except NewsgenError:
+                    return None  # the full way reports it
+                new = (article, tuple(noted))
+                parsed.append((text.name, text.digest, new))
+            old = loaded[text.name][1][0]
+            if shape(old) != shape(new[0]):
+                return None
+            published = id(old) in site.members
+            if not published and select([old], o.drafts, o.future, o.today, tz)[0]:
+                return None  # published under another slug (a clash): the full way
+            if article_digest(old) == article_digest(new[0]):
+                new = (old, new[1])  # the same article (a comment, a reordered key): keep it
+            elif published:
+                swaps[id(old)] = new[0]
+            loaded[text.name] = (text.digest, new)
+        new_archive = swap(archive, swaps) if swaps else archive
+        if new_archive is None:
+            return None
+        swapped = list(swaps.values())  # the records' new articles, now in the archive
+        keys = {f"a:{a.slug}" for a in swapped}
+        out = self.options.out.absolute()
+        entries = dict(self._cache.pages(str(out)))
+        wanted = {site.index[path] for path, e in entries.items() if not keys.isdisjoint(e.keys)}
+        pages = list(model.pages)
+        rebinder = Rebinder(new_archive)
+        urls = Urls(model.config)
+        try:
+            # An edited article's own page is planned again (its title is in its context);
+            # any other page's context only moves onto the new archive.
+            own = {
+                site.index[p.path]: p for p in (article_page(new_archive, urls, a) for a in swapped)
+            }
+            for i in wanted - own.keys():
+                pages[i] = rebinder.page(pages[i])
+            for i, page in own.items():
+                pages[i] = page
+        except (Unknown, KeyError):
+            return None
+        wanted.update(own)
+        warnings = [
+            *sources.warnings,
+            *(w for _, (_, (_, noted)) in loaded.items() for w in noted),
+            *new_archive.warnings,
+        ]
+        new_model = dataclasses.replace(
+            model, archive=new_archive, pages=tuple(pages), warnings=tuple(warnings), parsed=()
+        )
+        rendered, problems = self._render(new_model, sorted(wanted), entries, parsed)
+        all_problems = {**site.problems, **problems}
+        all_problems = {path: found for path, found in all_problems.items() if found}
+        warnings.extend(
+            link_problem(path, link) for path in sorted(all_problems) for link in all_problems[path]
+        )
+        result = dataclasses.replace(
+            site.result,
+            warnings=tuple(warnings),
+            health=new_archive.health,
+            seconds=time.perf_counter() - started,
+            rendered=rendered,
+            cleaned=(),
+        )
+        self._site = dataclasses.replace(
+            site,
+            model=new_model,
+            loaded=loaded,
+            members=frozenset(map(id, new_archive.articles)) if swaps else site.members,
+            problems=all_problems,
+            result=result,
+        )
+        return result
+
+    def _render(
+        self,
+        model: Model,
+        wanted: list[int],
+        entries: dict[str, PageEntry],
+        parsed: Iterable[tuple[str, str, Loaded]],
+    ) -> tuple[int, dict[str, tuple[str, ...]]]:
+        """Render pages ``wanted`` beside their files, rename them over the files, and
+        record them: how many were rendered, and their broken links."""
+        out = self.options.out.absolute()
+        cache = self._cache
+        problems: dict[str, tuple[str, ...]] = {}
+        if wanted:
+            staging = fs.Beside.begin(out)
+            spec = JobSpec(
+                f"{os.getpid()}-{time.time_ns()}",
+                self.project.absolute(),
+                self.options,
+                staging,
+                cache.markdown_folder(),
+            )
+            renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code)
+            try:
+                outcomes, markdown = renderjob.render_chunk(spec, wanted)
+                staging.patch([model.pages[i].path for i in wanted], [])
+            except BaseException:
+                staging.discard()
+                self._site = None
+                raise
+            finally:
+                renderjob.JOBS.pop(spec.token, None)
+            cache.put_markdown(markdown)
+            for outcome in outcomes:
+                path = model.pages[outcome.index].path
+                problems[path] = outcome.problems
+                if outcome.entry is None:
+                    entries.pop(path, None)
+                else:
+                    entries[path] = outcome.entry
+        cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in parsed)
+        previous = cache.site(str(out))
+        paths = previous.paths if previous is not None else ""
+        # No inputs digest: the full way never replays a site the short way patched.
+        cache.put_site(str(out), SiteEntry(paths, "", b""), entries)
+        return len(wanted), problems
 
     def close(self) -> None:
         self._disk.close()
@@ -118,12 +353,11 @@ class Builder:
         if root.is_dir():
             real_root = root.resolve()
             with os.scandir(root) as entries:
-                names = sorted(e.name for e in entries if e.name.endswith(".md"))
-            for filename in names:
+                listing = sorted((e.name, e) for e in entries if e.name.endswith(".md"))
+            for filename, entry in listing:
                 name = f"{folder}/{filename}"
-                path = root / filename
                 try:
-                    stat = path.stat()
+                    stat: os.stat_result | None = entry.stat()  # follows a symlink, as read does
                 except OSError:
                     stat = None
                 before = self._seen.get(name)
@@ -131,18 +365,18 @@ class Builder:
                     stat is not None
                     and before is not None
                     and name not in forced
-                    and (before.size, before.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+                    and before.stamp == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
                 ):
                     one = before.found
                 else:
                     one = fs.Sources()
-                    fs.read_article(path, name, real_root, one)
+                    fs.read_article(root / filename, name, real_root, one)
                     one.texts[:] = [
                         fs.SourceText(t.name, t.text, self._cache.record_digest(t.name, t.text))
                         for t in one.texts
                     ]
                 if stat is not None:
-                    seen[name] = _Seen(stat.st_size, stat.st_mtime_ns, one)
+                    seen[name] = _Seen((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), one)
                 found.texts.extend(one.texts)
                 found.errors.extend(one.errors)
                 found.warnings.extend(one.warnings)

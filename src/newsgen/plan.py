@@ -22,6 +22,11 @@ from newsgen.model import Article
 from newsgen.timeline import Timeline, timeline
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
+# Article fields that reach a page only through its templates (which the build cache
+# traces), never through the archive or a page's context, bar the title of the article's own
+# page (``article_page``). The incremental builder relies on it: an edit to these fields
+# alone leaves every other page's context as it was.
+TEMPLATE_ONLY = frozenset({"title", "body", "kicker", "byline", "summary", "word_count"})
 
 # Template names come only from this allow-list, never from data (RELIABILITY rule 39).
 TEMPLATES = frozenset(
@@ -222,29 +227,38 @@ def _listing(
 
 
 def _articles(archive: Archive, urls: Urls) -> Iterator[Page]:
-    topics = archive.taxonomies["topics"]
     for article in archive.articles:
-        original = archive.originals.get(article.slug)
-        yield Page(
-            urls.article(article),
-            "article",
-            "article.html",
-            _ctx(
-                title=article.title,
-                article=article,
-                # A duplicate points search engines at the article it repeats.
-                canonical=urls.article(original) if original else urls.article(article),
-                topics=_terms(topics, article.topics),
-                entities={
-                    kind: _terms(archive.taxonomies[kind], getattr(article.entities, kind))
-                    for kind in ("people", "places", "organizations")
-                },
-                source=_source_term(archive, article),
-                related=archive.related.get(article.slug, ()),
-                previous=archive.previous.get(article.slug),
-                next=archive.next.get(article.slug),
-            ),
-        )
+        yield article_page(archive, urls, article)
+
+
+def article_page(archive: Archive, urls: Urls, article: Article) -> Page:
+    """The page of one article of ``archive``.
+
+    Its title is the one ``TEMPLATE_ONLY`` field a context holds as a plain value: the
+    incremental builder plans this page again after an edit to such fields, and re-uses
+    every other page's context (``newsgen.incremental``).
+    """
+    original = archive.originals.get(article.slug)
+    return Page(
+        urls.article(article),
+        "article",
+        "article.html",
+        _ctx(
+            title=article.title,
+            article=article,
+            # A duplicate points search engines at the article it repeats.
+            canonical=urls.article(original) if original else urls.article(article),
+            topics=_terms(archive.taxonomies["topics"], article.topics),
+            entities={
+                kind: _terms(archive.taxonomies[kind], getattr(article.entities, kind))
+                for kind in ("people", "places", "organizations")
+            },
+            source=_source_term(archive, article),
+            related=archive.related.get(article.slug, ()),
+            previous=archive.previous.get(article.slug),
+            next=archive.next.get(article.slug),
+        ),
+    )
 
 
 def _terms(taxonomy: Taxonomy, names: Sequence[str]) -> tuple[Term, ...]:
