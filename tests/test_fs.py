@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,47 @@ def test_a_second_build_of_one_output_fails_fast(tmp_path: Path) -> None:
         pass
     with fs.output_lock(tmp_path / "site"):  # released when the first build ends
         pass
+
+
+def _worker_survives(parent_dies_first: bool) -> bool:
+    """Fork a parent that forks a worker; the worker runs ``release_inherited_locks`` after
+    the parent has exited (or while it lives) and says on a pipe whether it is still going."""
+    read_end, write_end = os.pipe()
+    parent = os.fork()
+    if parent == 0:  # the would-be build process
+        os.close(read_end)
+        worker = os.fork()
+        if worker == 0:
+            if parent_dies_first:
+                while os.getppid() == fs._FORKED_FROM:  # wait until the parent is gone
+                    time.sleep(0.01)
+            fs.release_inherited_locks()
+            os.write(write_end, b"alive")
+            os._exit(0)
+        if not parent_dies_first:
+            os.waitpid(worker, 0)
+        os._exit(0)
+    os.close(write_end)
+    os.waitpid(parent, 0)
+    with os.fdopen(read_end, "rb") as pipe:
+        return pipe.read() == b"alive"  # EOF once every writer has gone
+
+
+def test_a_worker_whose_parent_died_before_it_set_up_stops_at_once() -> None:
+    # PR_SET_PDEATHSIG only covers a parent that dies after the call; before it, the worker
+    # would be orphaned and hold its work (and the build's output) forever.
+    assert not _worker_survives(parent_dies_first=True)
+
+
+def test_a_worker_whose_parent_lives_goes_on() -> None:
+    assert _worker_survives(parent_dies_first=False)
+
+
+def test_a_refused_lock_leaves_no_file_number_for_workers_to_close(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    with fs.output_lock(out):
+        held = set(fs._HELD_LOCKS)
+        with pytest.raises(NewsgenError, match="another newsgen build"), fs.output_lock(out):
+            pass
+        assert fs._HELD_LOCKS == held
+    assert not fs._HELD_LOCKS

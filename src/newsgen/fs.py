@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from newsgen.config import CONFIG_NAME
 from newsgen.errors import NewsgenError
@@ -154,28 +155,34 @@ def output_lock(out: Path) -> Iterator[None]:
             f"cannot write beside the output folder {out}: {exc.strerror or exc}"
         ) from None
     with handle:
+        # Listed from before the flock until the file is closed, whatever stops the build:
+        # a number left behind would make a later worker close whatever file reuses it.
         _HELD_LOCKS.add(handle.fileno())
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise NewsgenError(
-                f"another newsgen build is writing {out} (it holds {lock_path}); "
-                "run this one when it has finished"
-            ) from None
-        # The lock file may predate a change of permissions or a read-only remount: try the
-        # temporary folder the swap needs now, so such a build stops before any work.
-        probe = out.parent / f".{out.name}{_TMP}{os.getpid()}"
-        try:
-            probe.mkdir()
-            probe.rmdir()
-        except OSError as exc:
-            raise NewsgenError(
-                f"cannot write beside the output folder {out}: {exc.strerror or exc}"
-            ) from None
-        try:
+            _lock_and_probe(handle, out, lock_path)
             yield
         finally:
             _HELD_LOCKS.discard(handle.fileno())
+
+
+def _lock_and_probe(handle: BinaryIO, out: Path, lock_path: Path) -> None:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise NewsgenError(
+            f"another newsgen build is writing {out} (it holds {lock_path}); "
+            "run this one when it has finished"
+        ) from None
+    # The lock file may predate a change of permissions or a read-only remount: try the
+    # temporary folder the swap needs now, so such a build stops before any work.
+    probe = out.parent / f".{out.name}{_TMP}{os.getpid()}"
+    try:
+        probe.mkdir()
+        probe.rmdir()
+    except OSError as exc:
+        raise NewsgenError(
+            f"cannot write beside the output folder {out}: {exc.strerror or exc}"
+        ) from None
 
 
 # Lock files this process holds open. A forked render worker inherits them and must let go
@@ -193,6 +200,19 @@ def release_inherited_locks() -> None:
     with contextlib.suppress(AttributeError, OSError):
         pr_set_pdeathsig = 1  # linux/prctl.h
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if _FORKED_FROM and os.getppid() != _FORKED_FROM:
+        os._exit(1)  # the parent died before the line above ran: no signal will ever come
+
+
+_FORKED_FROM = 0  # the pid of the process that forked this one, set just before the fork
+
+
+def _note_forking_parent() -> None:
+    global _FORKED_FROM
+    _FORKED_FROM = os.getpid()
+
+
+os.register_at_fork(before=_note_forking_parent)
 
 
 def safe_relative(name: str) -> PurePosixPath:
