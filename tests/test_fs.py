@@ -164,5 +164,5 @@ def test_a_refused_lock_leaves_no_file_number_for_workers_to_close(tmp_path: Pat
         held = set(fs._HELD_LOCKS)
         with pytest.raises(NewsgenError, match="another newsgen build"), fs.output_lock(out):
             pass
-        assert fs._HELD_LOCKS == held
+        assert held == fs._HELD_LOCKS
     assert not fs._HELD_LOCKS
