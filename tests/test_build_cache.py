@@ -97,6 +97,12 @@ def test_serial_parallel_and_cached_builds_are_byte_identical(
     assert (project / CACHE_DIR).is_dir()
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def test_an_edit_rerenders_the_pages_that_show_it_and_no_others(
     project: Path, tmp_path: Path
 ) -> None:
@@ -118,9 +124,8 @@ def test_a_retitled_article_is_retitled_on_every_listing_that_shows_it(
     out = tmp_path / "site"
     _cached(project, out)
     path = project / "articles" / "20-prices-03.md"
-    text = path.read_text(encoding="utf-8")
-    old_title = next(line for line in text.splitlines() if line.startswith("title:"))
-    path.write_text(text.replace(old_title, "title: A retitled report"), encoding="utf-8")
+    old_title = next(line for line in path.read_text("utf-8").splitlines() if "title:" in line)
+    _edit(path, old_title, "title: A retitled report")
     edited = _cached(project, out)
     listings = [p for p in out.rglob("index.html") if "A retitled report" in p.read_text()]
     assert len(listings) > 3 and edited.rendered >= len(listings)
@@ -136,10 +141,7 @@ def test_a_cached_build_after_any_kind_of_edit_equals_a_clean_build(
     articles = project / "articles"
 
     def edit(name: str, old: str, new: str) -> None:
-        path = articles / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new), encoding="utf-8")
+        _edit(articles / name, old, new)
 
     steps: list[Callable[[], object]] = [
         lambda: edit("02-inflation.md", "title: Inflation eases for", "title: Inflation slows for"),
@@ -249,11 +251,8 @@ def test_the_incremental_builder_matches_a_clean_build_after_every_edit(
     articles = project / "articles"
 
     def edit(name: str, old: str, new: str) -> list[Path]:
-        path = articles / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new), encoding="utf-8")
-        return [path]
+        _edit(articles / name, old, new)
+        return [articles / name]
 
     def add() -> list[Path]:
         shutil.copy(articles / "20-prices-07.md", articles / "21-copy.md")
@@ -302,11 +301,8 @@ def test_edits_only_templates_read_take_the_short_way_and_match_a_clean_build(
     articles = project / "articles"
 
     def edit(name: str, old: str, new: str) -> list[Path]:
-        path = articles / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new), encoding="utf-8")
-        return [path]
+        _edit(articles / name, old, new)
+        return [articles / name]
 
     def one(name: str, old: str, new: str) -> Callable[[], list[Path]]:
         return lambda: edit(name, old, new)
