@@ -60,8 +60,10 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
             byline = found
         elif date is None and (near_top or near_end) and (day := meta.find_date(line)):
             date = day
-        elif source is None and (found_source := meta.find_source(line)):
-            source = found_source
+        elif source is None and (found_source := meta.find_source(_unwrapped(line))):
+            source = found_source  # "Source: AFP", "(Source: PIB/GR)"
+        elif near_end and meta.find_source(_unwrapped(line)):
+            continue  # a second credit at the end: the page's, and the source is known
         elif source is None and near_end and (url_source := meta.source_from_url_line(line)):
             source = url_source
         elif near_end and meta.source_from_url_line(line):
@@ -85,6 +87,10 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
         if agency and source is None:
             source = Source(name=agency)
     return Segmented(title, _blocks(body), byline, date, source, place)
+
+
+def _unwrapped(line: str) -> str:
+    return line[1:-1] if line.startswith("(") and line.endswith(")") else line
 
 
 def _is_metadata(line: str) -> bool:

@@ -48,6 +48,12 @@ _JUNK_LINES = [
     r"this (content|article|post|story) may be (freely )?(reproduced|republished|reposted|shared)"
     r"\b.{0,400}",
     r"to (read|see) more (posts|articles|stories)\b.{0,200}",
+    # syndication credits: "This article has been contributed by SHTF Plan. Visit www...",
+    # "Delivered by The Daily Sheeple", "Contributed by X of www.x.com."
+    r"this (article|post|story|piece) (has been|was) (contributed|provided|submitted) by .{1,300}",
+    r"delivered by [\w.’' -]{1,60}",
+    r"contributed by .{1,80}\b(www\.|https?://)\S+",
+    r"@\w{2,30}",  # a writer's handle signing off
     r".{0,120}\ball rights reserved\W*",
     r"(rss feed|more articles|older articles|newer articles|other articles) (for|by) .{1,60}",
     r"see an error in this article\?.{0,80}",
