@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -253,40 +254,20 @@ _CHECKED: set[Path] = set()
 
 
 @dataclass(frozen=True)
-class Staging:
-    """The next site, built in a folder beside ``out`` and swapped in whole by ``commit``.
-
-    A plain value (two paths), so worker processes can write into it too. Files may be
-    written, or hard-linked from the current site when the build cache knows they are
-    unchanged: the old site is renamed away whole, so a link never sees it change.
-    """
+class PageWriter(ABC):
+    """Where a build's render workers write the pages of the site in ``out``: ``target``
+    says where a page waits until ``patch`` (or ``Staging.commit``) puts it in place."""
 
     out: Path
-    root: Path
 
-    @classmethod
-    def begin(cls, out: Path) -> Staging:
-        out = out.absolute()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        clean_leftovers(out)
-        # Unique per build, so a worker's memory of checked folders never matches a new one.
-        root = out.parent / f".{out.name}{_TMP}{os.getpid()}-{time.time_ns()}"
-        _write_one(root, None, b"")  # a read-only parent fails here, before any work
-        return cls(out, root)
+    @abstractmethod
+    def target(self, name: str) -> Path: ...
 
-    def target(self, name: str) -> Path:
-        """Where ``name`` goes in the staging folder; its parent folders are made."""
-        dest = self.root / safe_relative(name)
-        folder = dest.parent
-        if folder not in _CHECKED:
-            # No resolve() per folder: the root was made empty by this build and only this
-            # build makes folders in it, so no symlink can lead out; safe_relative refuses
-            # "..", absolute and odd names.
-            folder.mkdir(parents=True, exist_ok=True)
-            if len(_CHECKED) > 200_000:
-                _CHECKED.clear()
-            _CHECKED.add(folder)
-        return dest
+    @abstractmethod
+    def patch(self, names: Iterable[str], removed: Iterable[str]) -> None: ...
+
+    @abstractmethod
+    def discard(self) -> None: ...
 
     def write(self, name: str, data: bytes) -> os.stat_result:
         dest = self.target(name)
@@ -315,6 +296,42 @@ class Staging:
                 reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
                 raise NewsgenError(f"{reason} while writing {name}") from None
         return True
+
+
+@dataclass(frozen=True)
+class Staging(PageWriter):
+    """The next site, built in a folder beside ``out`` and swapped in whole by ``commit``.
+
+    A plain value (two paths), so worker processes can write into it too. Files may be
+    written, or hard-linked from the current site when the build cache knows they are
+    unchanged: the old site is renamed away whole, so a link never sees it change.
+    """
+
+    root: Path
+
+    @classmethod
+    def begin(cls, out: Path) -> Staging:
+        out = out.absolute()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(out)
+        # Unique per build, so a worker's memory of checked folders never matches a new one.
+        root = out.parent / f".{out.name}{_TMP}{os.getpid()}-{time.time_ns()}"
+        _write_one(root, None, b"")  # a read-only parent fails here, before any work
+        return cls(out, root)
+
+    def target(self, name: str) -> Path:
+        """Where ``name`` goes in the staging folder; its parent folders are made."""
+        dest = self.root / safe_relative(name)
+        folder = dest.parent
+        if folder not in _CHECKED:
+            # No resolve() per folder: the root was made empty by this build and only this
+            # build makes folders in it, so no symlink can lead out; safe_relative refuses
+            # "..", absolute and odd names.
+            folder.mkdir(parents=True, exist_ok=True)
+            if len(_CHECKED) > 200_000:
+                _CHECKED.clear()
+            _CHECKED.add(folder)
+        return dest
 
     def commit(self, finish: Callable[[Path], None] | None = None) -> None:
         """Mark the staged site as newsgen's, let ``finish`` add to it (the search index),
@@ -347,7 +364,7 @@ class Staging:
 
 
 @dataclass(frozen=True)
-class Beside(Staging):
+class Beside(PageWriter):
     """For the incremental builder's few pages: each is written beside its file in the live
     site (a hidden temporary name in the same folder) and renamed over it by ``patch``, once
     every page is written. No staging tree of folders to make and remove; a failed build
@@ -359,16 +376,12 @@ class Beside(Staging):
 
     @classmethod
     def begin(cls, out: Path) -> Beside:
-        out = out.absolute()
-        return cls(out, out, f"{_TMP}{os.getpid()}-{time.time_ns()}")
+        return cls(out.absolute(), f"{_TMP}{os.getpid()}-{time.time_ns()}")
 
     def target(self, name: str) -> Path:
         dest = self.out / safe_relative(name)
         self.written[name] = None
         return dest.with_name(f".{dest.name}{self.tag}")
-
-    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
-        raise NotImplementedError("a site patched in place is never swapped whole")
 
     def patch(self, names: Iterable[str], removed: Iterable[str]) -> None:
         for name in names:

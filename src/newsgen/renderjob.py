@@ -22,7 +22,7 @@ from typing import Any
 
 from newsgen.cache import BuildCache, PageEntry
 from newsgen.digest import Entities, blake, value_digest
-from newsgen.fs import Staging
+from newsgen.fs import PageWriter
 from newsgen.links import broken_links
 from newsgen.markup import body_html
 from newsgen.plan import Page
@@ -36,7 +36,7 @@ class JobSpec:
     token: str  # unique per build: the job's name in a worker's registry
     project: Path
     options: Any  # newsgen.build.BuildOptions (typed loosely: build imports this module)
-    staging: Staging
+    staging: PageWriter
     cache_dir: Path | None
 
 
