@@ -229,12 +229,17 @@ _REPORTED_BY = re.compile(
     + "|".join(sorted((v for v in lexicon.REPORTING_VERBS if v.isalpha()), key=len, reverse=True))
     + r")\b"
 )
+# "said Monday to Miranda Khan", "told Bild": the one spoken to is no subject
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|with|for|from|at|by|against|into|about|told|tells|asked|asks|urged)\s+(?:the\s+)?$"
+)
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s+(?=[A-Z“\"‘(])")
 
 
 def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> list[Mention]:
     mentions: list[Mention] = []
     quote = 0
+    surnames: set[str] = set()  # later words of the people named so far: "Sabato" is a name
     for index, text in enumerate(paragraphs):
         breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
         sentence, seen_person = 0, False
@@ -252,9 +257,10 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                         role = _context_role(text, mention.start, mention.end)
                     # The first person of a sentence is its subject; so is anyone a
                     # reporting verb follows ("Referring to ..., Ploumen stated that").
-                    subject = not inside and (
-                        not seen_person or _REPORTED_BY.match(text, mention.end) is not None
-                    )
+                    reported = _REPORTED_BY.match(text, mention.end) is not None
+                    window = max(0, mention.start - 24)
+                    spoken_to = _OBJECT_BEFORE.search(text, window, mention.start)
+                    subject = not inside and (reported or not (seen_person or spoken_to))
                     # Built directly: dataclasses.replace costs several times as much.
                     mention = Mention(
                         mention.paragraph,
@@ -275,13 +281,19 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                         " " not in mention.text
                         and not text[opening : mention.start].strip("“\"‘'( ")
                         and _REPORTED_BY.match(text, mention.end) is None  # "Wolff said"
+                        and mention.text not in surnames
                     )
                     seen_person = seen_person or not (inside or lone_opener)
+                    surnames.update(mention.text.split()[1:])
                 mentions.append(mention)
     return mentions
 
 
 _CAPITAL = re.compile(r"[A-Z]")
+
+
+_BODIES_ON = frozenset(["Committee", "Subcommittee", "Commission", "Council", "Institute", "Panel"])
+_REMIT = re.compile(r"\s+on\s+(?:the\s+)?(?=[A-Z])")
 
 
 def _capitalised_runs(text: str) -> Iterator[tuple[int, str]]:
@@ -293,8 +305,15 @@ def _capitalised_runs(text: str) -> Iterator[tuple[int, str]]:
         if match is None:
             position = capital.start() + 1
         else:
-            yield match.start(), match.group(0)
-            position = match.end()
+            end = match.end()
+            if match.group(0).rsplit(None, 1)[-1] in _BODIES_ON:
+                # "the House Select Committee on Benghazi", "the Council on Foreign Relations":
+                # "on" joins a body to its remit (elsewhere "Trump on Monday" is two names).
+                remit = _REMIT.match(text, end)
+                if remit and (topic := MENTION.match(text, remit.end())):
+                    end = topic.end()
+            yield match.start(), text[match.start() : end]
+            position = end
 
 
 def _context_role(text: str, start: int, end: int) -> str | None:
@@ -347,11 +366,14 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 found += _analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text)
             return found
     # "New York Times Kim Jong Un": an organisation word ends a name mid-run.
+    # ("Senate Select Committee on Flood Preparedness" is one body and its remit.)
+    body_with_remit = any(a in _BODIES_ON and b == "on" for a, b in itertools.pairwise(tokens))
     for cut in range(1, len(tokens) - 1):
         if (
             tokens[cut - 1] in lexicon.ORG_LAST_WORDS
             and tokens[cut][:1].isupper()  # "University of Göttingen" goes on: one name
             and not _is_org_word(tokens[-1])
+            and not body_with_remit
         ):
             head = " ".join(tokens[:cut])
             tail_start = start + raw.index(tokens[cut], len(head))
@@ -502,8 +524,11 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     ):
         return "organization"
     pairs = itertools.pairwise(tokens)
-    if any(t in lexicon.ORG_LAST_WORDS and n in ("of", "for") for t, n in pairs):
-        return "organization"  # "Queen Mary University of London"
+    if any(
+        (t in lexicon.ORG_LAST_WORDS and n in ("of", "for")) or (t in _BODIES_ON and n == "on")
+        for t, n in pairs
+    ):
+        return "organization"  # "Queen Mary University of London", "Council on Foreign ..."
     if (tokens[0] in lexicon.ORG_FIRST_WORDS and ("of" in tokens or "for" in tokens)) or (
         "and" in tokens and _org_with_and(tokens)
     ):

@@ -231,7 +231,7 @@ _RIGHT_PATTERNS = [
     # ", former Clinton campaign spokesman Brian Fallon told", ", Planned Parenthood president
     # Cecile Richards said": a role naming other names, then the speaker's own
     re.compile(
-        rf"^[\s,–—-]*(?:(?:the|a|an)\s+)?{_NOT_OPENING}(?:[\w.&’'-]+\s+){{1,5}}?(?P<speaker>{_NAME})\s+"
+        rf"^[\s,–—-]*(?:(?:the|a|an)\s+)?{_NOT_OPENING}(?:(?![a-z]+[.!?]\s)[\w.&’'-]+\s+){{1,5}}?(?P<speaker>{_NAME})\s+"
         rf"{_ADVERB}(?:{_VERB})\b"
     ),
     # ", according to a statement released by the Coastal Command": the author of the text
@@ -300,7 +300,7 @@ _SPEECH_VERB = re.compile(
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
-    r"told|tells|reminded|reminds|observing|"
+    r"told|tells|tell|reminded|reminds|observing|"
     r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing)\b"
 )
 _SUBJECT_PRONOUN = re.compile(
@@ -322,6 +322,10 @@ _CALLING = re.compile(r"(?i)(?:call|calls|called|calling|label|labels|labeled|la
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # "calling Kim 'rocket man'": a name for a person is a nickname, not words they said
 _NICKNAME = re.compile(rf"\b(?:call|calls|called|calling|dubbed|nicknamed)\s+{_NAME}\s*$")
+_DESCRIBING_AS = re.compile(
+    r"\b(?:described|describes|describing|characterized|characterizes|characterizing)\s+"
+    r"(?:it|them|this|that|him|her|(?:the|his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\s+as\s+$"
+)
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
 # term too, unless its sentence says who used the words: "he claimed that children needed
@@ -340,6 +344,8 @@ _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the 
 _PRONOUNS: dict[str, Pronoun] = {"\x00he": "he", "\x00she": "she", "\x00they": "they"}
 _UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, but nobody named
 _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if anyone
+_EPITHET = "\x00epithet"  # "the actor-turned-candidate said": the one quoted before, or the subject
+_EPITHET_REACH = 2  # paragraphs back: further, "the platoon commander" is someone new
 _SAME_SOURCE = "\x00source"  # "the statement reads": whoever's text was quoted just before
 _DETERMINERS = ("the", "a", "an", "his", "her", "their", "its")
 # Nouns that are a text, not a speaker: "the statement said" names nobody.
@@ -407,6 +413,15 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
+        elif speaker == _EPITHET:
+            # "the actor-turned-congressional candidate said": the one speaking, or else the
+            # one the article is about, its last named subject.
+            subjects = registry.subjects_between(
+                (span.start_paragraph - _EPITHET_REACH, 0), (span.start_paragraph, span.start)
+            )
+            speaker = _previous_speaker(index, spans, speakers, registry) or (
+                subjects[-1] if subjects else _UNNAMED
+            )
         elif speaker == _SAME_SOURCE:
             speaker = _previous_speaker(index, spans, speakers, registry, any_kind=True)
         if speaker is None:
@@ -455,7 +470,11 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         # A quoted term, unless its sentence says who used it: "due to the 'unregulated
         # nature' of the market, spokeswoman Afroditi Kellberg said".
         if len(span.text.split()) < 2:
-            return _TERM  # a single quoted word is a term whoever is speaking
+            # A single quoted word is a term whoever is speaking, unless the sentence says
+            # whose word it is: "criticized NATO, describing it as 'warmongering'".
+            if _DESCRIBING_AS.search(left) and not _PASSIVE.search(left):
+                return _subject_speaker(sentence, span, registry) or _TERM
+            return _TERM
         match = _EMBEDDED_AFTER.search(_until_sentence_end(right_text))
         if match:
             return _resolve(match.group("speaker"), span, registry) or _TERM
@@ -569,12 +588,14 @@ def _subject_speaker(
 ) -> str | None:
     """ "John Kirby ... had summoned the regime to 'stop'": the subject of a speech verb.
     ``saying_only``: a verb that reports words ("claimed"), not one that names ("calling")."""
-    verb = None
-    for found_verb in (_SAYING_VERB if saying_only else _SPEECH_VERB).finditer(left):
-        if not _MODIFIER_BEFORE.search(left, 0, found_verb.start()):
-            verb = found_verb  # not "Trump's alleged use", where the verb is an adjective
-    if verb is None:
+    verbs = [
+        found_verb  # not "Trump's alleged use", where the verb is an adjective
+        for found_verb in (_SAYING_VERB if saying_only else _SPEECH_VERB).finditer(left)
+        if not _MODIFIER_BEFORE.search(left, 0, found_verb.start())
+    ]
+    if not verbs:
         return None
+    verb = verbs[-1]
     pronoun = _SUBJECT_PRONOUN.search(left[: verb.start()])
     if pronoun:  # "he claimed that what children needed was 'above all' ..."
         # Who "he" is must be found before "he": in "He called Trump's decision 'cruel'",
@@ -584,6 +605,12 @@ def _subject_speaker(
     relative = _RELATIVE_SUBJECT.search(left, 0, verb.start())
     if relative and (who := _resolve(relative.group("speaker"), span, registry, names_only=True)):
         return who  # "Senator Dick Durbin, who went to the media to report ...": Durbin
+    for earlier in reversed(verbs):
+        # "Podesta (a top Obama adviser) emailed Mills ... to suggest that": the person
+        # right before a speech verb, an aside in brackets between, is who speaks.
+        before = _PARENTHESIS.sub("", left[: earlier.start()])
+        if adjacent := _adjacent_person(before, span, registry):
+            return adjacent
     found: dict[str, str] = {}
     before_verb = left[: verb.start()]
     for mention in MENTION.finditer(before_verb):
@@ -602,8 +629,21 @@ def _subject_speaker(
     described = _DESCRIBED_SUBJECT.search(before_verb) or _OPENING_SUBJECT.match(before_verb)
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
-        return who if who not in (_UNNAMED, _SAME_SPEAKER, _SAME_SOURCE) else None
+        return who if who not in (_UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET) else None
     return found.get("person") or found.get("organization")
+
+
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)(?=\s*$)")
+_LAST_NAMED = re.compile(rf"(?P<name>{_NAME})[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?$")
+
+
+def _adjacent_person(before_verb: str, span: Span, registry: Registry) -> str | None:
+    """The person named right before a verb ("..., Clinton advocate Michael Morell, compared")."""
+    match = _LAST_NAMED.search(before_verb)
+    if match is None:
+        return None
+    name = _resolve(match.group("name"), span, registry, names_only=True)
+    return name if name and registry.kinds.get(name) == "person" else None
 
 
 def _is_title(text: str) -> bool:
@@ -746,6 +786,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return None
     if words[0].lower() in ("he", "she", "they") and len(words) == 1:
         return None if names_only else _pronoun_marker(words[0])
+    possessed = _POSSESSED_ROLE.fullmatch(raw)
+    if possessed and not names_only:  # "Germany’s top diplomat added": a description
+        return _describe(["the", *possessed.group("role").split()], span, registry)
     match = MENTION.search(raw)
     if match is None:
         if names_only or words[0].lower() not in _DETERMINERS or len(words) < 2:
@@ -763,7 +806,11 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if match is None:
             return None
         name = match.group(0)
-    name = re.split(r"(?:’s|'s)(?=\s|$)", name)[0]  # "Dostoevsky’s the Brothers Karamazov"
+    owner, *owned = _POSSESSIVE.split(name, maxsplit=1)
+    # "Dostoevsky’s the Brothers Karamazov" is Dostoevsky; "The Atlantic’s Conor Friedersdorf"
+    # is the person the possessive introduces.
+    person = registry.resolve_person(owned[0].strip()) if owned and owned[0].strip() else None
+    name = person or owner
     parts = name.split()
     while len(parts) > 1 and parts[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
         parts = parts[1:]
@@ -793,10 +840,19 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     return None
 
 
+_POSSESSED_ROLE = re.compile(rf"{_NAME}(?:’s|'s)\s+(?P<role>(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*)")
+_POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
+
+
 def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
     """ "the spokesman", "the agency", "a reporter": a description, resolved when it points
     back to someone named before ("the president" -> the last person with that role)."""
     determiner, noun = words[0].lower(), words[-1].lower()
+    if noun in _DOCUMENT_NOUNS and len(words) > 2 and words[-2].lower() in _ORG_NOUNS:
+        # "the committee report said": the committee named before speaks through it
+        owner = registry.last_org_ending(words[-2].lower(), span.start_paragraph, span.start)
+        if owner:
+            return owner
     if noun in _DOCUMENT_NOUNS:
         # "the statement reads": the text quoted just before, if any; "a letter said" and
         # others may still have their author named elsewhere in the sentence.
@@ -805,9 +861,10 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         return _UNNAMED  # "a reporter asked", "an official said": someone new, unnamed
     if lexicon.is_title_word(noun):
         # "the author added": someone named before with that role, else the one speaking
-        return registry.last_person_with_role(noun, span.start_paragraph, span.start) or (
-            _SAME_SPEAKER if determiner == "the" else _UNNAMED
-        )
+        named = registry.last_person_with_role(noun, span.start_paragraph, span.start)
+        if named or determiner != "the":
+            return named or _UNNAMED
+        return _SAME_SPEAKER if _MEMBER_NOUN.match(" " + noun) else _EPITHET
     if noun in _ORG_NOUNS:
         named = registry.last_org_ending(noun, span.start_paragraph, span.start)
         if named is None and noun in _GENERIC_ORG_NOUNS:  # "the group said": the NRA, named
