@@ -8,7 +8,7 @@ from newsgen.ingest import ingest
 from newsgen.parse import parse_raw
 from newsgen.parse.boilerplate import article_lines, find_boilerplate, line_key
 
-PROMO = "Headline: Bitcoin Searches Exceed Trump! Blockchain Stocks Are Next!"
+PROMO = "Bitcoin Searches Exceed Trump! Blockchain Stocks Are Next!"
 
 
 def article(title: str, *body: str) -> str:

@@ -46,7 +46,9 @@ def parse_raw(
     # The title goes last so that paragraph indexes match between entities and quotes.
     spans = find_spans(paragraphs)
     quoted = [(s.start_paragraph, s.start, s.end_paragraph, s.end) for s in spans]
-    registry = build_registry([*paragraphs, parts.title], quoted=quoted)
+    # In a Title Case headline every word is capitalised, so capitals there name nobody.
+    title_names = "" if _title_case(parts.title) else parts.title
+    registry = build_registry([*paragraphs, title_names], quoted=quoted)
     quotes = attribute(spans, paragraphs, registry)
     kicker, headline_speaker = split_kicker(parts.title, registry)
     if headline_speaker:
@@ -71,6 +73,15 @@ def parse_raw(
         summary=next((b.text for b in blocks if b.kind == "p"), ""),
         word_count=sum(len(p.split()) for p in paragraphs),
     )
+
+
+_MINOR_WORD_LENGTH = 3  # "of", "the", "and" stay lower case in Title Case
+
+
+def _title_case(title: str) -> bool:
+    words = [w.strip("“”‘’\"'():,!?") for w in title.split()]
+    longer = [w for w in words if len(w) > _MINOR_WORD_LENGTH and w[:1].isalpha()]
+    return len(longer) >= 3 and all(w[:1].isupper() for w in longer)
 
 
 def content_id(cleaned: str) -> str:

@@ -425,7 +425,7 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         return []
     if kind == "place" and honorific:
         kind = "person"  # "Rev. Rodriguez" is a man, whatever towns share his name
-    if kind == "person" and with_article and not (honorific or role or _given_name(name_tokens[0])):
+    if kind == "person" and with_article and not (honorific or role or given_name(name_tokens[0])):
         return []  # "the Brothers Karamazov", "the Rolling Stones", not "the Matt Taibbi article"
     # A single word is kept even at a sentence start, but only as evidence: single words
     # never create a person (build_registry).
@@ -450,7 +450,7 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
         # "Director of National Intelligence James Clapper": the office runs on to the name
         # (capitalised words only: "of the Office of Science" is an office, not a name)
         office_end = end
-        while len(tokens) - office_end > 2 and not _given_name(tokens[office_end]):
+        while len(tokens) - office_end > 2 and not given_name(tokens[office_end]):
             office_end += 1
         if all(t[:1].isupper() for t in tokens[end : office_end + 1]):
             end = office_end
@@ -473,7 +473,7 @@ def _owner(tokens: list[str]) -> bool:
 def _not_a_name(token: str) -> bool:
     """ "Aiding", "Discomfited", "Maybe", "Another": a verb form or a very common word,
     capitalised only by a sentence start, and nobody's given name."""
-    if not token[1:].islower() or _given_name(token):
+    if not token[1:].islower() or given_name(token):
         return False
     verb_form = len(token) > 4 and token.endswith(("ing", "ed"))
     if verb_form and (rank(token) or COMMON_VERB_RANK) < COMMON_VERB_RANK:
@@ -485,7 +485,7 @@ COMMON_VERB_RANK = 60_000
 EVERYDAY_WORD_ZIPF = 5.0  # "maybe", "another", "above": words seen 100 times per million
 
 
-def _given_name(token: str) -> bool:
+def given_name(token: str) -> bool:
     return token in lexicon.GIVEN_NAMES or usual_pronoun(token) is not None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsgen.parse import lexicon
-from newsgen.parse.entities import Registry
+from newsgen.parse.entities import Registry, given_name
 from newsgen.parse.glue import rank
 
 MAX_KICKER_WORDS = 5
@@ -38,5 +38,7 @@ def _looks_like_name(words: list[str]) -> bool:
     name = " ".join(words)
     if lexicon.canonical_place(name) or name in lexicon.KNOWN_ORGS:
         return False
+    if len(words) > 1 and not given_name(words[0]):
+        return False  # "Economic Warning", "Media Critic": a label; "Sarah Sanders" a name
     surname_rank = rank(words[-1])  # surnames are rare words; labels ("Latest") are common
     return surname_rank is None or surname_rank >= SURNAME_MIN_RANK

@@ -81,6 +81,10 @@ _JUNK_LINES = [
     r".{1,300} is a post from .{1,200}",  # a feed footer: "X is a post from Site"
     r"(filed under|tagged):.{0,600}",
     r"\w+\]: ?https?://\S+.{0,120}",  # "FACEBOOK]: http://...": a link list, opening cut
+    r"headline: .{1,200}",  # another article's headline, shown as an advertisement
+    # "ONS Study: https://...": a reference list's label and link (the source line is meta's)
+    r"(?!(?:source|sources|via|originally published|published)\b)[\w’'&. -]{1,60}: ?https?://\S+",
+    r"(?:h/t|hat tip|credit)(?: to)?:? [\w.’' -]{1,60}",  # "Credit to Infowars"
 ]
 
 _CUT_MARKERS = [
@@ -144,6 +148,25 @@ PROMOTION = re.compile(
 PROMOTION_LINES = 6
 
 
+# "Read more:" over a list of other articles' headlines: the list goes with its label.
+LIST_LABEL = re.compile(
+    r"(?:read|see) (?:more|also)\s*:|also read\s*:|more\s*:|recommended(?: reading)?\s*:|"
+    r"(?:trending|popular|top) (?:now|posts|stories)\s*:?|you may have missed\s*:?",
+    re.IGNORECASE,
+)
+_LISTED_HEADLINE_LENGTH = 160
+
+
+def is_listed_headline(line: str) -> bool:
+    """A line under a list label that reads as a headline: short, no full stop at its end,
+    most of its longer words capitalised ("The Prepper’s Blueprint: A Step-By-Step Guide")."""
+    if len(line) > _LISTED_HEADLINE_LENGTH or line.rstrip("”’\"'").endswith("."):
+        return False
+    words = [w.strip("“”‘’\"'():,") for w in line.split()]
+    longer = [w for w in words if len(w) > 3]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in longer) >= 0.6 * len(longer)
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -152,9 +175,13 @@ def strip_trailers(lines: list[str]) -> list[str]:
     """
     kept: list[str] = []
     tail_start = min(len(lines) * 2 // 3, max(len(lines) - 5, 0))
+    listing = False  # inside the headlines under a "Read more:" label
     for index, line in enumerate(lines):
         if index >= tail_start and is_cut_marker(line):
             break
+        if listing and is_listed_headline(line):
+            continue
+        listing = LIST_LABEL.fullmatch(line) is not None
         if index >= max(len(lines) - BIO_LINES, 1) and AUTHOR_BIO.fullmatch(line):
             break
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
