@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from newsgen.errors import NewsgenError
 from newsgen.model import Article, Quote
 from newsgen.parse import glue
-from newsgen.parse.entities import build_registry
+from newsgen.parse.entities import build_registry, headline_case
 from newsgen.parse.headline import split_kicker
 from newsgen.parse.quotes import attribute, find_spans
 from newsgen.parse.segment import Block, segment
@@ -47,7 +47,7 @@ def parse_raw(
     spans = find_spans(paragraphs)
     quoted = [(s.start_paragraph, s.start, s.end_paragraph, s.end) for s in spans]
     # In a Title Case headline every word is capitalised, so capitals there name nobody.
-    title_names = "" if _title_case(parts.title) else parts.title
+    title_names = "" if headline_case(parts.title) else parts.title
     registry = build_registry([*paragraphs, title_names], quoted=quoted)
     quotes = attribute(spans, paragraphs, registry)
     kicker, headline_speaker = split_kicker(parts.title, registry)
@@ -73,15 +73,6 @@ def parse_raw(
         summary=next((b.text for b in blocks if b.kind == "p"), ""),
         word_count=sum(len(p.split()) for p in paragraphs),
     )
-
-
-_MINOR_WORD_LENGTH = 3  # "of", "the", "and" stay lower case in Title Case
-
-
-def _title_case(title: str) -> bool:
-    words = [w.strip("“”‘’\"'():,!?") for w in title.split()]
-    longer = [w for w in words if len(w) > _MINOR_WORD_LENGTH and w[:1].isalpha()]
-    return len(longer) >= 3 and all(w[:1].isupper() for w in longer)
 
 
 def content_id(cleaned: str) -> str:

@@ -577,7 +577,7 @@ def build_registry(
     first_seen: dict[str, int] = {}
     speaker_keys = {merge_key(s) for s in speakers}
     people = {m.paragraph for m in mentions if m.kind == "person"}
-    headline_case = {i for i in people if _headline_case(paragraphs[i])}
+    in_headline_case = {i for i in people if headline_case(paragraphs[i])}
     lower = set(_LOWER_WORD.findall(" ".join(paragraphs)))
 
     full_names = [m for m in mentions if m.kind == "person" and len(m.text.split()) > 1]
@@ -598,7 +598,7 @@ def build_registry(
             continue  # "Putin" alone is evidence for "Vladimir Putin", not a person by itself
         if mention.kind == "person" and single and _part_of(mention.text, full_keys, has_title):
             continue
-        if mention.kind == "person" and mention.paragraph in headline_case and not has_title:
+        if mention.kind == "person" and mention.paragraph in in_headline_case and not has_title:
             continue  # "CIA Refuses To Show Evidence": every word is capitalised in a headline
         if mention.kind == "person" and not has_title and _has_common_word(mention.text, lower):
             continue  # "Obama Fights Back", "Free Gift": words the article writes in lower case
@@ -682,16 +682,17 @@ def _has_common_word(name: str, lower: set[str]) -> bool:
     )
 
 
-def _headline_case(text: str) -> bool:
+def headline_case(text: str) -> bool:
     """A line in Headline Case, where capitals say nothing about names."""
-    initials = [c for c in _WORD_START.findall(text) if c.isalpha()]  # of the words
+    # the first letter of each word, after any opening quote mark
+    initials = [c[-1] for c in _WORD_START.findall(text) if c[-1].isalpha()]
     if len(initials) < 4:
         return False
     capitalised = sum(1 for c in initials if c.isupper())
     return capitalised >= 0.75 * len(initials)
 
 
-_WORD_START = re.compile(r"(?<!\S)\S")  # the first character of each word: no split needed
+_WORD_START = re.compile(r"(?<!\S)[“‘\"'(]*\S")  # each word's start: no split needed
 
 
 def _merge_acronyms(registry: Registry) -> None:
@@ -724,5 +725,10 @@ def _part_of(token: str, full_names: list[list[str]], titled: bool = False) -> b
     Trump") is a surname, so it only belongs to a full name that ends with it."""
     key = merge_key(token)
     if titled:
-        return any(words[-1:] == [key] for words in full_names)
+        # "EU Commissioner Timmermanns" is Frans Timmermans misspelt, not someone else
+        surnames = [words[-1] for words in full_names if words]
+        return key in surnames or (
+            len(key) >= _MIN_TYPO_LENGTH
+            and bool(difflib.get_close_matches(key, surnames, n=1, cutoff=_TYPO_SIMILARITY))
+        )
     return any(key in words for words in full_names)

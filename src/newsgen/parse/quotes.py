@@ -814,6 +814,10 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     parts = name.split()
     while len(parts) > 1 and parts[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
         parts = parts[1:]
+    for cut, part in enumerate(parts[1:], start=1):
+        if part in lexicon.TIME_WORDS:  # "said Timmermans Friday"
+            parts = parts[:cut]
+            break
     name = " ".join(parts)
     if name == "I" or name in lexicon.SENTENCE_WORDS:
         return None  # "In her remarks", "I said": a capital that names nobody
