@@ -222,7 +222,16 @@ _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|w
 # (or an embedded tweet, "— Donald J. Trump (@realDonaldTrump)", wherever it stands)
 _SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?P<handle>\(@\w+\))?\s*(?:[,.(]|$)")
 _CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
-_DOCUMENTS = "statement|report|release|letter|post|tweet|message|memo|filing|study|press release"
+_DOCUMENTS = (
+    "statement|report|release|letter|post|tweet|message|memo|filing|study|press release|"
+    "note|notes|analysis|briefing|bulletin|survey|newsletter"
+)
+# ", says a new commodities note from US investment bank ... Goldman Sachs": the body last
+# named in the phrase after "from" wrote it.
+_DOCUMENT_FROM = re.compile(
+    rf"^[\s,–—-]*(?:{_VERB})\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:{_DOCUMENTS})\s+"
+    r"(?:from|by|of)\s+(?P<author>[^.;:!?“”\"]{1,160})"
+)
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
@@ -342,6 +351,7 @@ _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the 
 # "he said": resolved once the previous quotes are known, to someone the pronoun fits
 # ("\x00she@120": she, standing at offset 120 of the quote's paragraph, before the quote)
 _PRONOUNS: dict[str, Pronoun] = {"\x00he": "he", "\x00she": "she", "\x00they": "they"}
+_NAME_OF = "\x00name"  # the name of a book, show or post: no speaker, and no interruption
 _UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, but nobody named
 _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if anyone
 _EPITHET = "\x00epithet"  # "the actor-turned-candidate said": the one quoted before, or the subject
@@ -426,6 +436,10 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _previous_speaker(index, spans, speakers, registry, any_kind=True)
         if speaker is None:
             speaker = _continued_speaker(index, spans, speakers, paragraphs, registry)
+        elif speaker == _NAME_OF:
+            speakers.append(_NAME_OF)  # passed over by the quotes that follow
+            quotes.append(Quote(span.text, None, None))
+            continue
         elif speaker in (_TERM, _UNNAMED):
             speaker = None
         speakers.append(speaker)
@@ -464,7 +478,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
-        return _TERM  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'": a name
+        return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     naming = _NAMING_BEFORE.search(left)
     if partial and not spoken_phrase and (naming or _FUNCTION_BEFORE.search(left)):
         # A quoted term, unless its sentence says who used it: "due to the 'unregulated
@@ -492,6 +506,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         and right.strip()[:1].isupper()
         and right.rstrip().endswith((",", ":"))
     )
+    document = None if introduces_next else _DOCUMENT_FROM.match(right)
+    if document and (name := _last_named(document.group("author"), span, registry)):
+        return name
     for pattern in () if introduces_next else _RIGHT_PATTERNS:
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
@@ -637,6 +654,23 @@ _PARENTHESIS = re.compile(r"\s*\([^()]*\)(?=\s*$)")
 _LAST_NAMED = re.compile(rf"(?P<name>{_NAME})[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?$")
 
 
+_ORG_NOUN_BEFORE = re.compile(
+    r"\b(?:group|bank|firm|company|lender|insurer|broker|brokerage|agency|consultancy)\s+$"
+)
+
+
+def _last_named(phrase: str, span: Span, registry: Registry) -> str | None:
+    """The last person or organisation named in a phrase."""
+    found = None
+    for mention in MENTION.finditer(phrase):
+        name = _resolve(mention.group(0), span, registry, names_only=True)
+        if name and registry.kinds.get(name) in ("person", "organization"):
+            found = name
+        elif _ORG_NOUN_BEFORE.search(phrase, 0, mention.start()):
+            found = mention.group(0)  # "financial services group Commerzbank"
+    return found
+
+
 def _adjacent_person(before_verb: str, span: Span, registry: Registry) -> str | None:
     """The person named right before a verb ("..., Clinton advocate Michael Morell, compared")."""
     match = _LAST_NAMED.search(before_verb)
@@ -732,10 +766,14 @@ def _continued_speaker(
     """A quote with no attribution of its own continues the previous speaker's words when it
     stands in the same paragraph, or opens the next paragraph right after theirs; unless the
     narrative in between turns to someone else ("Obama had a good response. '...'")."""
-    if index == 0:
+    # A name in marks between ("on Newsmax TV's 'America Talks Live.'") interrupts nobody.
+    before = index - 1
+    while before >= 0 and speakers[before] == _NAME_OF:
+        before -= 1
+    if before < 0:
         return None
-    span, previous = spans[index], spans[index - 1]
-    speaker = speakers[index - 1]
+    span, previous = spans[index], spans[before]
+    speaker = speakers[before]
     if speaker is None:
         return None
     between = registry.subjects_between(
