@@ -324,7 +324,10 @@ def _context_role(text: str, start: int, end: int) -> str | None:
     if last_word and before[-1:].isspace() and lexicon.is_title_word(last_word[0]):
         match = _ROLE_BEFORE.search(before)
         if match:
-            return match.group(1).strip()
+            words = match.group(1).split()
+            while len(words) > 1 and words[0] in lexicon.SENTENCE_WORDS:
+                words = words[1:]  # "As President Ronald Reagan put it": "President"
+            return " ".join(words)
     head, _, last = before.rstrip().rpartition(" ")
     if last in lexicon.HONORIFICS:  # "The Vice-President of India, Mr. Naidu"
         before = head + " "

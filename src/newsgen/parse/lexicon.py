@@ -638,6 +638,10 @@ DEMONYMS = frozenset(
 TITLE_WORDS = frozenset(
     [
         "president",
+        "historian",
+        "scholar",
+        "novelist",
+        "physicist",
         "curator",
         "vice",
         "prime",

@@ -279,6 +279,11 @@ _LEFT_PATTERNS = [
         rf"(?:\b(?i:as)\s+)?{_SPEAKER}\s+(?:put it|said it|wrote it|summed it up|described it)"
         r"(?:\s+(?:this way|best|like this|so))?\s*[,:]?\s*$"
     ),
+    # "As President Ronald Reagan put it, in the constitutions of most governments, '...'"
+    re.compile(
+        rf"\b(?i:as)\s+{_SPEAKER}\s+(?:put it|said|wrote|noted|explained|observed)"
+        r"(?:\s+\w+)?,[^.!?“”\"]{0,120}$"
+    ),
 ]
 # Searched with a speaker phrase tried at every position, these were most of the quote
 # finder's time; each cannot match a text without its ending (see guards.py).
@@ -334,6 +339,10 @@ _NICKNAME = re.compile(rf"\b(?:call|calls|called|calling|dubbed|nicknamed)\s+{_N
 _DESCRIBING_AS = re.compile(
     r"\b(?:described|describes|describing|characterized|characterizes|characterizing)\s+"
     r"(?:it|them|this|that|him|her|(?:the|his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\s+as\s+$"
+)
+_SPOKEN_TO = re.compile(
+    r"\b(?:explains?|explained|says?|said|speaks?|spoke|talks?|talked|writes?|wrote|"
+    r"preaches|preached|appeals?|appealed)\s+to\s*$"
 )
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
@@ -479,6 +488,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
+    if partial and _SPOKEN_TO.search(left):
+        return _TERM  # "Levin explains to 'the rising generation'": who listens, not words
     naming = _NAMING_BEFORE.search(left)
     if partial and not spoken_phrase and (naming or _FUNCTION_BEFORE.search(left)):
         # A quoted term, unless its sentence says who used it: "due to the 'unregulated
