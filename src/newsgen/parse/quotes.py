@@ -212,8 +212,8 @@ _ROLE_WORDS = rf"(?:{_NOT_OPENING}[a-z][\w-]*\s+(?:[a-z][\w-]*\s+){{0,2}})?"
 # government", "FBI officials"), or "the spokesman" style common noun.
 _SPEAKER = (
     rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}{_NAME}(?:\s+[a-z][\w()-]*){{1,2}}|"
-    rf"{_DET}{_NOT_OPENING}[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
-)
+    rf"{_DET}{_NOT_OPENING}[a-z][\w-]*(?:\s+[a-z][\w-]*|\s+[A-Z][a-z][\w-]*\s+[a-z][\w-]*)?)"
+)  # "the spokesman", "the loving father", "the esteemed Argentinian evangelist"
 # ", Dana Whitfield," or ", the agency's spokesman," between a speaker and the verb
 _APPOSITIVE = r"(?:,\s*(?P<appositive>[^,]{1,80}),)?"
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
@@ -309,7 +309,7 @@ _SPEECH_VERB = re.compile(
     rf"\b(?:{_VERB}|urged|summoned|calling|demanding|talked|spoke|saying|telling|writing|"
     r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
     r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling|compared|"
-    r"reminded|reminds|reminding|observing|report|"
+    r"reminded|reminds|reminding|observing|report|declare|call|"
     r"disclosed|revealed|encouraged|encourage|encouraging)\b"
 )
 _SAYING_VERB = re.compile(
@@ -318,8 +318,8 @@ _SAYING_VERB = re.compile(
     r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing)\b"
 )
 _SUBJECT_PRONOUN = re.compile(
-    r"(?:^|[\s,;])(?P<pronoun>he|she|He|She)\s+(?:\w+ly\s+|also\s+|later\s+|"
-    r"then\s+|had\s+|has\s+|would\s+)?$"
+    r"(?:^|[\s,;])(?P<pronoun>he|she|He|She)\s+(?:(?:\w+ly|also|later|then|had|has|would|"
+    r"could|will|himself|herself)\s+){0,3}$"  # "he himself would later call it"
 )
 # A quoted term, not quoted speech. Naming words make it a term whoever speaks: "so-called
 # 'X'", "known as 'X'", "calling Kim 'rocket man'", "labeled the plan a 'disaster'".
@@ -337,8 +337,10 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # "calling Kim 'rocket man'": a name for a person is a nickname, not words they said
 _NICKNAME = re.compile(rf"\b(?:call|calls|called|calling|dubbed|nicknamed)\s+{_NAME}\s*$")
 _DESCRIBING_AS = re.compile(
-    r"\b(?:described|describes|describing|characterized|characterizes|characterizing)\s+"
-    r"(?:it|them|this|that|him|her|(?:the|his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\s+as\s+$"
+    r"\b(?:(?:described|describes|describing|characterized|characterizes|characterizing)\s+"
+    r"(?:it|them|this|that|him|her|(?:the|his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\s+as"
+    r"|(?:call|calls|called|calling|declare|declares|declared|declaring)\s+"
+    r"(?:it|them|this|that|(?:the|his|her|their|its)\s+[\w-]+))\s+$"
 )
 _SPOKEN_TO = re.compile(
     r"\b(?:explains?|explained|says?|said|speaks?|spoke|talks?|talked|writes?|wrote|"
@@ -662,7 +664,9 @@ def _subject_speaker(
 
 
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)(?=\s*$)")
-_LAST_NAMED = re.compile(rf"(?P<name>{_NAME})[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?$")
+_LAST_NAMED = re.compile(
+    rf"(?P<name>{_NAME})[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+|to\s+)?$"  # "Reid to declare"
+)
 
 
 _ORG_NOUN_BEFORE = re.compile(
@@ -804,13 +808,18 @@ def _continued_speaker(
         if not connector and _SENTENCE_START_ONLY.search(since_previous):
             return None
         return speaker
-    opens_paragraph = paragraphs[span.start_paragraph][: span.start].strip() == ""
-    long_quote = len(span.text.split()) > SHORT_QUOTE_WORDS
+    before_quote = paragraphs[span.start_paragraph][: span.start]
+    opens_paragraph = before_quote.strip() == ""
+    # A long quote goes on with its speaker, unless the narrative's own sentence holds it
+    # as a part ("the administration's effort to '...'").
+    embedded = _EMBEDDING_WORD.search(before_quote, max(0, span.start - 12)) is not None
+    long_quote = len(span.text.split()) > SHORT_QUOTE_WORDS and not embedded
     if (opens_paragraph or long_quote) and span.start_paragraph == previous.end_paragraph + 1:
         return speaker
     return None
 
 
+_EMBEDDING_WORD = re.compile(r"\b(?:to|of|the|a|an|for|with|that|as|from|by|about)\s*$")
 _CONNECTOR_WORDS = 5  # "But in the end," leads on; a longer clause is the narrative's own
 
 
@@ -835,6 +844,16 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return None
     if words[0].lower() in ("he", "she", "they") and len(words) == 1:
         return None if names_only else _pronoun_marker(words[0])
+    capitalised = [w for w in words[1:] if w[:1].isupper()]
+    if (
+        not names_only
+        and words[0].lower() in _DETERMINERS
+        and words[-1].islower()
+        and capitalised
+        and all(w in lexicon.DEMONYMS for w in capitalised)
+        and not _INSTITUTION.search(raw)  # "the Venezuelan government" speaks for a country
+    ):
+        return _describe(words, span, registry)  # "the esteemed Argentinian evangelist"
     possessed = _POSSESSED_ROLE.fullmatch(raw)
     if possessed and not names_only:  # "Germany’s top diplomat added": a description
         return _describe(["the", *possessed.group("role").split()], span, registry)
@@ -925,7 +944,7 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         return named or _UNNAMED
     if determiner != "the" or (noun.endswith("s") and not noun.endswith("ss")):
         return _UNNAMED  # "officials", "his aides": a group, nobody named
-    return registry.last_person_before(span.start_paragraph, span.start)
+    return _EPITHET  # "the loving father maintained": who spoke before, or the subject
 
 
 def _name_candidates(name: str) -> list[str]:
