@@ -315,7 +315,7 @@ _SPEECH_VERB = re.compile(
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
     r"told|tells|tell|reminded|reminds|observing|"
-    r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing)\b"
+    r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing|classifying)\b"
 )
 _SUBJECT_PRONOUN = re.compile(
     r"(?:^|[\s,;])(?P<pronoun>he|she|He|She)\s+(?:(?:\w+ly|also|later|then|had|has|would|"
@@ -327,12 +327,16 @@ _NAMING_BEFORE = re.compile(
     r"\b(?:so-called|called|dubbed|termed|term|word|words|phrase|titled|entitled|named|"
     r"known as)\s*$"
     r"|\b(?:call|calls|called|calling|dub|dubs|dubbed|dubbing|label|labels|labeled|labelled|"
-    r"brand|brands|branded|nicknamed)\s+(?:[\w’'-]+\s+){0,3}$",
+    r"brand|brands|branded|nicknamed|classify|classifies|classified|classifying)\s+"
+    r"(?:[\w’'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 # What an acronym stands for: "(CRISPR, or 'clusters of ...')", "short for 'Gross ...'"
 _GLOSS = re.compile(r"\b[A-Z]{2,}s?\b,?\s+or\s*$|\b(?i:stands|short|acronym) for\s*$")
-_CALLING = re.compile(r"(?i)(?:call|calls|called|calling|label|labels|labeled|labelled)\b")
+_CALLING = re.compile(
+    r"(?i)(?:call|calls|called|calling|label|labels|labeled|labelled|classify|classifies|"
+    r"classified|classifying)\b"
+)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # "calling Kim 'rocket man'": a name for a person is a nickname, not words they said
 _NICKNAME = re.compile(rf"\b(?:call|calls|called|calling|dubbed|nicknamed)\s+{_NAME}\s*$")
@@ -417,9 +421,10 @@ _DOCUMENT_NOUNS = frozenset(
         "page",
     ]
 )
-_GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation"])
+# "the team found": the research institute named just before
+_GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation", "team"])
 _ORG_REACH = 2  # paragraphs back: "the group" means one named just before
-_ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | {"company", "firm", "group"}
+_ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | _GENERIC_ORG_NOUNS
 
 
 def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Registry) -> list[Quote]:

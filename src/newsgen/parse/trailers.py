@@ -68,7 +68,9 @@ _JUNK_LINES = [
     r"[\w+ .]{0,30}\blink: ?https?://\S+",  # "Facebook Link: http://..." share lists
     r"for more information,? (see|visit|go to|click)\W.{0,80}",
     r"\((to )?donate\b.{0,80}\)",
-    r".{0,120}\bclick here\W*\)?",
+    r".{0,120}\bclick here( now)?\W*\)?",
+    r"(useful |related |more )?links:?",  # the label over a list of links
+    r"\(?(from )?(left|right)( to (right|left))?: .{1,400}",  # "From left: NRA-ILA ...": a caption
     r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?",  # a video embed's caption
     r".{0,200}\|\s*\d{4}\s*\|\s*\d+ min\b.{0,400}",  # "Title | 2017 | 54 min ...": a video card
     r"\[[^\]]{0,40}\d{4}\s*[-–—]\s*[\w.-]+\.[a-z]{2,4}\]",  # "[January 24, 2018 - Site.net]"
