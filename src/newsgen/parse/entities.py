@@ -164,15 +164,22 @@ class Registry:
                 found = person
         return found
 
-    def last_org_before(self, paragraph: int, offset: int, reach: int) -> str | None:
+    def last_org_before(
+        self,
+        paragraph: int,
+        offset: int,
+        reach: int,
+        accept: Callable[[str], object] = lambda name: True,
+    ) -> str | None:
         """The organisation last named before a position, no more than ``reach``
-        paragraphs back."""
+        paragraphs back, that ``accept`` takes."""
         found = None
         for mention in self.mentions:
             if (mention.paragraph, mention.start) >= (paragraph, offset):
                 break
             if mention.kind == "organization" and paragraph - mention.paragraph <= reach:
-                found = self.canonical(mention.text) or found
+                name = self.canonical(mention.text)
+                found = name if name and accept(name) else found
         return found
 
     def last_org_ending(self, word: str, paragraph: int, offset: int) -> str | None:

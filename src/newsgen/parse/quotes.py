@@ -422,6 +422,12 @@ _DOCUMENT_NOUNS = frozenset(
     ]
 )
 # "the team found": the research institute named just before
+_RESEARCHERS = frozenset(
+    ["researchers", "investigators", "scientists", "authors", "study authors", "the authors"]
+)
+_RESEARCH_BODY = re.compile(
+    r"\b(?:University|Laboratory|Lab|Institute|College|School|Hospital|Center|Centre|Clinic)\b"
+)
 _GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation", "team"])
 _ORG_REACH = 2  # paragraphs back: "the group" means one named just before
 _ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | _GENERIC_ORG_NOUNS
@@ -739,8 +745,9 @@ def _pronoun_speaker(
     someone the pronoun fits ("she said" skips back past Donald Trump), named before
     ``offset``, where the pronoun stands in the quote's paragraph."""
     span = spans[index]
+    # "They concluded": a group speaking on, such as the laboratory quoted just before
     return _previous_speaker(
-        index, spans, speakers, registry, pronoun=pronoun, until=offset
+        index, spans, speakers, registry, any_kind=pronoun == "they", pronoun=pronoun, until=offset
     ) or registry.last_person_before(
         span.start_paragraph, offset, accept=lambda person: fits(person, pronoun)
     )
@@ -847,6 +854,12 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     words = raw.split()
     if not words:
         return None
+    if not names_only and " ".join(words).lower().removeprefix("the ") in _RESEARCHERS:
+        # "Researchers reported": the laboratory or university named just before
+        found = registry.last_org_before(
+            span.start_paragraph, span.start, _ORG_REACH, accept=_RESEARCH_BODY.search
+        )
+        return found or _UNNAMED
     if words[0].lower() in ("he", "she", "they") and len(words) == 1:
         return None if names_only else _pronoun_marker(words[0])
     capitalised = [w for w in words[1:] if w[:1].isupper()]
