@@ -20,6 +20,7 @@ import nh3
 
 from newsgen.deadline import TimeLimitExceeded, run_with_limit
 from newsgen.errors import NewsgenError
+from newsgen.plainmark import plain_html
 
 # Characters Python-Markdown's link scanner walks, summed over every '[' of a block. A body
 # with 1,000 ordinary links scans ~30,000; 4,000 unclosed '[' scan 24 million (15 s).
@@ -139,6 +140,23 @@ def render_limit(body: str) -> float:
     return RENDER_SECONDS + RENDER_SECONDS_PER_MB * len(body) / 1e6
 
 
+def _converted(text: str) -> str:
+    """Python-Markdown's HTML of ``text``, under the time limit."""
+    # One converter per thread, reset for each body (making one per body was a sixth of the
+    # Markdown time). Taken out while in use and put back only after a complete conversion:
+    # one stopped half-way (time limit, recursion) may hold its parser state, so it is dropped.
+    md = _IDLE.__dict__.pop("md", None) or _new_markdown()
+    limit = render_limit(text)
+    try:
+        html = run_with_limit(limit, lambda: md.reset().convert(text))
+        _IDLE.md = md
+    except TimeLimitExceeded:
+        raise NewsgenError(f"Markdown took longer than {limit:.0f} s to render; refused") from None
+    except RecursionError:
+        raise NewsgenError("Markdown nested too deeply to render (lists or quotes)") from None
+    return html
+
+
 def body_html(body: str) -> str:
     """The sanitised HTML of a Markdown body.
 
@@ -147,18 +165,9 @@ def body_html(body: str) -> str:
     (without a path: the caller knows the file) for a body that cannot be rendered safely.
     """
     check_markdown(body)
-    # One converter per thread, reset for each body (making one per body was a sixth of the
-    # Markdown time). Taken out while in use and put back only after a complete conversion:
-    # one stopped half-way (time limit, recursion) may hold its parser state, so it is dropped.
-    md = _IDLE.__dict__.pop("md", None) or _new_markdown()
-    limit = render_limit(body)
-    try:
-        html = run_with_limit(limit, lambda: md.reset().convert(clean_text(body)))
-        _IDLE.md = md
-    except TimeLimitExceeded:
-        raise NewsgenError(f"Markdown took longer than {limit:.0f} s to render; refused") from None
-    except RecursionError:
-        raise NewsgenError("Markdown nested too deeply to render (lists or quotes)") from None
+    text = clean_text(body)
+    plain = plain_html(text)  # most bodies: prose and "##" headings, no parser needed
+    html = _converted(text) if plain is None else plain
     if re.search(r"<h1\b", html):
         html = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html)
     html = nh3.clean(
