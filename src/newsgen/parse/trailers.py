@@ -43,7 +43,7 @@ _JUNK_LINES = [
     r"\[\w+( \w+)?\]: ?https?://\S+",  # "[WEBSITE]: http://..." link lists
     r"(main error mes+age here|more detailed message would go here.*)",
     # WordPress feed footer: "The post <title> appeared first on <site>."
-    r"the post .{1,300} appeared first on .{1,100}",
+    r"(the|this) post .{1,300} appeared first on .{1,100}",
     r"(copyright ?(©|\(c\)|\d{4})|©|\(c\) ?\d{4}).{0,120}(all rights reserved\b.{0,300})?",
     r"this (content|article|post|story) may be (freely )?(reproduced|republished|reposted|shared)"
     r"\b.{0,400}",
@@ -84,6 +84,20 @@ _JUNK_LINES = [
     r"(filed under|tagged):.{0,600}",
     r"\w+\]: ?https?://\S+.{0,120}",  # "FACEBOOK]: http://...": a link list, opening cut
     r"headline: .{1,200}",  # another article's headline, shown as an advertisement
+    r"(www\.)?[\w-]+(\.[\w-]+)*\.(com|org|net|tv|co|io|info|us|uk)(/\S*)?",  # a bare site name
+    r".{0,400}(\.\.|…)\s*read more\W*",  # another article's teaser: "... under the... Read More"
+    r"if you would like to (write|submit|contribute)\b.{0,200}",  # "write an op-ed for us"
+    r"watch (it )?on (youtube|vimeo)\W*",
+    r"view this (article|video|post)\W*",
+    r"sources?:?",  # the label over a list of links
+    # a press release's contact lines: "Email: sales@...", "Tel: +1-888-...", a bare address
+    r"(e-?mail|skype|phone|tel|fax)\s*:\s*\S.{0,80}",
+    r"[\w.+-]+@[\w-]+(\.[\w-]+)+\.?",
+    r"\\?\+?\s?\d[\d\s().-]{7,20}",
+    r"i (receive|earn|may receive|may earn|get) a (small )?commission\b.{0,300}",
+    r"for more information,? please visit (our|their|the) website\W*",
+    r"error\W*",  # a scraper's failed page
+    r"courtesy of [\w.’' -]{1,80}",  # an image credit standing alone
     # "ONS Study: https://...": a reference list's label and link (the source line is meta's)
     r"(?!(?:source|sources|via|originally published|published)\b)[\w’'&. -]{1,60}: ?https?://\S+",
     r"(?:h/t|hat tip|credit)(?: to)?:? [\w.’' -]{1,60}",  # "Credit to Infowars"
