@@ -255,6 +255,7 @@ _STATEMENT_NOUNS = (
     "statement|statements|comment|comments|commentary|remark|remarks|words|tweet|tweets|post|"
     "message|claim|assertion|warning|promise|response|reply|answer|letter|speech"
 )
+_STATEMENT_WORDS = frozenset(_STATEMENT_NOUNS.split("|"))
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
     re.compile(
@@ -310,6 +311,7 @@ _SPEECH_VERB = re.compile(
     r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
     r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling|compared|"
     r"reminded|reminds|reminding|observing|report|declare|call|"
+    r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
     r"disclosed|revealed|encouraged|encourage|encouraging)\b"
 )
 _SAYING_VERB = re.compile(
@@ -938,6 +940,8 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
     """ "the spokesman", "the agency", "a reporter": a description, resolved when it points
     back to someone named before ("the president" -> the last person with that role)."""
     determiner, noun = words[0].lower(), words[-1].lower()
+    if noun in _STATEMENT_WORDS and noun not in _DOCUMENT_NOUNS:
+        return None  # "called his comments": what was said, not who said it
     if noun in _DOCUMENT_NOUNS and len(words) > 2 and words[-2].lower() in _ORG_NOUNS:
         # "the committee report said": the committee named before speaks through it
         owner = registry.last_org_ending(words[-2].lower(), span.start_paragraph, span.start)
