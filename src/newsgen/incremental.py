@@ -48,6 +48,11 @@ from newsgen.records import load_article_checked
 from newsgen.renderjob import JobSpec
 
 
+def _is_record(name: str) -> bool:
+    folder, _, filename = name.partition("/")
+    return folder == "articles" and "/" not in filename and filename.endswith(".md")
+
+
 @dataclass(frozen=True)
 class _Seen:
     # Size, mtime and ctime: an edit that restores size and mtime still changes the ctime.
@@ -132,16 +137,23 @@ class Builder:
         self._site: _Site | None = None
         self.short = False  # whether the last rebuild took the short way
 
-    def rebuild(self, changed: Collection[Path] = ()) -> BuildResult:
-        """Bring the site up to date; ``changed`` names files known to have changed."""
+    def rebuild(self, changed: Collection[Path] = (), *, complete: bool = False) -> BuildResult:
+        """Bring the site up to date; ``changed`` names files known to have changed, and
+        with ``complete`` it names every record file that changed (a watcher's batch), so
+        the others are not looked at again."""
         forced = {self._name(p) for p in changed}
         started = time.perf_counter()
         frame = self._frame()
+        done: list[fs.Sources] = []  # what the short way read, when it gave up: not read again
         if self._site is not None and self._site.frame == frame:
             fs.check_output(self.project, self.options.out)
             with fs.output_lock(self.options.out):
                 if not fs.clean_leftovers(self.options.out.absolute()):
-                    sources = self._read(self.project, forced)
+                    if complete and forced and all(map(_is_record, forced)):
+                        sources = self._read_named(self.project, forced)
+                    else:
+                        sources = self._read(self.project, forced)
+                    done.append(sources)
                     result = self._edit(self._site, sources, started)
                     self.short = result is not None
                     if result is not None:
@@ -152,7 +164,7 @@ class Builder:
         read: list[fs.Sources] = []
 
         def reader(project: Path) -> fs.Sources:
-            read[:] = [self._read(project, forced)]
+            read[:] = [done.pop() if done else self._read(project, forced)]
             return read[0]
 
         result = build(
@@ -344,6 +356,40 @@ class Builder:
             return path.relative_to(self.project).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def _read_named(self, project: Path, named: set[str]) -> fs.Sources:
+        """``_read`` when ``named`` are the only record files that changed: those are read
+        again (or dropped, when gone), the others are what they were at the last rebuild.
+        Saves a ``stat`` of every record (50 ms at 10,000) on each save."""
+        seen = dict(self._seen)
+        root = project / "articles"
+        real_root = root.resolve()
+        for name in named:
+            path = project / name
+            seen.pop(name, None)
+            try:
+                stat = path.stat()
+            except OSError:
+                if path.is_symlink() or os.path.lexists(path):
+                    # Unreadable or a dangling link: the full read reports it as it would.
+                    return self._read(project, named)
+                continue  # deleted
+            one = fs.Sources()
+            fs.read_article(path, name, real_root, one)
+            one.texts[:] = [
+                fs.SourceText(t.name, t.text, self._cache.record_digest(t.name, t.text))
+                for t in one.texts
+            ]
+            seen[name] = _Seen((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), one)
+        found = fs.Sources()
+        for name in sorted(seen):
+            one = seen[name].found
+            found.texts.extend(one.texts)
+            found.errors.extend(one.errors)
+            found.warnings.extend(one.warnings)
+        self._seen = seen
+        self._cache.prune({(t.name, t.digest) for t in found.texts})
+        return found
 
     def _read(self, project: Path, forced: set[str], folder: str = "articles") -> fs.Sources:
         """``fs.read_articles``, re-reading only files that changed since the last rebuild."""
