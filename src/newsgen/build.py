@@ -167,9 +167,18 @@ def _folder_digest(folder: Path | None) -> str:
 
 
 def make_job(
-    spec: JobSpec, model: Model, previous: dict[str, PageEntry], same_paths: bool, code: str
+    spec: JobSpec,
+    model: Model,
+    previous: dict[str, PageEntry],
+    same_paths: bool,
+    code: str,
+    paths: frozenset[str] | None = None,
 ) -> Job:
+    """``paths``: the site's files as ``Job.paths`` holds them, when the caller knows them
+    (the incremental builder's short way: the same files as its last build)."""
     config, archive = model.config, model.archive
+    if paths is None:
+        paths = site_paths(model)
     return Job(
         spec=spec,
         pages=model.pages,
@@ -180,11 +189,16 @@ def make_job(
         entities=Entities(archive),
         previous=previous,
         same_paths=same_paths,
-        # The search index is added after rendering: links to it are not broken.
-        paths=frozenset(p.path for p in model.pages)
-        | frozenset(search.ENTRY_POINTS if config.search else ()),
+        paths=paths,
         code=code,
     )
+
+
+def site_paths(model: Model) -> frozenset[str]:
+    """The files of the site a link may point to."""
+    # The search index is added after rendering: links to it are not broken.
+    search_files = search.ENTRY_POINTS if model.config.search else ()
+    return frozenset(p.path for p in model.pages) | frozenset(search_files)
 
 
 def _load_job(spec: JobSpec) -> Job:

@@ -29,12 +29,20 @@ import dataclasses
 import os
 import time
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import fs, renderjob
 from newsgen.archive import select
-from newsgen.build import BuildOptions, BuildResult, Model, _folder_digest, build, make_job
+from newsgen.build import (
+    BuildOptions,
+    BuildResult,
+    Model,
+    _folder_digest,
+    build,
+    make_job,
+    site_paths,
+)
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.dates import zone
 from newsgen.digest import article_digest, blake, code_digest
@@ -72,6 +80,9 @@ class _Site:
     index: Mapping[str, int]  # page path -> its number in the plan
     problems: Mapping[str, tuple[str, ...]]  # page path -> its broken links, where any
     result: BuildResult
+    paths: frozenset[str]  # the site's files (``build.site_paths``): the short way keeps them
+    # Entity key -> the pages that read it (from the manifest), made at the first short way.
+    readers: dict[str, set[str]] = field(default_factory=dict, compare=False)
 
 
 def _notes(sources: fs.Sources) -> tuple[str, ...]:
@@ -208,6 +219,7 @@ class Builder:
             index={page.path: i for i, page in enumerate(model.pages)},
             problems={path: e.problems for path, e in entries.items() if e.problems},
             result=result,
+            paths=site_paths(model),
         )
 
     def _edit(self, site: _Site, sources: fs.Sources, started: float) -> BuildResult | None:
@@ -252,7 +264,12 @@ class Builder:
         keys = {f"a:{a.slug}" for a in swapped}
         out = self.options.out.absolute()
         entries = dict(self._cache.pages(str(out)))
-        wanted = {site.index[path] for path, e in entries.items() if not keys.isdisjoint(e.keys)}
+        readers = site.readers
+        if not readers:
+            for path, entry in entries.items():
+                for key in entry.keys:
+                    readers.setdefault(key, set()).add(path)
+        wanted = {site.index[path] for key in keys for path in readers.get(key, ())}
         pages = list(model.pages)
         rebinder = Rebinder(new_archive)
         urls = Urls(model.config)
@@ -277,7 +294,14 @@ class Builder:
         new_model = dataclasses.replace(
             model, archive=new_archive, pages=tuple(pages), warnings=tuple(warnings), parsed=()
         )
-        rendered, problems = self._render(new_model, sorted(wanted), entries, parsed)
+        before = {(path := pages[i].path): entries.get(path) for i in wanted}
+        rendered, problems = self._render(new_model, sorted(wanted), entries, parsed, site.paths)
+        for path, old_entry in before.items():
+            for key in old_entry.keys if old_entry is not None else ():
+                readers.get(key, set()).discard(path)
+            new_entry = entries.get(path)
+            for key in new_entry.keys if new_entry is not None else ():
+                readers.setdefault(key, set()).add(path)
         all_problems = {**site.problems, **problems}
         all_problems = {path: found for path, found in all_problems.items() if found}
         warnings.extend(
@@ -307,6 +331,7 @@ class Builder:
         wanted: list[int],
         entries: dict[str, PageEntry],
         parsed: Iterable[tuple[str, str, Loaded]],
+        paths: frozenset[str],
     ) -> tuple[int, dict[str, tuple[str, ...]]]:
         """Render pages ``wanted`` beside their files, rename them over the files, and
         record them: how many were rendered, and their broken links."""
@@ -322,7 +347,7 @@ class Builder:
                 staging,
                 cache.markdown_folder(),
             )
-            renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code)
+            renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code, paths)
             try:
                 outcomes, markdown = renderjob.render_chunk(spec, wanted)
                 staging.patch([model.pages[i].path for i in wanted], [])
@@ -342,9 +367,9 @@ class Builder:
                     entries[path] = outcome.entry
         cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in parsed)
         previous = cache.site(str(out))
-        paths = previous.paths if previous is not None else ""
+        digest = previous.paths if previous is not None else ""
         # No inputs digest: the full way never replays a site the short way patched.
-        cache.put_site(str(out), SiteEntry(paths, "", b""), entries)
+        cache.put_site(str(out), SiteEntry(digest, "", b""), entries)
         return len(wanted), problems
 
     def close(self) -> None:
