@@ -232,6 +232,39 @@ def test_tampered_cache_entries_and_output_files_are_not_trusted(
     assert tree == _clean(project, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "change",
+    ["a stray file", "a stray folder", "a page removed", "a page edited", "a page as a symlink"],
+)
+def test_a_no_change_build_replays_only_an_intact_site(
+    project: Path, tmp_path: Path, change: str
+) -> None:
+    """With nothing changed the last build's report is replayed and nothing is written, but
+    only while the output folder holds exactly what that build wrote."""
+    out = tmp_path / "site"
+    _cached(project, out)
+    page = out / "articles/prices-report-3/index.html"
+    again = _cached(project, out)
+    assert again.rendered == 0 and again.seconds < 5
+    clean = _clean(project, tmp_path)
+    if change == "a stray file":
+        (out / "articles/prices-report-3/notes.txt").write_text("mine", encoding="utf-8")
+    elif change == "a stray folder":
+        (out / "people/new").mkdir()
+        (out / "people/new/index.html").write_text("mine", encoding="utf-8")
+    elif change == "a page removed":
+        page.unlink()
+    elif change == "a page edited":
+        page.write_bytes(page.read_bytes().replace(b"<html", b"<HTML", 1))
+    else:
+        moved = tmp_path / "elsewhere.html"
+        page.rename(moved)
+        page.symlink_to(moved)
+    _cached(project, out)
+    assert _tree(out) == clean, change  # a replay would have left the change in place
+    assert not page.is_symlink()
+
+
 def test_deleting_the_cache_changes_nothing(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     _cached(project, out)
