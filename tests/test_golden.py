@@ -45,6 +45,8 @@ def test_every_page_kind_is_in_the_fixture(fixture_site: Path) -> None:
         "topics/politics/feed.xml",
         "people/index.html",
         "people/jake-sullivan/index.html",
+        "people/jake-sullivan/quotes/index.html",
+        "people/jake-sullivan/quotes/page/2/index.html",
         "places/index.html",
         "places/vladivostok/index.html",
         "organizations/index.html",

@@ -172,6 +172,21 @@ def test_person_page_lists_their_quotes_and_a_timeline(fixture_site: Path) -> No
     assert '<title id="coverage-title">' in html and '<desc id="coverage-desc">' in html
 
 
+def test_a_person_page_shows_the_latest_quotes_and_links_to_all(fixture_site: Path) -> None:
+    # per_page is 4 in the fixture and Jake Sullivan has 5 quotes: the oldest is left out.
+    html = (fixture_site / "people/jake-sullivan/index.html").read_text()
+    assert html.count("<blockquote>") == 4
+    assert "No comment" not in html
+    assert 'href="/news/people/jake-sullivan/quotes/">All 5 quotes by Jake Sullivan</a>' in html
+    first = (fixture_site / "people/jake-sullivan/quotes/index.html").read_text()
+    second = (fixture_site / "people/jake-sullivan/quotes/page/2/index.html").read_text()
+    assert first.count("<blockquote>") == 4 and second.count("<blockquote>") == 1
+    assert "No comment" in second
+    # Someone quoted no more than a page's worth has everything on their own page.
+    assert "All " not in (fixture_site / "people/marie-dubois/index.html").read_text()
+    assert not (fixture_site / "people/marie-dubois/quotes").exists()
+
+
 def test_undated_articles_sort_last(fixture_site: Path) -> None:
     last = (fixture_site / "page/3/index.html").read_text()
     assert "Notes on a quiet harbour" in last or "A letter from the archives" in last

@@ -14,14 +14,17 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from newsgen.dates import local_date, local_datetime, sort_key
 from newsgen.errors import NewsgenError
 from newsgen.model import Article, Quote
 from newsgen.slugs import make_slug
+
+if TYPE_CHECKING:
+    # Imported where related articles are ranked: a build that plans nothing (a no-change
+    # rebuild replays its report) never pays numpy's 0.1 s import.
+    import numpy as np
 
 # Groupings of articles by what they name. Weights rank related articles: sharing a person
 # says more about two stories than sharing a broad topic or a country.
@@ -288,6 +291,8 @@ _LAST_RELATED: list[tuple[tuple[tuple[tuple[str, str], ...], ...], list[list[int
 
 
 def _rank(keys: Sequence[Sequence[tuple[str, str]]]) -> list[list[int]]:
+    import numpy as np
+
     index: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
     for i, mine in enumerate(keys):
         for key in mine:
@@ -325,6 +330,8 @@ def _best(
     """
     if not shared:
         return []
+    import numpy as np
+
     index = np.concatenate([members[k] for k in shared])
     weight = np.concatenate([np.full(len(members[k]), weights[k]) for k in shared])
     keep = index != i

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from newsgen import fs, renderjob, search, stamps
@@ -30,9 +31,7 @@ from newsgen.digest import Entities, blake, code_digest, value_digest
 from newsgen.errors import NewsgenError
 from newsgen.links import link_problem
 from newsgen.model import Article
-from newsgen.parsejob import parse_records
 from newsgen.plan import Page, plan
-from newsgen.render import make_environment, page_counts
 from newsgen.renderjob import Job, JobSpec, Outcome
 
 # Below this many pages to render, starting worker processes costs more than it saves.
@@ -101,6 +100,8 @@ def load(
 
     ``reader`` reads the article files (the incremental builder's reads only changed ones);
     records not in the cache are parsed on ``workers`` processes when there are many."""
+    from newsgen.parsejob import parse_records  # YAML and Markdown: not for a replay
+
     config = load_config(fs.read_config_text(project))
     if options.base_url:
         config = config.with_base_url(options.base_url)
@@ -167,9 +168,20 @@ def _folder_digest(folder: Path | None) -> str:
 
 
 def make_job(
-    spec: JobSpec, model: Model, previous: dict[str, PageEntry], same_paths: bool, code: str
+    spec: JobSpec,
+    model: Model,
+    previous: dict[str, PageEntry],
+    same_paths: bool,
+    code: str,
+    paths: frozenset[str] | None = None,
 ) -> Job:
+    """``paths``: the site's files as ``Job.paths`` holds them, when the caller knows them
+    (the incremental builder's short way: the same files as its last build)."""
+    from newsgen.render import make_environment  # Jinja: not for a replay
+
     config, archive = model.config, model.archive
+    if paths is None:
+        paths = site_paths(model)
     return Job(
         spec=spec,
         pages=model.pages,
@@ -180,11 +192,16 @@ def make_job(
         entities=Entities(archive),
         previous=previous,
         same_paths=same_paths,
-        # The search index is added after rendering: links to it are not broken.
-        paths=frozenset(p.path for p in model.pages)
-        | frozenset(search.ENTRY_POINTS if config.search else ()),
+        paths=paths,
         code=code,
     )
+
+
+def site_paths(model: Model) -> frozenset[str]:
+    """The files of the site a link may point to."""
+    # The search index is added after rendering: links to it are not broken.
+    search_files = search.ENTRY_POINTS if model.config.search else ()
+    return frozenset(p.path for p in model.pages) | frozenset(search_files)
 
 
 def _load_job(spec: JobSpec) -> Job:
@@ -297,42 +314,61 @@ def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     site = cache.site(str(out)) if inputs else None
     if site is None or site.inputs != inputs or not site.summary:
         return None
-    written = cache.written(str(out))
-    if not written or not _files_are(out, written):
-        return None
     try:
-        result = pickle.loads(site.summary)
+        result, folders = pickle.loads(site.summary)
     except Exception:  # a corrupt summary is only a miss
         return None
-    return result if isinstance(result, BuildResult) and result.out == shown else None
+    if not isinstance(result, BuildResult) or result.out != shown or not folders:
+        return None
+    written = cache.written(str(out))
+    if not written or not _files_are(out, written, folders):
+        return None
+    return result
 
 
-def _files_are(out: Path, written: Mapping[str, tuple[int, int]]) -> bool:
-    """The output folder holds exactly the manifest's files, each of the size and mtime
-    written (besides newsgen's marker and the search index): one walk, one stat a file."""
-    left = len(written)
-    folders = [(str(out), "")]
+def _folders(names: Iterable[str]) -> set[str]:
+    """Every folder that holds one of ``names`` (relative paths), the root ("") included."""
+    found = {""}
+    for name in names:
+        end = name.rfind("/")
+        while end > 0 and name[:end] not in found:
+            found.add(name[:end])
+            end = name.rfind("/", 0, end)
+    return found
+
+
+def _folder_stamps(out: Path, names: Iterable[str]) -> dict[str, int] | None:
+    """The ctime of every folder holding the site's files, after they were written: adding,
+    removing or renaming anything in a folder changes its ctime, which no program can set
+    back. None when a folder cannot be read."""
+    root = str(out)
     try:
-        while folders:
-            folder, prefix = folders.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    name = prefix + entry.name
-                    if entry.is_symlink():
-                        return False  # never written by newsgen
-                    if entry.is_dir(follow_symlinks=False):
-                        if name != search.BUNDLE:
-                            folders.append((entry.path, name + "/"))
-                        continue
-                    if name == fs.MARKER:
-                        continue
-                    stat = entry.stat()
-                    if written.get(name) != (stat.st_size, stat.st_mtime_ns):
-                        return False
-                    left -= 1
+        return {f: os.stat(f"{root}/{f}" if f else root).st_ctime_ns for f in _folders(names)}
+    except OSError:
+        return None
+
+
+def _files_are(
+    out: Path, written: Mapping[str, tuple[int, int]], folders: Mapping[str, int]
+) -> bool:
+    """The output folder holds exactly the manifest's files, each of the size and mtime
+    written (besides newsgen's marker and the search index): a ``stat`` per file, and one per
+    folder to tell that nothing was added to it, removed or renamed (its ctime). The same
+    mtime-tick caveat as for a file applies: a change within the tick of the last write
+    can go unseen, as for git's racily clean files."""
+    root = str(out)
+    try:
+        for folder, ctime in folders.items():
+            if os.stat(f"{root}/{folder}" if folder else root).st_ctime_ns != ctime:
+                return False
+        for name, (size, mtime) in written.items():
+            stat = os.stat(f"{root}/{name}", follow_symlinks=False)
+            if stat.st_size != size or stat.st_mtime_ns != mtime or not S_ISREG(stat.st_mode):
+                return False
     except OSError:
         return False
-    return left == 0
+    # The folders were recorded from these very files, in the same transaction.
+    return True
 
 
 def _render_and_write(
@@ -346,6 +382,8 @@ def _render_and_write(
     in_place: bool = False,
     inputs: str = "",
 ) -> BuildResult:
+    from newsgen.render import page_counts
+
     out = options.out.absolute()
     previous = cache.pages(str(out))
     in_place = in_place and bool(previous) and out.is_dir()
@@ -420,7 +458,8 @@ def _render_and_write(
             if outcome.entry is not None
         }
         complete = len(entries) == len(model.pages)  # else a replay would skip a page
-        summary = pickle.dumps(result) if complete and inputs else b""
+        folders = _folder_stamps(out, entries) if complete and inputs else None
+        summary = pickle.dumps((result, folders)) if folders is not None else b""
         cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
     return result
 

@@ -29,12 +29,20 @@ import dataclasses
 import os
 import time
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import fs, renderjob
 from newsgen.archive import select
-from newsgen.build import BuildOptions, BuildResult, Model, _folder_digest, build, make_job
+from newsgen.build import (
+    BuildOptions,
+    BuildResult,
+    Model,
+    _folder_digest,
+    build,
+    make_job,
+    site_paths,
+)
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.dates import zone
 from newsgen.digest import article_digest, blake, code_digest
@@ -46,6 +54,11 @@ from newsgen.plan import Urls, article_page
 from newsgen.rebind import Rebinder, Unknown, shape, swap
 from newsgen.records import load_article_checked
 from newsgen.renderjob import JobSpec
+
+
+def _is_record(name: str) -> bool:
+    folder, _, filename = name.partition("/")
+    return folder == "articles" and "/" not in filename and filename.endswith(".md")
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,9 @@ class _Site:
     index: Mapping[str, int]  # page path -> its number in the plan
     problems: Mapping[str, tuple[str, ...]]  # page path -> its broken links, where any
     result: BuildResult
+    paths: frozenset[str]  # the site's files (``build.site_paths``): the short way keeps them
+    # Entity key -> the pages that read it (from the manifest), made at the first short way.
+    readers: dict[str, set[str]] = field(default_factory=dict, compare=False)
 
 
 def _notes(sources: fs.Sources) -> tuple[str, ...]:
@@ -132,16 +148,23 @@ class Builder:
         self._site: _Site | None = None
         self.short = False  # whether the last rebuild took the short way
 
-    def rebuild(self, changed: Collection[Path] = ()) -> BuildResult:
-        """Bring the site up to date; ``changed`` names files known to have changed."""
+    def rebuild(self, changed: Collection[Path] = (), *, complete: bool = False) -> BuildResult:
+        """Bring the site up to date; ``changed`` names files known to have changed, and
+        with ``complete`` it names every record file that changed (a watcher's batch), so
+        the others are not looked at again."""
         forced = {self._name(p) for p in changed}
         started = time.perf_counter()
         frame = self._frame()
+        done: list[fs.Sources] = []  # what the short way read, when it gave up: not read again
         if self._site is not None and self._site.frame == frame:
             fs.check_output(self.project, self.options.out)
             with fs.output_lock(self.options.out):
                 if not fs.clean_leftovers(self.options.out.absolute()):
-                    sources = self._read(self.project, forced)
+                    if complete and forced and all(map(_is_record, forced)):
+                        sources = self._read_named(self.project, forced)
+                    else:
+                        sources = self._read(self.project, forced)
+                    done.append(sources)
                     result = self._edit(self._site, sources, started)
                     self.short = result is not None
                     if result is not None:
@@ -152,7 +175,7 @@ class Builder:
         read: list[fs.Sources] = []
 
         def reader(project: Path) -> fs.Sources:
-            read[:] = [self._read(project, forced)]
+            read[:] = [done.pop() if done else self._read(project, forced)]
             return read[0]
 
         result = build(
@@ -196,6 +219,7 @@ class Builder:
             index={page.path: i for i, page in enumerate(model.pages)},
             problems={path: e.problems for path, e in entries.items() if e.problems},
             result=result,
+            paths=site_paths(model),
         )
 
     def _edit(self, site: _Site, sources: fs.Sources, started: float) -> BuildResult | None:
@@ -240,7 +264,12 @@ class Builder:
         keys = {f"a:{a.slug}" for a in swapped}
         out = self.options.out.absolute()
         entries = dict(self._cache.pages(str(out)))
-        wanted = {site.index[path] for path, e in entries.items() if not keys.isdisjoint(e.keys)}
+        readers = site.readers
+        if not readers:
+            for path, entry in entries.items():
+                for key in entry.keys:
+                    readers.setdefault(key, set()).add(path)
+        wanted = {site.index[path] for key in keys for path in readers.get(key, ())}
         pages = list(model.pages)
         rebinder = Rebinder(new_archive)
         urls = Urls(model.config)
@@ -265,7 +294,14 @@ class Builder:
         new_model = dataclasses.replace(
             model, archive=new_archive, pages=tuple(pages), warnings=tuple(warnings), parsed=()
         )
-        rendered, problems = self._render(new_model, sorted(wanted), entries, parsed)
+        before = {(path := pages[i].path): entries.get(path) for i in wanted}
+        rendered, problems = self._render(new_model, sorted(wanted), entries, parsed, site.paths)
+        for path, old_entry in before.items():
+            for key in old_entry.keys if old_entry is not None else ():
+                readers.get(key, set()).discard(path)
+            new_entry = entries.get(path)
+            for key in new_entry.keys if new_entry is not None else ():
+                readers.setdefault(key, set()).add(path)
         all_problems = {**site.problems, **problems}
         all_problems = {path: found for path, found in all_problems.items() if found}
         warnings.extend(
@@ -295,6 +331,7 @@ class Builder:
         wanted: list[int],
         entries: dict[str, PageEntry],
         parsed: Iterable[tuple[str, str, Loaded]],
+        paths: frozenset[str],
     ) -> tuple[int, dict[str, tuple[str, ...]]]:
         """Render pages ``wanted`` beside their files, rename them over the files, and
         record them: how many were rendered, and their broken links."""
@@ -310,7 +347,7 @@ class Builder:
                 staging,
                 cache.markdown_folder(),
             )
-            renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code)
+            renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code, paths)
             try:
                 outcomes, markdown = renderjob.render_chunk(spec, wanted)
                 staging.patch([model.pages[i].path for i in wanted], [])
@@ -330,9 +367,9 @@ class Builder:
                     entries[path] = outcome.entry
         cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in parsed)
         previous = cache.site(str(out))
-        paths = previous.paths if previous is not None else ""
+        digest = previous.paths if previous is not None else ""
         # No inputs digest: the full way never replays a site the short way patched.
-        cache.put_site(str(out), SiteEntry(paths, "", b""), entries)
+        cache.put_site(str(out), SiteEntry(digest, "", b""), entries)
         return len(wanted), problems
 
     def close(self) -> None:
@@ -344,6 +381,40 @@ class Builder:
             return path.relative_to(self.project).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def _read_named(self, project: Path, named: set[str]) -> fs.Sources:
+        """``_read`` when ``named`` are the only record files that changed: those are read
+        again (or dropped, when gone), the others are what they were at the last rebuild.
+        Saves a ``stat`` of every record (50 ms at 10,000) on each save."""
+        seen = dict(self._seen)
+        root = project / "articles"
+        real_root = root.resolve()
+        for name in named:
+            path = project / name
+            seen.pop(name, None)
+            try:
+                stat = path.stat()
+            except OSError:
+                if path.is_symlink() or os.path.lexists(path):
+                    # Unreadable or a dangling link: the full read reports it as it would.
+                    return self._read(project, named)
+                continue  # deleted
+            one = fs.Sources()
+            fs.read_article(path, name, real_root, one)
+            one.texts[:] = [
+                fs.SourceText(t.name, t.text, self._cache.record_digest(t.name, t.text))
+                for t in one.texts
+            ]
+            seen[name] = _Seen((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), one)
+        found = fs.Sources()
+        for name in sorted(seen):
+            one = seen[name].found
+            found.texts.extend(one.texts)
+            found.errors.extend(one.errors)
+            found.warnings.extend(one.warnings)
+        self._seen = seen
+        self._cache.prune({(t.name, t.digest) for t in found.texts})
+        return found
 
     def _read(self, project: Path, forced: set[str], folder: str = "articles") -> fs.Sources:
         """``fs.read_articles``, re-reading only files that changed since the last rebuild."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from newsgen.archive import Archive, Taxonomy, Term
+from newsgen.archive import Archive, QuoteRef, Taxonomy, Term
 from newsgen.config import Config
 from newsgen.dates import local_date, month_name, zone
 from newsgen.errors import NewsgenError
@@ -140,6 +140,10 @@ class Urls:
 
     def taxonomy(self, kind: str) -> str:
         return SECTIONS[kind]
+
+    def quotes(self, person: Term) -> str:
+        """Every quote of a person, paginated: their own page shows only the latest."""
+        return self.term(person) + "quotes/"
 
     def feed(self, term: Term | None = None) -> str:
         return SECTIONS["feed"] if term is None else self.term(term) + "feed.xml"
@@ -288,17 +292,33 @@ def _taxonomies(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
                 extra["timeline"] = _timeline(tuple(a.date for a in term.articles), tz)
             if kind == "topics":
                 extra["feed"] = urls.feed(term)
+            quotes: tuple[QuoteRef, ...] = ()
             if kind == "people":
-                extra["quotes"] = archive.quotes_by_speaker.get(term.name, ())
+                quotes = archive.quotes_by_speaker.get(term.name, ())
+                # The latest quotes only: a person quoted thousands of times would otherwise
+                # make one huge page, rendered again whenever any of their articles changes.
+                extra["quotes"] = quotes[: config.per_page]
+                if len(quotes) > config.per_page:
+                    extra["all_quotes"] = urls.quotes(term)
+                    extra["quotes_total"] = len(quotes)
             yield from _listing(
                 config, taxonomy.singular.lower(), urls.term(term), term.articles, extra
             )
+            if len(quotes) > config.per_page:
+                yield from _person_quotes(config, urls, term, quotes)
 
 
 @functools.lru_cache(maxsize=4096)
 def _timeline(dates: tuple[dt.date | None, ...], tz: dt.tzinfo) -> Timeline | None:
     # A rebuild after one edit plans every term again; most terms' dates did not change.
     return timeline(dates, tz)
+
+
+def _person_quotes(
+    config: Config, urls: Urls, person: Term, quotes: Sequence[QuoteRef]
+) -> Iterator[Page]:
+    extra = {"title": f"Quotes by {person.name}", "term": person}
+    yield from _listing(config, "person-quotes", urls.quotes(person), quotes, extra, "quotes.html")
 
 
 def _quotes(archive: Archive, config: Config) -> Iterator[Page]:

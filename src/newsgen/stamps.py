@@ -43,7 +43,6 @@ def read_articles(project: Path, cache: BuildCache, folder: str = "articles") ->
         listing = sorted((e.name, e) for e in entries if e.name.endswith(".md"))
     for filename, entry in listing:
         name = f"{folder}/{filename}"
-        hashed_at = time.time_ns()
         try:
             stat = None if entry.is_symlink() else entry.stat()
         except OSError:
@@ -54,6 +53,7 @@ def read_articles(project: Path, cache: BuildCache, folder: str = "articles") ->
             found.texts.append(fs.SourceText(name, "", row[1], root / filename))
             continue
         count = len(found.texts)
+        hashed_at = time.time_ns()
         fs.read_article(root / filename, name, real_root, found)
         if len(found.texts) > count:
             text = found.texts[-1].text

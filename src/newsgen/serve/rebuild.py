@@ -82,7 +82,8 @@ class IncrementalRebuilder:
         # New options ("today" moved on; errors now keep the site) go to the same builder:
         # its memory of the pages stays, and the build's cache key covers what they change.
         self._builder.options = options
-        result = self._builder.rebuild(changed)
+        # The watcher sees every save: a batch names every record that changed.
+        result = self._builder.rebuild(changed, complete=True)
         if result.written and (result.ok or not self._have_site):
             if self._have_site and result.rendered:
                 self._index.request()
