@@ -115,8 +115,9 @@ def test_bad_input(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     for path, data in canaries.items():
         path.write_bytes(data)
     outputs = ("site", "articles") if command == "ingest" else ("site",)
-    # The build lock lives beside the output; the build cache (issue 6) in the project.
-    outputs = (*outputs, ".site.lock", ".newsgen-cache")
+    # The build lock and the previous site kept for the next build (the spare) live beside
+    # the output; the build cache (issue 6) in the project.
+    outputs = (*outputs, ".site.lock", ".site.spare", ".newsgen-cache")
     sources = _tree(project, skip=outputs)
     top_level = {p.name for p in project.iterdir()}
     try:

@@ -390,7 +390,9 @@ def _render_and_write(
     site = cache.site(str(out))
     paths_digest = _paths_digest(model.pages)
     same_paths = site is not None and site.paths == paths_digest
-    staging = fs.Staging.begin(out)
+    # The previous site's spare is patched into the next one, except for the incremental
+    # builder's in-place updates, which move their few pages into the live site instead.
+    staging = fs.Staging.begin(out, None if in_place else [p.path for p in model.pages])
     spec = JobSpec(
         f"{os.getpid()}-{time.time_ns()}",
         project.absolute(),

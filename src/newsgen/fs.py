@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from stat import S_ISDIR, S_ISREG
 from typing import BinaryIO
 
 from newsgen.config import CONFIG_NAME
@@ -28,6 +29,8 @@ from newsgen.sniff import MAX_BYTES, looks_binary
 # One limit for raw texts and records: a news article is kilobytes; megabytes are a mistake.
 MAX_ARTICLE_BYTES = MAX_BYTES
 _TMP, _OLD = ".tmp-", ".old-"
+# The site a swap replaced, kept beside the output for the next build to patch (``Staging``).
+_SPARE = ".spare"
 # Written into every site newsgen builds: only a folder carrying it may be replaced whole.
 MARKER = ".newsgen-site"
 MARKER_TEXT = b"This folder is built by newsgen; `newsgen build` replaces it whole.\n"
@@ -298,26 +301,59 @@ class PageWriter(ABC):
         return True
 
 
+def spare_of(out: Path) -> Path:
+    """Where the site a build replaced waits for the next build: beside ``out``, like the
+    staging folder, so on the same file system and never under the output path."""
+    return out.parent / f".{out.name}{_SPARE}"
+
+
+def folders_of(names: Iterable[str]) -> set[str]:
+    """Every folder that holds one of ``names`` (relative paths), the root ("") included."""
+    found = {""}
+    for name in names:
+        end = name.rfind("/")
+        while end > 0 and name[:end] not in found:
+            found.add(name[:end])
+            end = name.rfind("/", 0, end)
+    return found
+
+
 @dataclass(frozen=True)
 class Staging(PageWriter):
     """The next site, built in a folder beside ``out`` and swapped in whole by ``commit``.
 
-    A plain value (two paths), so worker processes can write into it too. Files may be
-    written, or hard-linked from the current site when the build cache knows they are
-    unchanged: the old site is renamed away whole, so a link never sees it change.
+    A plain value (two paths and two flags), so worker processes can write into it too.
+    Files may be written, or hard-linked from the current site when the build cache knows
+    they are unchanged: the old site is renamed away whole, so a link never sees it change.
+
+    Double-buffered (``begin`` given the site's pages): the swap keeps the site it replaced
+    as the spare, and the next build starts its staging folder from that spare instead of an
+    empty one, so an edit costs the pages that differ, not a folder and a link per page and
+    the removal of a whole tree. Nothing in the spare is trusted: files and folders the new
+    site has no page for, symlinks and anything else odd are removed first (``_prune``); a
+    kept page stays only if it is the very file (inode) the live site has and the build
+    cache vouched for; every other page is written as a new file, after unlinking the name
+    (most are hard links shared with the live site, which must never change in place).
     """
 
     root: Path
+    keep_spare: bool = False  # the swap keeps the replaced site as the next spare
+    reused: bool = False  # the folder started as the spare: names may exist and be links
 
     @classmethod
-    def begin(cls, out: Path) -> Staging:
+    def begin(cls, out: Path, pages: Iterable[str] | None = None) -> Staging:
+        """A staging folder for the site in ``out``; with ``pages`` (every path of the new
+        site) made from the spare the last swap kept, when there is one."""
         out = out.absolute()
         out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(out)
         # Unique per build, so a worker's memory of checked folders never matches a new one.
         root = out.parent / f".{out.name}{_TMP}{os.getpid()}-{time.time_ns()}"
+        if pages is not None and _adopt_spare(spare_of(out), root):
+            _prune(root, frozenset(pages))
+            return cls(out, root, keep_spare=True, reused=True)
         _write_one(root, None, b"")  # a read-only parent fails here, before any work
-        return cls(out, root)
+        return cls(out, root, keep_spare=pages is not None)
 
     def target(self, name: str) -> Path:
         """Where ``name`` goes in the staging folder; its parent folders are made."""
@@ -331,7 +367,30 @@ class Staging(PageWriter):
             if len(_CHECKED) > 200_000:
                 _CHECKED.clear()
             _CHECKED.add(folder)
+        if self.reused:
+            # A new file, never a write into the spare's: that may be the live site's file.
+            with contextlib.suppress(FileNotFoundError):
+                dest.unlink()
         return dest
+
+    def keep(self, name: str) -> bool:
+        if not self.reused:
+            return super().keep(name)
+        try:
+            live = os.lstat(self.out / safe_relative(name))
+        except OSError:
+            return False
+        if not S_ISREG(live.st_mode):
+            return False
+        try:
+            mine = os.lstat(self.root / name)
+        except FileNotFoundError:
+            pass
+        else:
+            # The very file of the live site, which the build cache has just vouched for.
+            if (mine.st_ino, mine.st_dev) == (live.st_ino, live.st_dev) and S_ISREG(mine.st_mode):
+                return True
+        return super().keep(name)
 
     def commit(self, finish: Callable[[Path], None] | None = None) -> None:
         """Mark the staged site as newsgen's, let ``finish`` add to it (the search index),
@@ -340,7 +399,7 @@ class Staging(PageWriter):
         if finish is not None:
             finish(self.root)
         _CHECKED.clear()  # the staging root becomes the site: its folders are no longer ours
-        _swap(self.root, self.out)
+        _swap(self.root, self.out, self.keep_spare)
 
     def patch(self, names: Iterable[str], removed: Iterable[str]) -> None:
         """Move ``names`` from the staging folder into the live site file by file, remove
@@ -360,7 +419,59 @@ class Staging(PageWriter):
 
     def discard(self) -> None:
         _CHECKED.clear()
+        if self.reused:
+            # Still a fine spare: the next build trusts nothing in it either.
+            with contextlib.suppress(OSError):
+                os.rename(self.root, spare_of(self.out))
+                return
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _adopt_spare(spare: Path, root: Path) -> bool:
+    """Rename the spare to ``root``; False (and nothing left there) when it is unusable."""
+    try:
+        found = os.lstat(spare)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return False
+    if not S_ISDIR(found.st_mode) or found.st_dev != os.stat(root.parent).st_dev:
+        _remove(spare)
+        return False
+    try:
+        os.rename(spare, root)
+    except OSError:
+        _remove(spare)
+        return False
+    return True
+
+
+def _prune(root: Path, pages: frozenset[str]) -> None:
+    """Remove from ``root`` everything but regular files named in ``pages`` and the folders
+    holding them: strays, the previous build's extras (marker, search index) and anything
+    put there by hand, symlinks first of all (never followed)."""
+    folders = folders_of(pages)
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        with os.scandir(root / rel if rel else root) as entries:
+            for entry in entries:
+                name = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if name in folders:
+                        pending.append(name)
+                    else:
+                        shutil.rmtree(entry.path)
+                elif name not in pages or not entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 @dataclass(frozen=True)
@@ -431,12 +542,13 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def _swap(tmp: Path, out: Path) -> None:
+def _swap(tmp: Path, out: Path, keep_spare: bool = False) -> None:
     # One atomic exchange where the kernel offers it: there is no moment without a live site,
     # even for a build killed mid-swap. Elsewhere, two renames (and clean_leftovers restores
     # the old site if a kill lands between them).
+    retire = _keep_as_spare if keep_spare else _drop
     if out.exists() and _exchange(tmp, out):
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
+        retire(tmp, out)  # tmp now holds the previous site
         return
     if out.exists():
         old = out.parent / f".{out.name}{_OLD}{os.getpid()}"
@@ -446,9 +558,24 @@ def _swap(tmp: Path, out: Path) -> None:
         except OSError:
             old.rename(out)
             raise
-        shutil.rmtree(old, ignore_errors=True)
+        retire(old, out)
     else:
         tmp.rename(out)
+
+
+def _drop(previous: Path, out: Path) -> None:
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _keep_as_spare(previous: Path, out: Path) -> None:
+    """Keep the replaced site for the next build to patch: removing a whole tree costs a
+    system call per file and folder, the largest part of a one-edit build on a slow disk."""
+    spare = spare_of(out)
+    _remove(spare)  # only there when a build did not start from it (an in-place build)
+    try:
+        previous.rename(spare)
+    except OSError:
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def clean_leftovers(out: Path) -> list[Path]:
