@@ -5,7 +5,8 @@
     .venv/bin/python bench/build.py 1000 --keep DIR  # keep the project for a look
 
 For each N, in a temporary project (bench/corpus.py): a clean build (no output, no cache), a
-rebuild with nothing changed, and a rebuild after one article's body was edited. Every build
+rebuild with nothing changed, a rebuild after one article's body was edited, and one after a
+second edit (the steady state of editing: it starts from the spare the first one kept). Every build
 is its own ``newsgen build`` process, timed from the outside (start-up included), and reports
 wall time, CPU time (all its processes) and the peak RSS of its largest process.
 """
@@ -50,6 +51,10 @@ def measure(project: Path, n: int, build_args: tuple[str, ...] = ()) -> dict[str
     figures["no-change rebuild"] = run_build(project, *build_args)
     edit_one(project, n)
     figures["one article edited"] = run_build(project, *build_args)
+    # The first edit finds no spare (the previous site kept by a swap, newsgen.fs.Staging):
+    # from the second on, an edit patches the spare instead of linking a whole new tree.
+    edit_one(project, n, 1)
+    figures["another edit"] = run_build(project, *build_args)
     # SERVE: "serve edit-to-visible" goes here. bench/serve_latency.py (branch serve) times an
     # edit to the reload event of a running `newsgen serve`; join it as one more row.
     return figures

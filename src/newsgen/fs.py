@@ -350,8 +350,14 @@ class Staging(PageWriter):
         # Unique per build, so a worker's memory of checked folders never matches a new one.
         root = out.parent / f".{out.name}{_TMP}{os.getpid()}-{time.time_ns()}"
         if pages is not None and _adopt_spare(spare_of(out), root):
-            _prune(root, frozenset(pages))
-            return cls(out, root, keep_spare=True, reused=True)
+            try:
+                _prune(root, frozenset(pages))
+                return cls(out, root, keep_spare=True, reused=True)
+            except OSError:
+                # A spare that cannot be cleaned (a read-only folder in it): today's way, in
+                # a folder of another name, since this one may not have gone away.
+                shutil.rmtree(root, ignore_errors=True)
+                root = root.with_name(f"{root.name}-fresh")
         _write_one(root, None, b"")  # a read-only parent fails here, before any work
         return cls(out, root, keep_spare=pages is not None)
 
