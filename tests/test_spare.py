@@ -23,6 +23,7 @@ from newsgen import fs
 from newsgen.build import BuildOptions, BuildResult, build
 from tests.helpers import FIXTURE, TODAY
 from tests.test_faults import EPOCH, command, digest, leftovers, run, write_records
+from tests.tools import without_dac_override
 
 
 def _snapshot(root: Path) -> tuple[dict[str, bytes], set[str]]:
@@ -251,3 +252,26 @@ def test_kill_9_while_the_spare_is_patched_keeps_the_previous_site(tmp_path: Pat
         assert leftovers(project) == []
         assert digest(project / "site") == following, f"trial {trial}"
     assert mid_build >= 3, "too few kills landed while the spare was being patched"
+
+
+def test_a_spare_that_cannot_be_cleaned_gives_way_to_a_fresh_staging_folder(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "p"
+    write_records(project / "articles", 20, "first edition")
+    assert run(project, "--no-search").returncode == 0
+    write_records(project / "articles", 20, "second edition")
+    assert run(project, "--no-search").returncode == 0
+    locked = fs.spare_of(project / "site") / "articles" / "article-1"
+    (locked / "stray.html").write_text("<p>stale</p>\n", encoding="utf-8")
+    locked.chmod(0o555)  # the stray cannot be removed: the spare cannot be made clean
+    try:
+        write_records(project / "articles", 20, "third edition")
+        built = run(project, "--no-search", prefix=without_dac_override())
+        assert built.returncode == 0, built.stderr
+        clean = run(project, "--no-search", "--no-cache", "--out", "clean")
+        assert clean.returncode == 0, clean.stderr
+        assert digest(project / "site") == digest(project / "clean")
+    finally:
+        for folder in project.glob(".site.*/articles/article-1"):
+            folder.chmod(0o755)
