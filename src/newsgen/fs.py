@@ -437,8 +437,6 @@ def _adopt_spare(spare: Path, root: Path) -> bool:
     """Rename the spare to ``root``; False (and nothing left there) when it is unusable."""
     try:
         found = os.lstat(spare)
-    except FileNotFoundError:
-        return False
     except OSError:
         return False
     if not S_ISDIR(found.st_mode) or found.st_dev != os.stat(root.parent).st_dev:
@@ -473,8 +471,10 @@ def _prune(root: Path, pages: frozenset[str]) -> None:
 
 
 def _remove(path: Path) -> None:
+    """Remove a spare that cannot be used; never a file system mounted there."""
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
+        if os.stat(path).st_dev == os.stat(path.parent).st_dev:
+            shutil.rmtree(path, ignore_errors=True)
     else:
         with contextlib.suppress(OSError):
             path.unlink()
