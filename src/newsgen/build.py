@@ -326,24 +326,13 @@ def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     return result
 
 
-def _folders(names: Iterable[str]) -> set[str]:
-    """Every folder that holds one of ``names`` (relative paths), the root ("") included."""
-    found = {""}
-    for name in names:
-        end = name.rfind("/")
-        while end > 0 and name[:end] not in found:
-            found.add(name[:end])
-            end = name.rfind("/", 0, end)
-    return found
-
-
 def _folder_stamps(out: Path, names: Iterable[str]) -> dict[str, int] | None:
     """The ctime of every folder holding the site's files, after they were written: adding,
     removing or renaming anything in a folder changes its ctime, which no program can set
     back. None when a folder cannot be read."""
     root = str(out)
     try:
-        return {f: os.stat(f"{root}/{f}" if f else root).st_ctime_ns for f in _folders(names)}
+        return {f: os.stat(f"{root}/{f}" if f else root).st_ctime_ns for f in fs.folders_of(names)}
     except OSError:
         return None
 
