@@ -312,7 +312,7 @@ class Builder:
             )
             renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code)
             try:
-                outcomes, markdown = renderjob.render_chunk(spec, wanted)
+                outcomes = renderjob.render_chunk(spec, wanted)
                 staging.patch([model.pages[i].path for i in wanted], [])
             except BaseException:
                 staging.discard()
@@ -320,7 +320,6 @@ class Builder:
                 raise
             finally:
                 renderjob.JOBS.pop(spec.token, None)
-            cache.put_markdown(markdown)
             for outcome in outcomes:
                 path = model.pages[outcome.index].path
                 problems[path] = outcome.problems

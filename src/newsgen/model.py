@@ -33,11 +33,24 @@ class Entities:
 
 
 @dataclass(frozen=True)
+class BodyRef:
+    """Where the body of an article the build holds without it is: its record file and the
+    digest of the body it had when the record was parsed (``newsgen.bodies``)."""
+
+    record: str  # the record file, relative to the project: "articles/x.md"
+    digest: str  # ``bodies.digest`` of the body text
+
+
+@dataclass(frozen=True)
 class Article:
     """One news article, as ingest writes it and build reads it.
 
     ``date`` is a ``datetime.date`` or, when the text gives a time, a ``datetime.datetime``;
     None means undated, never "the file's modification time".
+
+    The build keeps articles without their bodies: ``body`` is then "" and ``body_ref`` says
+    where the body is and what it was, and the page that shows it reads it again
+    (``newsgen.bodies``). Ingest, and anything that makes articles itself, holds the body.
     """
 
     id: str
@@ -56,3 +69,4 @@ class Article:
     word_count: int = 0
     duplicate_of: str | None = None
     draft: bool = False
+    body_ref: BodyRef | None = None

@@ -26,7 +26,10 @@ SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 # traces), never through the archive or a page's context, bar the title of the article's own
 # page (``article_page``). The incremental builder relies on it: an edit to these fields
 # alone leaves every other page's context as it was.
-TEMPLATE_ONLY = frozenset({"title", "body", "kicker", "byline", "summary", "word_count"})
+# ``body_ref`` stands for the body where the build holds an article without it.
+TEMPLATE_ONLY = frozenset(
+    {"title", "body", "body_ref", "kicker", "byline", "summary", "word_count"}
+)
 
 # Template names come only from this allow-list, never from data (RELIABILITY rule 39).
 TEMPLATES = frozenset(
