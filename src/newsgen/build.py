@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import pickle
@@ -443,7 +444,10 @@ def _run(
             missing.append(i)
     own: Executor | None = None
     if executor is None and workers > 1 and (options.jobs or len(missing) >= PARALLEL_FROM):
-        # Forked workers inherit the loaded model; nothing is pickled but page numbers.
+        # Forked workers inherit the loaded model; nothing is pickled but page numbers. Frozen
+        # first: a worker's garbage collections then leave the inherited objects alone, where
+        # walking them would copy every page of the model into each worker.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
         own = executor = ProcessPoolExecutor(
             workers, mp_context=context, initializer=fs.release_inherited_locks
@@ -457,6 +461,7 @@ def _run(
     finally:
         if own is not None:
             own.shutdown()
+            gc.unfreeze()
 
 
 def _map(
