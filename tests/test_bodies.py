@@ -137,7 +137,7 @@ def test_a_body_whose_html_is_cached_is_not_read_again(
 ) -> None:
     assert build_fixture(tmp_path / "one", project, search=False, jobs=1).ok
     reads: list[str] = []
-    body_text = renderjob.body_text
+    body_text = bodies.body_text
 
     def counted(article: Article, root: Path) -> str:
         reads.append(article.slug)
