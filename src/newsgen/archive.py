@@ -42,7 +42,7 @@ TITLES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """One group in a taxonomy: a topic, a person, a month. Articles newest first."""
 
@@ -52,7 +52,7 @@ class Term:
     articles: tuple[Article, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Taxonomy:
     """A way of grouping articles; a new grouping is a new value, not a new code path."""
 
@@ -66,7 +66,7 @@ class Taxonomy:
         return self.by_name.get(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRef:
     """A quote with the article it appears in."""
 

@@ -30,7 +30,7 @@ from newsgen.dates import zone
 from newsgen.digest import Entities, blake, code_digest, value_digest
 from newsgen.errors import NewsgenError
 from newsgen.links import link_problem
-from newsgen.model import Article
+from newsgen.model import Article, Shared
 from newsgen.parsejob import parse_records
 from newsgen.plan import Page, plan
 from newsgen.render import make_environment, page_counts
@@ -122,13 +122,16 @@ def load(
     # Records not in the cache are parsed, and read first where the reader left them unread
     # (by the workers: this process never holds every record's text at once).
     fresh = iter(parse_records([s for s, _, got in found if got is None], workers, cache.code))
+    shared = Shared()
     for source, digest, loaded in found:
         if loaded is None:
             result = next(fresh)
             if isinstance(result, NewsgenError):
                 errors.append(result)
                 continue
-            loaded = result
+            # Shared before it is cached: the incremental builder knows an article of its
+            # archive by the identity of the cached object.
+            loaded = (shared.article(result[0]), result[1])
             parsed.append((source.name, digest, loaded))
         articles.append(loaded[0])
         warnings.extend(loaded[1])

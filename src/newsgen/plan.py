@@ -79,7 +79,7 @@ SECTIONS: Mapping[str, str] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One planned output file."""
 
@@ -98,7 +98,7 @@ class Page:
         return self.path.endswith(".html")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pager:
     """Where one page of a listing sits among its siblings."""
 
