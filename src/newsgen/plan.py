@@ -242,15 +242,16 @@ def article_page(archive: Archive, urls: Urls, article: Article) -> Page:
     every other page's context (``newsgen.incremental``).
     """
     original = archive.originals.get(article.slug)
+    url = urls.article(article)
     return Page(
-        urls.article(article),
+        url,
         "article",
         "article.html",
         _ctx(
             title=article.title,
             article=article,
             # A duplicate points search engines at the article it repeats.
-            canonical=urls.article(original) if original else urls.article(article),
+            canonical=urls.article(original) if original else url,
             topics=_terms(archive.taxonomies["topics"], article.topics),
             entities={
                 kind: _terms(archive.taxonomies[kind], getattr(article.entities, kind))

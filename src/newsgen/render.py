@@ -148,10 +148,11 @@ def make_environment(
     def absolute(target: Article | Term | str) -> str:
         return base_url + url_of(target)
 
-    @functools.lru_cache(maxsize=2048)
+    @functools.lru_cache(maxsize=256)
     def body(slug: str) -> Markup:
-        # Rendered once per article although the page, the feed and topic feeds all use it;
-        # bounded, as an archive's HTML does not fit in memory.
+        # Rendered once per article although the page, the feed and topic feeds all use it
+        # (the feeds show the newest articles, a few hundred at most); bounded, as an
+        # archive's HTML does not fit in memory (2,048 bodies were 20 MB in each worker).
         article = by_slug[slug]
         try:
             return Markup(markdown(article))

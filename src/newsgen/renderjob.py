@@ -109,7 +109,7 @@ class Job:
         return blake(self.base, page.url, page.kind, page.template, context)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     index: int
     entry: PageEntry | None  # None: not cacheable, always rendered
