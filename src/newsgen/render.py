@@ -210,6 +210,8 @@ def _once(tracer: Tracer) -> Callable[..., Markup]:
             html, read = tracer.apart(lambda: macro(*args))
             if len(memo) >= 50_000:  # bounded: a huge archive's teasers do not fit
                 memo.clear()
+            # The keys interned: each entity's key once, not once per teaser that read it.
+            read = frozenset(map(sys.intern, read))
             found = memo[key] = (Markup(html), read, args)  # args held: their ids stay theirs
         if tracer.keys is not None:
             tracer.keys.update(found[1])
