@@ -8,7 +8,8 @@ For each N, in a temporary project (bench/corpus.py): a clean build (no output, 
 rebuild with nothing changed, a rebuild after one article's body was edited, and one after a
 second edit (the steady state of editing: it starts from the spare the first one kept). Every build
 is its own ``newsgen build`` process, timed from the outside (start-up included), and reports
-wall time, CPU time (all its processes) and the peak RSS of its largest process.
+wall time, CPU time (all its processes), the peak RSS of its largest process, and the largest
+sums of RSS and of PSS over all its processes sampled together (``bench/measure.py``).
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def main() -> None:
     options = parser.parse_args()
     sizes = [*options.sizes, *([100_000] if options.huge else [])]
     print(f"{os.cpu_count()} cores; each figure is one `newsgen build` process")
-    print(f"{'N':>8}  {'figure':<20} {'seconds':>8} {'CPU s':>8} {'RSS MB':>8}")
+    head = f"{'seconds':>8} {'CPU s':>8} {'RSS MB':>8} {'sum RSS':>8} {'sum PSS':>8}"
+    print(f"{'N':>8}  {'figure':<20} {head}")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             project = options.keep / str(n) if options.keep else Path(tmp)
@@ -77,7 +79,10 @@ def main() -> None:
                 write_records(project, n)
             figures = measure(project, n, tuple(options.args.split()))
             for name, figure in figures.items():
-                cells = f"{figure.seconds:>8.2f} {figure.cpu:>8.2f} {figure.rss_mb:>8.0f}"
+                cells = (
+                    f"{figure.seconds:>8.2f} {figure.cpu:>8.2f} {figure.rss_mb:>8.0f}"
+                    f" {figure.rss_sum_mb:>8.0f} {figure.pss_sum_mb:>8.0f}"
+                )
                 print(f"{n:>8}  {name:<20} {cells}")
 
 

@@ -1,9 +1,17 @@
-"""One command, timed from the outside: wall time, CPU time and the peak RSS of its processes.
+"""One command, timed from the outside: wall time, CPU time and the peak memory of its processes.
 
 The command runs under a small Python runner that waits for it and reports the resource use
 of everything it waited for, so each figure is one run's own (a parent's RUSAGE_CHILDREN
 would mix all runs). CPU time is printed beside wall time because these machines are shared:
 wall time moves with the neighbours' load, CPU time much less.
+
+Memory comes in three figures. ``rss_mb`` is the kernel's peak RSS of the *largest single*
+process (``ru_maxrss`` of RUSAGE_CHILDREN is a maximum over processes, never a sum): the
+build's own process, a render worker, or Pagefind. The runner also samples the whole process
+tree every 0.2 s (``/proc``): ``rss_sum_mb`` is the largest sum of RSS seen, which counts a
+page a forked worker shares with its parent once per process, and ``pss_sum_mb`` the largest
+sum of PSS (shared pages divided among the processes sharing them): the memory the build
+really occupies. Sampling can miss a peak shorter than 0.2 s; ``rss_mb`` cannot.
 """
 
 from __future__ import annotations
@@ -18,11 +26,54 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _RUNNER = """
-import json, resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+import json, os, resource, subprocess, sys, threading
+
+def tree(root):
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    parents[int(name)] = int(handle.read().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(p for p, parent in parents.items() if parent == pid)
+    return found
+
+def kib(path, key):
+    try:
+        with open(path) as handle:
+            for line in handle:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+peak = [0, 0]
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+stop = threading.Event()
+
+def sample():
+    while not stop.wait(0.2):
+        pids = tree(child.pid)
+        rss = sum(kib(f"/proc/{p}/status", "VmRSS:") for p in pids)
+        pss = sum(kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
+        peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
+err = child.stderr.read()
+child.wait()
+stop.set()
+sampler.join()
 use = resource.getrusage(resource.RUSAGE_CHILDREN)
-sys.stderr.write(done.stderr.decode("utf-8", "replace")[-4000:])
-print(json.dumps([done.returncode, use.ru_utime + use.ru_stime, use.ru_maxrss]))
+sys.stderr.write(err.decode("utf-8", "replace")[-4000:])
+print(json.dumps([child.returncode, use.ru_utime + use.ru_stime, use.ru_maxrss, *peak]))
 """
 
 
@@ -31,6 +82,8 @@ class Run:
     seconds: float  # wall time, start-up included
     cpu: float  # user + system seconds of all its processes
     rss_mb: float  # peak resident memory of its largest process
+    rss_sum_mb: float = 0.0  # largest sum of its processes' RSS sampled (shared pages per process)
+    pss_sum_mb: float = 0.0  # largest sum of its processes' PSS sampled (shared pages divided)
 
 
 def run(command: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> Run:
@@ -44,7 +97,7 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None)
         check=False,
     )
     seconds = time.perf_counter() - started
-    code, cpu, rss = json.loads(done.stdout.strip().splitlines()[-1])
+    code, cpu, rss, rss_sum, pss_sum = json.loads(done.stdout.strip().splitlines()[-1])
     if code != 0:
         raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{done.stderr}")
-    return Run(seconds, cpu, rss / 1024)
+    return Run(seconds, cpu, rss / 1024, rss_sum / 1024, pss_sum / 1024)

@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsgen import parsejob
+from newsgen import fs, parsejob
 from newsgen.build import BuildResult
 from newsgen.errors import NewsgenError
 from newsgen.parsejob import PARALLEL_FROM, parse_records, ranges
 from tests.helpers import FIXTURE, build_fixture
 
+CODE = "code digest"
 BROKEN = {
     "bad-yaml.md": "---\ntitle: a: b\nslug: x\n---\nBody.\n",
     "unclosed.md": "---\ntitle: T\nslug: y\n",
@@ -25,17 +26,17 @@ BROKEN = {
 }
 
 
-def _records() -> list[tuple[str, str]]:
+def _records() -> list[fs.SourceText]:
     """Enough records for workers: the fixture's, renamed, with broken ones among them."""
     sources = sorted((FIXTURE / "articles").glob("*.md"))
-    texts: list[tuple[str, str]] = []
+    texts: list[fs.SourceText] = []
     for n in range(PARALLEL_FROM + 50):
         path = sources[n % len(sources)]
-        text = path.read_text(encoding="utf-8")
-        texts.append((f"articles/{n:04d}-{path.name}", text.replace("slug: ", f"slug: n{n}-", 1)))
+        text = path.read_text(encoding="utf-8").replace("slug: ", f"slug: n{n}-", 1)
+        texts.append(fs.SourceText(f"articles/{n:04d}-{path.name}", text))
         if n % 97 == 0:
             name, broken = list(BROKEN.items())[n // 97 % len(BROKEN)]
-            texts.append((f"articles/{n:04d}-{name}", broken))
+            texts.append(fs.SourceText(f"articles/{n:04d}-{name}", broken))
     return texts
 
 
@@ -53,8 +54,8 @@ def _warnings(results: Sequence[object]) -> list[tuple[str, str | None, int | No
 
 def test_records_parsed_by_workers_are_those_parsed_in_the_build_process() -> None:
     texts = _records()
-    serial = parse_records(texts, 1)
-    parallel = parse_records(texts, 2)
+    serial = parse_records(texts, 1, CODE)
+    parallel = parse_records(texts, 2, CODE)
     assert _comparable(parallel) == _comparable(serial)
     assert _warnings(parallel) == _warnings(serial)
     errors = [r for r in parallel if isinstance(r, NewsgenError)]
@@ -63,7 +64,7 @@ def test_records_parsed_by_workers_are_those_parsed_in_the_build_process() -> No
 
 
 def test_workers_leave_no_process_behind() -> None:
-    parse_records(_records(), 2)
+    parse_records(_records(), 2, CODE)
     assert multiprocessing.active_children() == []
 
 

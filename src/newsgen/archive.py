@@ -45,7 +45,7 @@ TITLES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """One group in a taxonomy: a topic, a person, a month. Articles newest first."""
 
@@ -55,7 +55,7 @@ class Term:
     articles: tuple[Article, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Taxonomy:
     """A way of grouping articles; a new grouping is a new value, not a new code path."""
 
@@ -69,7 +69,7 @@ class Taxonomy:
         return self.by_name.get(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRef:
     """A quote with the article it appears in."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import pickle
@@ -30,7 +31,7 @@ from newsgen.dates import zone
 from newsgen.digest import Entities, blake, code_digest, value_digest
 from newsgen.errors import NewsgenError
 from newsgen.links import link_problem
-from newsgen.model import Article
+from newsgen.model import Article, Shared
 from newsgen.plan import Page, plan
 from newsgen.renderjob import Job, JobSpec, Outcome
 
@@ -119,24 +120,19 @@ def load(
             cache.record_digest(source.name, source.text) if cache.enabled else ""
         )
         found.append((source, digest, cache.record(source.name, digest) if cache.enabled else None))
-    # A record whose stamp spared reading it, and which is not cached after all, is read now.
-    texts: dict[str, str | NewsgenError] = {}
-    for source, _, got in found:
-        if got is None:
-            try:
-                texts[source.name] = stamps.text_of(source, cache)
-            except NewsgenError as exc:
-                texts[source.name] = exc.located(source.name)
-    readable = [(name, text) for name, text in texts.items() if isinstance(text, str)]
-    fresh = iter(parse_records(readable, workers))
+    # Records not in the cache are parsed, and read first where the reader left them unread
+    # (by the workers: this process never holds every record's text at once).
+    fresh = iter(parse_records([s for s, _, got in found if got is None], workers, cache.code))
+    shared = Shared()
     for source, digest, loaded in found:
         if loaded is None:
-            text = texts[source.name]
-            result = text if isinstance(text, NewsgenError) else next(fresh)
+            result = next(fresh)
             if isinstance(result, NewsgenError):
                 errors.append(result)
                 continue
-            loaded = result
+            # Shared before it is cached: the incremental builder knows an article of its
+            # archive by the identity of the cached object.
+            loaded = (shared.article(result[0]), result[1])
             parsed.append((source.name, digest, loaded))
         articles.append(loaded[0])
         warnings.extend(loaded[1])
@@ -391,10 +387,7 @@ def _render_and_write(
     )
     renderjob.JOBS[spec.token] = make_job(spec, model, previous, same_paths, code)
     try:
-        outcomes, markdown, unchanged = _run(
-            spec, model.pages, previous, executor, options, in_place
-        )
-        cache.put_markdown(markdown)
+        outcomes, unchanged = _run(spec, model.pages, previous, executor, options, in_place)
         cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in model.parsed)
         problems = [
             link_problem(page.path, link)
@@ -462,9 +455,9 @@ def _run(
     executor: Executor | None,
     options: BuildOptions,
     in_place: bool = False,
-) -> tuple[list[Outcome], dict[str, str], bool]:
-    """Every page's outcome, the new Markdown cache entries, and whether the site in the
-    output folder is already exactly this one (then nothing needs writing at all)."""
+) -> tuple[list[Outcome], bool]:
+    """Every page's outcome, and whether the site in the output folder is already exactly
+    this one (then nothing needs writing at all). Workers store new Markdown cache entries."""
     workers = options.jobs or os.cpu_count() or 1
     # Checking what is unchanged is cheap and needs the model's digests: done here, serially.
     found: list[Outcome | None] = [None] * len(pages)
@@ -475,7 +468,7 @@ def _run(
     missing = [i for i, o in enumerate(found) if o is None]
     job = renderjob.JOBS[spec.token]
     if not missing and job.same_paths and _tree_is(spec.staging.out, previous):
-        return [o for o in found if o is not None], {}, True
+        return [o for o in found if o is not None], True
     for i, outcome in enumerate(found):
         if in_place:
             break  # kept pages stay where they are
@@ -484,22 +477,24 @@ def _run(
             missing.append(i)
     own: Executor | None = None
     if executor is None and workers > 1 and (options.jobs or len(missing) >= PARALLEL_FROM):
-        # Forked workers inherit the loaded model; nothing is pickled but page numbers.
+        # Forked workers inherit the loaded model; nothing is pickled but page numbers. Frozen
+        # first: a worker's garbage collections then leave the inherited objects alone, where
+        # walking them would copy every page of the model into each worker.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
         own = executor = ProcessPoolExecutor(
             workers, mp_context=context, initializer=fs.release_inherited_locks
         )
     try:
-        markdown: dict[str, str] = {}
         parts = _map(executor, renderjob.render_chunk, spec, sorted(missing), workers)
-        for chunk, (results, new) in parts:
-            markdown.update(new)
+        for chunk, results in parts:
             for i, outcome in zip(chunk, results, strict=True):
-                found[i] = outcome
-        return [o for o in found if o is not None], markdown, False
+                found[i] = renderjob.shared(outcome)
+        return [o for o in found if o is not None], False
     finally:
         if own is not None:
             own.shutdown()
+            gc.unfreeze()
 
 
 def _map(

@@ -349,7 +349,7 @@ class Builder:
             )
             renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code, paths)
             try:
-                outcomes, markdown = renderjob.render_chunk(spec, wanted)
+                outcomes = renderjob.render_chunk(spec, wanted)
                 staging.patch([model.pages[i].path for i in wanted], [])
             except BaseException:
                 staging.discard()
@@ -357,7 +357,6 @@ class Builder:
                 raise
             finally:
                 renderjob.JOBS.pop(spec.token, None)
-            cache.put_markdown(markdown)
             for outcome in outcomes:
                 path = model.pages[outcome.index].path
                 problems[path] = outcome.problems

@@ -3,9 +3,13 @@
 Loading runs before rendering and, done in the build's process alone, left the other cores
 idle: at 10,000 records YAML front matter and the Markdown pre-check were several seconds
 of a clean build. Each record is parsed on its own, so the work splits into ranges of
-records; forked workers find the texts in their copy of this module (nothing is pickled
+records; forked workers find the sources in their copy of this module (nothing is pickled
 but two numbers a range) and send back the articles or the errors, in order. The result
 does not depend on how the records were split.
+
+The articles come back without their bodies (``newsgen.bodies``), and a source the reader
+did not keep the text of (``SourceText.unread``) is read here, in the worker, and checked
+against its digest: the build's process never holds every record's text at once.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from newsgen import fs
-from newsgen.cache import Loaded
+from newsgen import fs, stamps
+from newsgen.bodies import without_body
+from newsgen.cache import BuildCache, Loaded
 from newsgen.errors import NewsgenError
 from newsgen.markup import check_markdown
 from newsgen.records import load_article_checked
@@ -24,43 +29,58 @@ from newsgen.records import load_article_checked
 # Below this many records, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 
-# (name, text) of the records being parsed: set before the workers fork, which inherit it.
-_TEXTS: list[tuple[str, str]] = []
+# The sources being parsed and the code digest: set before the workers fork, which inherit it.
+_SOURCES: list[fs.SourceText] = []
+_CODE: list[str] = []
 
 
 def parse_one(name: str, text: str) -> Loaded | NewsgenError:
-    """One record file's article and warnings, or what is wrong with it."""
+    """One record file's article (its body left in the file) and warnings, or what is wrong
+    with it."""
     try:
         # The whole file is checked, so a line number is the file's line.
         check_markdown(text)
         article, noted = load_article_checked(text, name)
     except NewsgenError as exc:
         return exc.located(name)
-    return article, tuple(noted)
+    return without_body(article, name), tuple(noted)
 
 
-def parse_records(texts: Sequence[tuple[str, str]], workers: int) -> list[Loaded | NewsgenError]:
-    """``parse_one`` of each (name, text), in order; on ``workers`` forked processes when
-    there are enough records to be worth it."""
-    if workers <= 1 or len(texts) < PARALLEL_FROM:
-        return [parse_one(name, text) for name, text in texts]
-    _TEXTS[:] = texts
+def parse_source(source: fs.SourceText, code: str) -> Loaded | NewsgenError:
+    """``parse_one`` of a source, read first if the reader left it unread."""
+    try:
+        text = stamps.text_of(source, BuildCache(None, code))
+    except NewsgenError as exc:
+        return exc.located(source.name)
+    return parse_one(source.name, text)
+
+
+def parse_records(
+    sources: Sequence[fs.SourceText], workers: int, code: str
+) -> list[Loaded | NewsgenError]:
+    """``parse_source`` of each source, in order; on ``workers`` forked processes when there
+    are enough records to be worth it. ``code`` is the build cache's code digest, which an
+    unread source's digest was made with."""
+    if workers <= 1 or len(sources) < PARALLEL_FROM:
+        return [parse_source(source, code) for source in sources]
+    _SOURCES[:], _CODE[:] = sources, [code]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=fs.release_inherited_locks
         ) as pool:
-            parts = ranges(len(texts), workers * 4)
+            parts = ranges(len(sources), workers * 4)
             results: list[Loaded | NewsgenError] = []
             for part in pool.map(_parse_range, *zip(*parts, strict=True)):
                 results.extend(part)
             return results
     finally:
-        _TEXTS.clear()
+        _SOURCES.clear()
+        _CODE.clear()
 
 
 def _parse_range(start: int, stop: int) -> list[Loaded | NewsgenError]:
-    return [parse_one(name, text) for name, text in _TEXTS[start:stop]]
+    return [parse_source(source, _CODE[0]) for source in _SOURCES[start:stop]]
 
 
 def ranges(count: int, parts: int) -> list[tuple[int, int]]:

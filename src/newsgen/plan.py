@@ -26,7 +26,10 @@ SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 # traces), never through the archive or a page's context, bar the title of the article's own
 # page (``article_page``). The incremental builder relies on it: an edit to these fields
 # alone leaves every other page's context as it was.
-TEMPLATE_ONLY = frozenset({"title", "body", "kicker", "byline", "summary", "word_count"})
+# ``body_ref`` stands for the body where the build holds an article without it.
+TEMPLATE_ONLY = frozenset(
+    {"title", "body", "body_ref", "kicker", "byline", "summary", "word_count"}
+)
 
 # Template names come only from this allow-list, never from data (RELIABILITY rule 39).
 TEMPLATES = frozenset(
@@ -76,7 +79,7 @@ SECTIONS: Mapping[str, str] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One planned output file."""
 
@@ -95,7 +98,7 @@ class Page:
         return self.path.endswith(".html")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pager:
     """Where one page of a listing sits among its siblings."""
 
@@ -243,15 +246,16 @@ def article_page(archive: Archive, urls: Urls, article: Article) -> Page:
     every other page's context (``newsgen.incremental``).
     """
     original = archive.originals.get(article.slug)
+    url = urls.article(article)
     return Page(
-        urls.article(article),
+        url,
         "article",
         "article.html",
         _ctx(
             title=article.title,
             article=article,
             # A duplicate points search engines at the article it repeats.
-            canonical=urls.article(original) if original else urls.article(article),
+            canonical=urls.article(original) if original else url,
             topics=_terms(archive.taxonomies["topics"], article.topics),
             entities={
                 kind: _terms(archive.taxonomies[kind], getattr(article.entities, kind))

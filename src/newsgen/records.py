@@ -172,17 +172,19 @@ def load_article(text: str, path: str) -> Article:
 
 def _parse(text: str, path: str) -> tuple[Mapping[str, Any], str]:
     """A record's front matter and body, or ``NewsgenError`` naming the line at fault."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _normalise(text)
     if not text.strip():
         raise NewsgenError("empty article", path)
     if not text.startswith("---\n"):
         raise NewsgenError("no front matter: a record starts with a '---' line", path, 1)
     if "\n---" not in text[3:]:
         raise NewsgenError("front matter not closed: no second '---' line", path, 1)
+    split = _split(text)
+    if split is None:
+        return {}, text.strip()  # as python-frontmatter reads it: no front matter at all
+    front, body = split
     try:
-        metadata, body = frontmatter.parse(text, handler=_HANDLER)
+        loaded = _HANDLER.load(front)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         # The YAML text starts right after "---" (its newline included), so its 0-based line
@@ -200,9 +202,36 @@ def _parse(text: str, path: str) -> tuple[Mapping[str, Any], str]:
         raise NewsgenError(f"invalid YAML: {exc}", path, 2) from None
     except NewsgenError as exc:
         raise exc.located(path) from None
-    if not isinstance(metadata, Mapping):
-        raise NewsgenError("front matter must be a mapping", path, 2)
+    metadata = loaded if isinstance(loaded, dict) else {}
     return metadata, body
+
+
+def _normalise(text: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split(text: str) -> tuple[str, str] | None:
+    """(front matter, body) of a normalised record as ``frontmatter.parse`` cuts it; None
+    when there is no front matter to cut."""
+    try:
+        front, body = _HANDLER.split(text.strip())
+    except ValueError:
+        return None
+    return front, body.strip()
+
+
+def _body(body: str) -> str:
+    return body.strip("\n") + ("\n" if body.strip() else "")
+
+
+def body_of(text: str) -> str:
+    """The body ``load_article`` gives for the record ``text``, without reading its front
+    matter: the build reads bodies again from record files it has parsed before."""
+    text = _normalise(text)
+    split = _split(text)
+    return _body(split[1] if split is not None else text.strip())
 
 
 def metadata_to_article(meta: Mapping[str, Any], body: str, path: str) -> Article:
@@ -217,7 +246,7 @@ def metadata_to_article(meta: Mapping[str, Any], body: str, path: str) -> Articl
         id=fields.text("id") or "",
         slug=slug,
         title=title,
-        body=body.strip("\n") + ("\n" if body.strip() else ""),
+        body=_body(body),
         origin=fields.text("origin") or path,
         kicker=fields.text("kicker"),
         date=fields.date("date"),

@@ -97,11 +97,12 @@ def make_environment(
     config: Config,
     archive: Archive,
     overrides: Path | None,
-    markdown: Callable[[str], str] = body_html,
+    markdown: Callable[[Article], str] = lambda article: body_html(article.body),
 ) -> TracingEnvironment:
     """The environment: the project's ``templates/`` first, then the theme; ``default/`` always
-    names the theme, so an override can extend the template it replaces. ``markdown`` turns a
-    body into HTML (the build cache passes a cached ``body_html``)."""
+    names the theme, so an override can extend the template it replaces. ``markdown`` gives
+    an article's body as HTML: the default renders a body the article holds; the build's
+    (``renderjob``) reads a body that was left in its record file, and caches the HTML."""
     theme = _ContainedLoader(THEME)
     chain: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": theme})]
     if overrides is not None:
@@ -147,17 +148,18 @@ def make_environment(
     def absolute(target: Article | Term | str) -> str:
         return base_url + url_of(target)
 
-    @functools.lru_cache(maxsize=2048)
+    @functools.lru_cache(maxsize=256)
     def body(slug: str) -> Markup:
-        # Rendered once per article although the page, the feed and topic feeds all use it;
-        # bounded, as an archive's HTML does not fit in memory.
+        # Rendered once per article although the page, the feed and topic feeds all use it
+        # (the feeds show the newest articles, a few hundred at most); bounded, as an
+        # archive's HTML does not fit in memory (2,048 bodies were 20 MB in each worker).
+        article = by_slug[slug]
         try:
-            return Markup(markdown(bodies[slug]))
+            return Markup(markdown(article))
         except NewsgenError as exc:  # a body too slow or too deep to render: name the file
-            raise exc.located(origins[slug]) from None
+            raise exc.located(article.origin) from None
 
-    bodies = {a.slug: a.body for a in archive.articles}
-    origins = {a.slug: a.origin for a in archive.articles}
+    by_slug = {a.slug: a for a in archive.articles}
     env.filters.update(
         href=href,
         absolute=absolute,
@@ -208,6 +210,8 @@ def _once(tracer: Tracer) -> Callable[..., Markup]:
             html, read = tracer.apart(lambda: macro(*args))
             if len(memo) >= 50_000:  # bounded: a huge archive's teasers do not fit
                 memo.clear()
+            # The keys interned: each entity's key once, not once per teaser that read it.
+            read = frozenset(map(sys.intern, read))
             found = memo[key] = (Markup(html), read, args)  # args held: their ids stay theirs
         if tracer.keys is not None:
             tracer.keys.update(found[1])

@@ -14,22 +14,29 @@ otherwise the page is rendered and written there.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsgen.bodies import body_digest, body_text
 from newsgen.cache import BuildCache, PageEntry
 from newsgen.digest import Entities, blake, value_digest
 from newsgen.fs import PageWriter
 from newsgen.links import broken_links
+from newsgen.model import Article
 from newsgen.plan import Page
 
 if TYPE_CHECKING:
     # Jinja and Markdown are imported when a page is rendered: a build that renders nothing
     # (a no-change rebuild) starts faster without them.
     from newsgen.render import TracingEnvironment
+
+# New Markdown cache entries a worker holds before storing them: a few hundred KB of HTML.
+MARKDOWN_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ class Job:
 
     spec: JobSpec
     pages: Sequence[Page]
-    make_env: Callable[[Callable[[str], str]], TracingEnvironment]
+    make_env: Callable[[Callable[[Article], str]], TracingEnvironment]
     overrides: Path | None
     base_url: str
     base: str  # digest of the code, templates, configuration and build time
@@ -77,16 +84,27 @@ class Job:
             self._env = self.make_env(self._markdown)
         return self._env
 
-    def _markdown(self, body: str) -> str:
+    def _markdown(self, article: Article) -> str:
+        """The body's HTML: from the Markdown cache, by the body's digest (so a cached body
+        is not even read), or rendered from the body, read again from its record file."""
         from newsgen.markup import body_html
 
         if not self.cache.enabled:
-            return body_html(body)
-        key = self.cache.markdown_key(body)
+            return body_html(body_text(article, self.spec.project))
+        key = self.cache.markdown_key(body_digest(article))
         html = self.new_markdown.get(key) or self.cache.markdown(key)
         if html is None:
-            html = self.new_markdown[key] = body_html(body)
+            html = self.new_markdown[key] = body_html(body_text(article, self.spec.project))
+            if len(self.new_markdown) >= MARKDOWN_BATCH:
+                self.store_markdown()
         return html
+
+    def store_markdown(self) -> None:
+        """New cache entries go to the cache from the process that rendered them: sent back
+        to the build's process, every body's HTML was there at once."""
+        if self.new_markdown:
+            self.cache.put_markdown(self.new_markdown)
+            self.new_markdown = {}
 
     def page_base(self, page: Page) -> str | None:
         try:
@@ -96,7 +114,7 @@ class Job:
         return blake(self.base, page.url, page.kind, page.template, context)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     index: int
     entry: PageEntry | None  # None: not cacheable, always rendered
@@ -149,12 +167,13 @@ def _check(job: Job, index: int) -> Outcome | None:
     return Outcome(index, entry, True, problems)
 
 
-def render_chunk(spec: JobSpec, indices: Sequence[int]) -> tuple[list[Outcome], dict[str, str]]:
-    """Render and write each page; returns the outcomes and new Markdown cache entries."""
+def render_chunk(spec: JobSpec, indices: Sequence[int]) -> list[Outcome]:
+    """Render and write each page, and store the new Markdown cache entries."""
     job = job_for(spec)
-    outcomes = [_render(job, i) for i in indices]
-    markdown, job.new_markdown = job.new_markdown, {}
-    return outcomes, markdown
+    try:
+        return [_render(job, i) for i in indices]
+    finally:
+        job.store_markdown()
 
 
 def _render(job: Job, index: int) -> Outcome:
@@ -169,9 +188,24 @@ def _render(job: Job, index: int) -> Outcome:
     entry = (
         None
         if fingerprint is None
-        else PageEntry(fingerprint, tuple(sorted(keys)), stat.st_size, stat.st_mtime_ns, problems)
+        else PageEntry(fingerprint, _keys(keys), stat.st_size, stat.st_mtime_ns, problems)
     )
     return Outcome(index, entry, False, problems)
+
+
+def _keys(keys: Iterable[str]) -> tuple[str, ...]:
+    # Interned: one string per entity, not one per page that read it (pickled once a chunk).
+    return tuple(sorted(map(sys.intern, keys)))
+
+
+def shared(outcome: Outcome) -> Outcome:
+    """An outcome received from a worker, its entity keys interned in this process: the
+    manifest of a large site names each article on dozens of pages, and the build's process
+    holds every page's entry until it stores the manifest."""
+    entry = outcome.entry
+    if entry is None or outcome.kept:
+        return outcome
+    return dataclasses.replace(outcome, entry=dataclasses.replace(entry, keys=_keys(entry.keys)))
 
 
 def chunks(indices: Sequence[int], workers: int, smallest: int = 25) -> list[list[int]]:

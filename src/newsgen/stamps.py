@@ -58,7 +58,10 @@ def read_articles(project: Path, cache: BuildCache, folder: str = "articles") ->
         if len(found.texts) > count:
             text = found.texts[-1].text
             digest = cache.record_digest(name, text)
-            found.texts[-1] = fs.SourceText(name, text, digest)
+            # Only the digest is kept: a build needs the text only to parse a record it has
+            # not cached, and reads it again then (all the texts of a large archive at once
+            # were most of a clean build's memory).
+            found.texts[-1] = fs.SourceText(name, "", digest, root / filename)
             if stat is not None and max(stat.st_mtime_ns, stat.st_ctime_ns) < hashed_at - RACY_NS:
                 assert stamp is not None
                 fresh.append((name, stamp, digest))

@@ -16,7 +16,7 @@ WIDTH, HEIGHT = 600, 120
 MAX_MONTHS = 120  # ten years is as much as a bar chart this wide can show legibly
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bar:
     month: str  # "2024-03"
     label: str  # "March 2024: 4 articles"
@@ -27,7 +27,7 @@ class Bar:
     height: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timeline:
     bars: tuple[Bar, ...]
     first: str  # "March 2024"
