@@ -16,7 +16,6 @@ from pathlib import Path
 
 from newsgen.errors import NewsgenError
 from newsgen.model import Article, BodyRef
-from newsgen.records import body_of
 
 CHANGED = "changed while the site was being built; build again"
 
@@ -38,6 +37,8 @@ def body_digest(article: Article) -> str:
 
 def body_text(article: Article, project: Path) -> str:
     """The article's body: its own, or read again from its record file in ``project``."""
+    from newsgen.records import body_of  # YAML: imported where a body is read, not by a replay
+
     ref = article.body_ref
     if ref is None:
         return article.body
