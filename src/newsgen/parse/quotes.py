@@ -699,9 +699,15 @@ def _last_named(phrase: str, span: Span, registry: Registry) -> str | None:
     return found
 
 
+_NAME_REACH = 100  # characters: a role and a name before a verb are shorter
+
+
 def _adjacent_person(before_verb: str, span: Span, registry: Registry) -> str | None:
     """The person named right before a verb ("..., Clinton advocate Michael Morell, compared")."""
-    match = _LAST_NAMED.search(before_verb)
+    # A pattern ending in "$" is tried at every position: only the last words can hold the
+    # name (cut at a space, so a name is never cut in two).
+    start = before_verb.rfind(" ", 0, max(0, len(before_verb) - _NAME_REACH)) + 1
+    match = _LAST_NAMED.search(before_verb, start)
     if match is None:
         return None
     name = _resolve(match.group("name"), span, registry, names_only=True)
