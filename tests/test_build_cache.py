@@ -358,6 +358,35 @@ def test_a_complete_list_of_changes_is_all_the_builder_reads(
     builder.close()
 
 
+def test_the_first_save_finds_templates_compiled_and_readers_indexed(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full way renders in workers; the builder then compiles the templates in its own
+    process and indexes the pages' readers, so serve's first save does neither. A template
+    that no page uses and that does not compile stops nothing."""
+    from newsgen import render
+
+    monkeypatch.setattr(render._COMPILED, "_code", {})  # as in a new serve process
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / "unused.html").write_text("{% if %}", encoding="utf-8")
+    out = tmp_path / "site"
+    builder = Builder(project, _options(out, jobs=2))
+    assert builder.rebuild().ok
+    compiled: list[str] = []
+    dump = render._COMPILED.dump_bytecode
+    monkeypatch.setattr(
+        render._COMPILED,
+        "dump_bytecode",
+        lambda bucket: (compiled.append(bucket.key), dump(bucket)),
+    )
+    articles = project / "articles"
+    _edit(articles / "20-prices-01.md", "Food prices fell", "Bread prices fell")
+    assert builder.rebuild([articles / "20-prices-01.md"], complete=True).ok
+    assert builder.short and compiled == []
+    assert _tree(out) == _clean(project, tmp_path)
+    builder.close()
+
+
 def _notes(result: BuildResult) -> list[tuple[str, str | None, int | None]]:
     return [(w.message, w.path, w.line) for w in result.warnings]
 

@@ -188,7 +188,20 @@ class Builder:
         )
         if models and read and result.ok and result.written:
             self._site = self._remember(frame, models[0], read[0], result)
+            if self._site is not None:
+                self._warm(self._site)
         return result
+
+    def _warm(self, site: _Site) -> None:
+        """Make now what the short way's first edit would otherwise make (the readers index;
+        the templates, which the full way compiled in its workers only), so the first save
+        is as quick as the next."""
+        from newsgen.render import compile_templates
+
+        for path, entry in self._cache.pages(str(self.options.out.absolute())).items():
+            for key in entry.keys:
+                site.readers.setdefault(key, set()).add(path)
+        compile_templates(site.model.config, site.model.archive, site.model.overrides)
 
     def _frame(self) -> str:
         """Everything but the records that a build reads (``keep_site_on_error`` and ``jobs``

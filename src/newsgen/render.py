@@ -6,6 +6,7 @@ instead of printing nothing, and a theme lookup that tells where it looked when 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import traceback
@@ -91,6 +92,16 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 
 _COMPILED = _CompiledTemplates()
+
+
+def compile_templates(config: Config, archive: Archive, overrides: Path | None) -> None:
+    """Compile every template into the process's cache now, so that the first page this
+    process renders later (``newsgen serve``'s first save) does not wait for it."""
+    env = make_environment(config, archive, overrides)
+    for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
+        # One that no page uses may be broken: the build reports those that pages use.
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
 
 
 def make_environment(
