@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import jinja2.bccache
 import pytest
 
 from newsgen import fs, stamps
@@ -374,11 +375,12 @@ def test_the_first_save_finds_templates_compiled_and_readers_indexed(
     assert builder.rebuild().ok
     compiled: list[str] = []
     dump = render._COMPILED.dump_bytecode
-    monkeypatch.setattr(
-        render._COMPILED,
-        "dump_bytecode",
-        lambda bucket: (compiled.append(bucket.key), dump(bucket)),
-    )
+
+    def counted(bucket: jinja2.bccache.Bucket) -> None:
+        compiled.append(bucket.key)
+        dump(bucket)
+
+    monkeypatch.setattr(render._COMPILED, "dump_bytecode", counted)
     articles = project / "articles"
     _edit(articles / "20-prices-01.md", "Food prices fell", "Bread prices fell")
     assert builder.rebuild([articles / "20-prices-01.md"], complete=True).ok
