@@ -423,13 +423,12 @@ _DOCUMENT_NOUNS = frozenset(
         "page",
     ]
 )
-# "the team found": the research institute named just before
-_RESEARCHERS = frozenset(
-    ["researchers", "investigators", "scientists", "authors", "study authors", "the authors"]
-)
+# "Researchers reported" (with or without "the"): the laboratory or university named just before
+_RESEARCHERS = frozenset(["researchers", "investigators", "scientists", "authors", "study authors"])
 _RESEARCH_BODY = re.compile(
     r"\b(?:University|Laboratory|Lab|Institute|College|School|Hospital|Center|Centre|Clinic)\b"
 )
+# "the group said", "the team found": the organisation named just before
 _GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation", "team"])
 _ORG_REACH = 2  # paragraphs back: "the group" means one named just before
 _ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | _GENERIC_ORG_NOUNS
