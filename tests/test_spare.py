@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen import fs
+from newsgen import fs, resume
 from newsgen.build import BuildOptions, BuildResult, build
 from tests.helpers import FIXTURE, TODAY
 from tests.test_faults import EPOCH, command, digest, leftovers, run, write_records
@@ -38,6 +38,13 @@ def _snapshot(root: Path) -> tuple[dict[str, bytes], set[str]]:
         else:
             files[rel] = path.read_bytes()
     return files, folders
+
+
+@pytest.fixture(autouse=True)
+def _full_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These are the full way's tests: an edit that the last build's model can take is
+    patched into the live site instead (``newsgen.resume``, tests/test_resume.py)."""
+    monkeypatch.setattr(resume, "edit", lambda *_: None)
 
 
 def _build(project: Path, out: Path, **options: object) -> BuildResult:

@@ -68,6 +68,9 @@ class BuildResult:
     seconds: float
     rendered: int = 0  # pages rendered; the others were kept from the previous site
     cleaned: tuple[str, ...] = ()  # leftovers of an interrupted build, removed
+    # "full"; "replayed": nothing had changed; "resumed": an edit patched into the last
+    # full build's site (``newsgen.resume``).
+    way: str = "full"
 
     @property
     def ok(self) -> bool:
@@ -88,6 +91,8 @@ class Model:
     drafts: int
     future: int
     parsed: tuple[tuple[str, str, Loaded], ...]  # records parsed now (not cached): to store
+    # Every record file read, with its digest and what it gave (``newsgen.resume``'s state).
+    records: tuple[tuple[str, str, Loaded], ...] = ()
 
 
 def load(
@@ -114,6 +119,7 @@ def load(
     errors, warnings = list(sources.errors), list(sources.warnings)
     articles: list[Article] = []
     parsed: list[tuple[str, str, Loaded]] = []
+    records: list[tuple[str, str, Loaded]] = []
     found: list[tuple[fs.SourceText, str, Loaded | None]] = []
     for source in sources.texts:
         digest = source.digest or (
@@ -134,6 +140,7 @@ def load(
             # archive by the identity of the cached object.
             loaded = (shared.article(result[0]), result[1])
             parsed.append((source.name, digest, loaded))
+        records.append((source.name, digest, loaded))
         articles.append(loaded[0])
         warnings.extend(loaded[1])
 
@@ -153,6 +160,7 @@ def load(
         drafts=drafts,
         future=future,
         parsed=tuple(parsed) if cache.enabled else (),
+        records=tuple(records) if cache.enabled else (),
     )
 
 
@@ -267,13 +275,25 @@ def _build(
         inputs = _inputs(project, options, cache, sources)
         replayed = _replay(cache, options.out, inputs)
         if replayed is not None:
-            return dataclasses.replace(replayed, seconds=time.perf_counter() - started, rendered=0)
+            seconds = time.perf_counter() - started
+            return dataclasses.replace(replayed, seconds=seconds, rendered=0, way="replayed")
+        state: Callable[[Model], tuple[str, bytes]] | None = None
+        if own and cache.enabled:
+            # ``newsgen build`` (not the incremental builder, which keeps its model itself):
+            # resume from the last full build's model, and leave one for the next build.
+            from newsgen import resume
+
+            resumed = resume.edit(project, options, cache, sources, inputs, started)
+            if resumed is not None:
+                return resumed
+            frame = resume.frame(project, options, cache.code)
+            state = lambda model: (frame, resume.state_bytes(model, sources))  # noqa: E731
         workers = options.jobs or os.cpu_count() or 1
         model = load(project, options, cache, lambda _: sources, workers)
         if planned is not None:
             planned(model)
         return _render_and_write(
-            project, options, executor, model, cache, cache.code, started, in_place, inputs
+            project, options, executor, model, cache, cache.code, started, in_place, inputs, state
         )
     finally:
         if own:
@@ -311,7 +331,7 @@ def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     if site is None or site.inputs != inputs or not site.summary:
         return None
     try:
-        result, folders = pickle.loads(site.summary)
+        result, folders, *_ = pickle.loads(site.summary)
     except Exception:  # a corrupt summary is only a miss
         return None
     if not isinstance(result, BuildResult) or result.out != shown or not folders:
@@ -366,7 +386,10 @@ def _render_and_write(
     started: float,
     in_place: bool = False,
     inputs: str = "",
+    state: Callable[[Model], tuple[str, bytes]] | None = None,
 ) -> BuildResult:
+    """``state``, when given, makes the state a later build resumes from (``newsgen.resume``):
+    it is made while the workers render, and kept with the site's manifest."""
     from newsgen.render import page_counts
 
     out = options.out.absolute()
@@ -387,7 +410,11 @@ def _render_and_write(
     )
     renderjob.JOBS[spec.token] = make_job(spec, model, previous, same_paths, code)
     try:
-        outcomes, unchanged = _run(spec, model.pages, previous, executor, options, in_place)
+        kept: list[tuple[str, bytes]] = []
+        meanwhile = (lambda: kept.append(state(model))) if state is not None else None
+        outcomes, unchanged = _run(
+            spec, model.pages, previous, executor, options, in_place, meanwhile
+        )
         cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in model.parsed)
         problems = [
             link_problem(page.path, link)
@@ -443,7 +470,13 @@ def _render_and_write(
         }
         complete = len(entries) == len(model.pages)  # else a replay would skip a page
         folders = _folder_stamps(out, entries) if complete and inputs else None
-        summary = pickle.dumps((result, folders)) if folders is not None else b""
+        token = ""
+        if kept and folders is not None and not errors:
+            frame, data = kept[0]
+            # The state and the manifest are two rows: the token ties one to the other.
+            token = cache.put_state(str(out), frame, data)
+        # With no record edited since the state was made (``newsgen.resume``).
+        summary = pickle.dumps((result, folders, token, ())) if folders is not None else b""
         cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
     return result
 
@@ -455,9 +488,12 @@ def _run(
     executor: Executor | None,
     options: BuildOptions,
     in_place: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Outcome], bool]:
     """Every page's outcome, and whether the site in the output folder is already exactly
-    this one (then nothing needs writing at all). Workers store new Markdown cache entries."""
+    this one (then nothing needs writing at all). Workers store new Markdown cache entries.
+    ``meanwhile`` is called once while the pages render (in this process, so with worker
+    processes it costs no wall time on a machine with a core to spare)."""
     workers = options.jobs or os.cpu_count() or 1
     # Checking what is unchanged is cheap and needs the model's digests: done here, serially.
     found: list[Outcome | None] = [None] * len(pages)
@@ -468,6 +504,8 @@ def _run(
     missing = [i for i, o in enumerate(found) if o is None]
     job = renderjob.JOBS[spec.token]
     if not missing and job.same_paths and _tree_is(spec.staging.out, previous):
+        if meanwhile is not None:
+            meanwhile()
         return [o for o in found if o is not None], True
     for i, outcome in enumerate(found):
         if in_place:
@@ -487,6 +525,8 @@ def _run(
         )
     try:
         parts = _map(executor, renderjob.render_chunk, spec, sorted(missing), workers)
+        if meanwhile is not None:
+            meanwhile()  # the work is submitted (serially: rendered as it is iterated)
         for chunk, results in parts:
             for i, outcome in zip(chunk, results, strict=True):
                 found[i] = renderjob.shared(outcome)

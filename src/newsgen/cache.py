@@ -1,9 +1,10 @@
 """The build cache in ``.newsgen-cache/``: content-addressed, optional, never trusted blindly.
 
-Four tables in one SQLite file: Markdown to HTML by the body's hash, parsed records by name,
+Five tables in one SQLite file: Markdown to HTML by the body's hash, parsed records by name,
 size, mtime *and* content hash, per output folder the manifest of the last site written
 (each page's fingerprint, the entities it read, the size and mtime of the file written, its
-link problems), and each record file's stamp and digest (``newsgen.stamps``). Every key
+link problems) and the model it was planned from (``newsgen.resume``), and each record
+file's stamp and digest (``newsgen.stamps``). Every key
 includes the digest of the newsgen code and theme, every value its own checksum. A missing,
 locked or corrupt cache is a slower build, never a different one: any SQLite or decoding
 error turns the cache off for the rest of the build.
@@ -34,8 +35,12 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS pages (
     out TEXT, path TEXT, fingerprint TEXT, keys TEXT, size INT, mtime_ns INT, problems TEXT,
     PRIMARY KEY (out, path));
+-- What a replay or a resumed build reads of every page, without the rows' entity keys (most
+-- of the table's bytes): SQLite answers from this index alone.
+CREATE INDEX IF NOT EXISTS pages_stat ON pages (out, path, size, mtime_ns, problems);
 CREATE TABLE IF NOT EXISTS site (out TEXT PRIMARY KEY, paths TEXT, inputs TEXT, summary BLOB);
 CREATE TABLE IF NOT EXISTS stamps (name TEXT PRIMARY KEY, stamp TEXT, digest TEXT, check_ TEXT);
+CREATE TABLE IF NOT EXISTS states (out TEXT PRIMARY KEY, frame TEXT, data BLOB, check_ TEXT);
 """
 
 
@@ -185,6 +190,51 @@ class BuildCache:
             )
         return found
 
+    def page_entries(self, out: str, paths: Iterable[str]) -> dict[str, PageEntry]:
+        """``pages``, only for ``paths``."""
+        wanted = set(paths)
+        return {path: e for path, e in self._entries(out, wanted).items() if path in wanted}
+
+    def _entries(self, out: str, paths: set[str]) -> dict[str, PageEntry]:
+        if len(paths) > 500:
+            return self.pages(out)
+        found: dict[str, PageEntry] = {}
+        for path in paths:
+            rows = self._query(
+                "SELECT fingerprint, keys, size, mtime_ns, problems FROM pages"
+                " WHERE out=? AND path=?",
+                (out, path),
+            )
+            for fingerprint, keys, size, mtime_ns, problems in rows:
+                found[path] = PageEntry(
+                    str(fingerprint),
+                    tuple(str(keys).split("\n")) if keys else (),
+                    int(size),  # type: ignore[call-overload]
+                    int(mtime_ns),  # type: ignore[call-overload]
+                    tuple(str(problems).split("\n")) if problems else (),
+                )
+        return found
+
+    def readers(self, out: str, keys: Iterable[str]) -> set[str]:
+        """The pages of ``out`` whose templates read any of ``keys`` (entity keys): SQLite
+        finds the rows that mention a key (one scan), Python keeps those that read it."""
+        wanted = set(keys)
+        if not wanted:
+            return set()
+        if len(wanted) > 200:  # a query of that many terms: as quick to look at every page
+            pages = self.pages(out)
+            return {path for path, e in pages.items() if not wanted.isdisjoint(e.keys)}
+        mentions = " OR ".join(["instr(keys, ?)"] * len(wanted))
+        rows = self._query(
+            f"SELECT path, keys FROM pages WHERE out=? AND ({mentions})", (out, *wanted)
+        )
+        return {str(path) for path, read in rows if not wanted.isdisjoint(str(read).split("\n"))}
+
+    def problems(self, out: str) -> dict[str, tuple[str, ...]]:
+        """The broken links of the pages of ``out`` that have any."""
+        rows = self._query("SELECT path, problems FROM pages WHERE out=? AND problems!=''", (out,))
+        return {str(path): tuple(str(found).split("\n")) for path, found in rows}
+
     def written(self, out: str) -> dict[str, tuple[int, int]]:
         """``pages`` without the fingerprints: each file's size and mtime, for a replay."""
         rows = self._query("SELECT path, size, mtime_ns FROM pages WHERE out=?", (out,))
@@ -226,6 +276,52 @@ class BuildCache:
                 )
         except sqlite3.Error:
             self.close()
+
+    def update_site(self, out: str, site: SiteEntry, pages: Mapping[str, PageEntry]) -> None:
+        """``put_site`` for a site of which only ``pages`` changed: their rows, and the site's."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        (
+                            out,
+                            path,
+                            e.fingerprint,
+                            "\n".join(e.keys),
+                            e.size,
+                            e.mtime_ns,
+                            "\n".join(e.problems),
+                        )
+                        for path, e in pages.items()
+                    ),
+                )
+                self._db.execute(
+                    "INSERT OR REPLACE INTO site VALUES (?, ?, ?, ?)",
+                    (out, site.paths, site.inputs, site.summary),
+                )
+        except sqlite3.Error:
+            self.close()
+
+    def state(self, out: str, frame: str, token: str) -> bytes | None:
+        """The model the site in ``out`` was planned from, if planned under ``frame`` and
+        kept with the manifest that gives ``token``."""
+        rows = self._query("SELECT frame, data, check_ FROM states WHERE out=?", (out,))
+        for found, data, check in rows:
+            if found == frame and check == token and isinstance(data, bytes):
+                return data if blake(frame, data) == token else None
+        return None
+
+    def put_state(self, out: str, frame: str, data: bytes) -> str:
+        """Keep the model of the site in ``out``; its checksum is its token, which the site's
+        manifest keeps: a state is resumed only with the manifest written with it."""
+        token = blake(frame, data)
+        self._write(
+            "INSERT OR REPLACE INTO states VALUES (?, ?, ?, ?)", [(out, frame, data, token)]
+        )
+        return token if self.enabled else ""
 
     def forget_site(self, out: str) -> None:
         """Before a site is replaced: a crash mid-swap must not leave a manifest that lies."""

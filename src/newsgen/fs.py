@@ -221,17 +221,22 @@ os.register_at_fork(before=_note_forking_parent)
 
 def safe_relative(name: str) -> PurePosixPath:
     """``name`` as a relative path that cannot leave the folder it is joined to."""
-    rel = PurePosixPath(name)
+    check_relative(name)
+    return PurePosixPath(name)
+
+
+def check_relative(name: str) -> None:
+    """Raise unless ``name`` is a relative path that cannot leave the folder it is joined to
+    (strings only: it is called for every page of a site)."""
     if (
         not name
-        or rel.is_absolute()
+        or name[0] == "/"
         or "\\" in name
         or "\x00" in name
         or ":" in name
         or any(part in ("", ".", "..") for part in name.split("/"))
     ):
         raise NewsgenError(f"refusing to write outside the output folder: {name!r}")
-    return rel
 
 
 def write_site(
@@ -398,6 +403,27 @@ class Staging(PageWriter):
                 return True
         return super().keep(name)
 
+    def keep_many(self, names: Iterable[str]) -> bool:
+        """``keep`` each of ``names``; False as soon as one cannot be kept. A page whose file
+        in the spare is the live site's very file (the common case) costs two ``lstat``
+        calls on strings: a ``Path`` per page was most of an edit's build at 10,000 pages."""
+        out, root = str(self.out), str(self.root)
+        for name in names:
+            check_relative(name)
+            if self.reused:
+                try:
+                    live = os.lstat(f"{out}/{name}")
+                    mine = os.lstat(f"{root}/{name}")
+                except OSError:
+                    pass
+                else:
+                    same = (mine.st_ino, mine.st_dev) == (live.st_ino, live.st_dev)
+                    if same and S_ISREG(live.st_mode):
+                        continue
+            if not self.keep(name):
+                return False
+        return True
+
     def commit(self, finish: Callable[[Path], None] | None = None) -> None:
         """Mark the staged site as newsgen's, let ``finish`` add to it (the search index),
         and swap it in whole."""
@@ -456,9 +482,10 @@ def _prune(root: Path, pages: frozenset[str]) -> None:
     put there by hand, symlinks first of all (never followed)."""
     folders = folders_of(pages)
     pending = [""]
+    top = str(root)
     while pending:
         rel = pending.pop()
-        with os.scandir(root / rel if rel else root) as entries:
+        with os.scandir(f"{top}/{rel}" if rel else top) as entries:
             for entry in entries:
                 name = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_dir(follow_symlinks=False):

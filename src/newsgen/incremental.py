@@ -28,12 +28,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen import fs, renderjob
-from newsgen.archive import select
+from newsgen.archive import Archive, select
 from newsgen.build import (
     BuildOptions,
     BuildResult,
@@ -50,7 +50,7 @@ from newsgen.errors import NewsgenError
 from newsgen.links import link_problem
 from newsgen.markup import check_markdown
 from newsgen.model import Article
-from newsgen.plan import Urls, article_page
+from newsgen.plan import Page, Urls, article_page
 from newsgen.rebind import Rebinder, Unknown, shape, swap
 from newsgen.records import load_article_checked
 from newsgen.renderjob import JobSpec
@@ -87,6 +87,86 @@ class _Site:
 
 def _notes(sources: fs.Sources) -> tuple[str, ...]:
     return tuple(repr((e.message, e.path, e.line)) for e in [*sources.errors, *sources.warnings])
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What an edit of some records makes of a site's model, when it keeps its shape."""
+
+    loaded: dict[str, tuple[str, Loaded]]  # every record file -> (its digest, what it gave)
+    parsed: list[tuple[str, str, Loaded]]  # records parsed now: for the cache
+    swaps: dict[int, Article]  # id of a published article -> its new version
+    archive: Archive  # the archive with the new versions in place
+
+
+def read_edit(
+    loaded: Mapping[str, tuple[str, Loaded]],
+    members: frozenset[int],
+    sources: fs.Sources,
+    cached: Callable[[fs.SourceText], Loaded | None],
+    text_of: Callable[[fs.SourceText], str],
+    options: BuildOptions,
+    model: Model,
+) -> Edit | None:
+    """The records in ``sources`` against those a site was built from (``loaded``, whose
+    published articles are ``members``, by ``id``): None unless the same files are there
+    and every changed record keeps its article's ``shape`` (else the plan may change: the
+    full way). ``cached`` gives a record already parsed, ``text_of`` a file's text."""
+    if [t.name for t in sources.texts] != list(loaded):
+        return None  # a record added, removed or unreadable
+    tz = zone(model.config.timezone)
+    now = dict(loaded)
+    parsed: list[tuple[str, str, Loaded]] = []
+    swaps: dict[int, Article] = {}
+    for text in sources.texts:
+        if now[text.name][0] == text.digest:
+            continue
+        new = cached(text)
+        if new is None:
+            try:
+                body = text_of(text)
+                check_markdown(body)
+                article, noted = load_article_checked(body, text.name)
+            except NewsgenError:
+                return None  # the full way reports it
+            new = (article, tuple(noted))
+            parsed.append((text.name, text.digest, new))
+        old = now[text.name][1][0]
+        if shape(old) != shape(new[0]):
+            return None
+        published = id(old) in members
+        if not published and select([old], options.drafts, options.future, options.today, tz)[0]:
+            return None  # published under another slug (a clash): the full way
+        if article_digest(old) == article_digest(new[0]):
+            new = (old, new[1])  # the same article (a comment, a reordered key): keep it
+        elif published:
+            swaps[id(old)] = new[0]
+        now[text.name] = (text.digest, new)
+    archive = swap(model.archive, swaps) if swaps else model.archive
+    return None if archive is None else Edit(now, parsed, swaps, archive)
+
+
+def repage(
+    model: Model,
+    index: Mapping[str, int],
+    archive: Archive,
+    swapped: Iterable[Article],
+    readers: Iterable[str],
+) -> dict[int, Page] | None:
+    """The pages an edit changes, by their number in ``model.pages`` (``index``: path ->
+    number): the edited articles' own pages planned again (the title is in the context)
+    and every page whose templates read an edited article (``readers``, paths) with its
+    context moved onto ``archive``. None when a context cannot be moved."""
+    urls = Urls(model.config)
+    rebinder = Rebinder(archive)
+    try:
+        own = {index[p.path]: p for p in (article_page(archive, urls, a) for a in swapped)}
+        moved = {
+            i: rebinder.page(model.pages[i]) for i in {index[path] for path in readers} - own.keys()
+        }
+    except (Unknown, KeyError):
+        return None
+    return {**moved, **own}
 
 
 class MemoryCache(BuildCache):
@@ -240,41 +320,17 @@ class Builder:
         way. Called with the output lock held."""
         if self.options.strict or _notes(sources) != site.notes:
             return None
-        if [t.name for t in sources.texts] != list(site.loaded):
-            return None  # a record added, removed or unreadable
-        model, archive, o = site.model, site.model.archive, self.options
-        tz = zone(model.config.timezone)
-        loaded = dict(site.loaded)
-        parsed: list[tuple[str, str, Loaded]] = []
-        swaps: dict[int, Article] = {}
-        for text in sources.texts:
-            if loaded[text.name][0] == text.digest:
-                continue
-            new = self._cache.record(text.name, text.digest)
-            if new is None:
-                try:
-                    check_markdown(text.text)
-                    article, noted = load_article_checked(text.text, text.name)
-                except NewsgenError:
-                    return None  # the full way reports it
-                new = (article, tuple(noted))
-                parsed.append((text.name, text.digest, new))
-            old = loaded[text.name][1][0]
-            if shape(old) != shape(new[0]):
-                return None
-            published = id(old) in site.members
-            if not published and select([old], o.drafts, o.future, o.today, tz)[0]:
-                return None  # published under another slug (a clash): the full way
-            if article_digest(old) == article_digest(new[0]):
-                new = (old, new[1])  # the same article (a comment, a reordered key): keep it
-            elif published:
-                swaps[id(old)] = new[0]
-            loaded[text.name] = (text.digest, new)
-        new_archive = swap(archive, swaps) if swaps else archive
-        if new_archive is None:
+        model = site.model
+
+        def record(text: fs.SourceText) -> Loaded | None:
+            return self._cache.record(text.name, text.digest)
+
+        edit = read_edit(
+            site.loaded, site.members, sources, record, lambda t: t.text, self.options, model
+        )
+        if edit is None:
             return None
-        swapped = list(swaps.values())  # the records' new articles, now in the archive
-        keys = {f"a:{a.slug}" for a in swapped}
+        loaded, parsed, swaps, new_archive = edit.loaded, edit.parsed, edit.swaps, edit.archive
         out = self.options.out.absolute()
         entries = dict(self._cache.pages(str(out)))
         readers = site.readers
@@ -282,23 +338,20 @@ class Builder:
             for path, entry in entries.items():
                 for key in entry.keys:
                     readers.setdefault(key, set()).add(path)
-        wanted = {site.index[path] for key in keys for path in readers.get(key, ())}
-        pages = list(model.pages)
-        rebinder = Rebinder(new_archive)
-        urls = Urls(model.config)
-        try:
-            # An edited article's own page is planned again (its title is in its context);
-            # any other page's context only moves onto the new archive.
-            own = {
-                site.index[p.path]: p for p in (article_page(new_archive, urls, a) for a in swapped)
-            }
-            for i in wanted - own.keys():
-                pages[i] = rebinder.page(pages[i])
-            for i, page in own.items():
-                pages[i] = page
-        except (Unknown, KeyError):
+        keys = {f"a:{a.slug}" for a in swaps.values()}
+        replanned = repage(
+            model,
+            site.index,
+            new_archive,
+            swaps.values(),
+            {p for k in keys for p in readers.get(k, ())},
+        )
+        if replanned is None:
             return None
-        wanted.update(own)
+        pages = list(model.pages)
+        for i, page in replanned.items():
+            pages[i] = page
+        wanted = set(replanned)
         warnings = [
             *sources.warnings,
             *(w for _, (_, (_, noted)) in loaded.items() for w in noted),

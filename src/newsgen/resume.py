@@ -1,0 +1,249 @@
+"""``newsgen build`` after a small edit, in a new process: the incremental builder's short
+way, resumed from the model the last full build left in the cache.
+
+A full build keeps its planned model (archive, pages, every record as it loaded) in the
+cache, under its *frame*: the digest of the code, configuration, templates and options. The
+next build in a new process, when the replay finds the inputs changed, resumes from it if
+the frame is the same and the output folder is exactly the site the manifest describes
+(a ``stat`` per file and per folder, as for the replay). Then the edit is read as the
+incremental builder reads it (``incremental.read_edit``): if every changed record keeps its
+article's shape, the pages to look at are the edited articles' own pages and the pages whose
+templates read them (the manifest records what each page read); of those, the pages whose
+fingerprint changed are rendered beside their files and renamed over them, and the manifest
+rows of those pages are updated. Nothing is planned, and no other page is fingerprinted.
+
+Anything else takes the full way, which writes a new state. The state stays that of the last
+full build: a later edit is read against it again, and the pages of earlier edits are found
+unchanged by their fingerprints, not rendered again.
+
+The site is patched in place, as Hugo writes its output: every page is rendered before any
+is moved, so a failed build leaves the site as it was; a build killed during the renames
+leaves some of its pages new, which the manifest does not describe, so the next build takes
+the full way and writes them again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgen import fs, renderjob, search, snapshot, stamps
+from newsgen.archive import Archive
+from newsgen.build import (
+    BuildOptions,
+    BuildResult,
+    Model,
+    _files_are,
+    _folder_digest,
+    _folder_stamps,
+    _paths_digest,
+    make_job,
+)
+from newsgen.cache import BuildCache, Loaded, PageEntry, SiteEntry
+from newsgen.config import Config
+from newsgen.digest import blake
+from newsgen.incremental import read_edit, repage
+from newsgen.links import link_problem
+from newsgen.plan import Page
+from newsgen.renderjob import JobSpec, Outcome
+
+
+@dataclass(frozen=True)
+class State:
+    """What a full build planned, as the short way needs it."""
+
+    config: Config
+    archive: Archive
+    pages: tuple[Page, ...]
+    loaded: Mapping[str, tuple[str, Loaded]]  # every record file -> (its digest, what it gave)
+    notes: tuple[str, ...]  # the problems reading the article files gave
+
+
+def frame(project: Path, options: BuildOptions, code: str) -> str:
+    """Everything but the records that a build reads (``keep_site_on_error`` and ``jobs``
+    change nothing in a site written without errors)."""
+    options = dataclasses.replace(options, keep_site_on_error=False, jobs=None)
+    templates = project / "templates"
+    return blake(
+        code,
+        fs.read_config_text(project) or "",
+        _folder_digest(templates if templates.is_dir() else None),
+        repr(options),
+    )
+
+
+def notes(sources: fs.Sources) -> tuple[str, ...]:
+    return tuple(repr((e.message, e.path, e.line)) for e in [*sources.errors, *sources.warnings])
+
+
+def state_bytes(model: Model, sources: fs.Sources) -> bytes:
+    loaded = {name: (digest, record) for name, digest, record in model.records}
+    return snapshot.dumps(State(model.config, model.archive, model.pages, loaded, notes(sources)))
+
+
+def edit(
+    project: Path,
+    options: BuildOptions,
+    cache: BuildCache,
+    sources: fs.Sources,
+    inputs: str,
+    started: float,
+) -> BuildResult | None:
+    """The build of an edit that keeps every article's shape, from the last full build's
+    state; None when there is none to resume from, or the edit needs the full way. Called
+    with the output lock held."""
+    out = options.out.absolute()
+    key = str(out)
+    site = cache.site(key)
+    if options.strict or not inputs or site is None or not site.summary:
+        return None
+    try:
+        # ``edited``: the record files whose text differed from the state's at the last build.
+        result, folders, token, edited = pickle.loads(site.summary)
+    except Exception:  # a corrupt value is only a miss
+        return None
+    data = cache.state(key, frame(project, options, cache.code), token) if token else None
+    if data is None:
+        return None
+    try:
+        state = snapshot.loads(data)
+    except Exception:  # a corrupt or old value is only a miss
+        return None
+    if not isinstance(result, BuildResult) or not isinstance(state, State) or not folders:
+        return None
+    written = cache.written(key)
+    if result.out != options.out or not written or not _files_are(out, written, folders):
+        return None
+    if notes(sources) != state.notes or _paths_digest(state.pages) != site.paths:
+        return None
+    model = Model(
+        config=state.config,
+        archive=state.archive,
+        pages=state.pages,
+        overrides=None,
+        templates="",
+        errors=(),
+        warnings=(),
+        drafts=result.drafts_skipped,
+        future=result.future_skipped,
+        parsed=(),
+    )
+    members = frozenset(map(id, state.archive.articles))
+    found = read_edit(
+        state.loaded,
+        members,
+        sources,
+        lambda text: cache.record(text.name, text.digest),
+        lambda text: stamps.text_of(text, cache),
+        options,
+        model,
+    )
+    if found is None:
+        return None
+    index = {page.path: i for i, page in enumerate(state.pages)}
+    swapped = list(found.swaps.values())
+    # The pages of a record edited before and now as it was in the state show the edit:
+    # they are looked at again too (with the state's own article, they render as before).
+    undone = [state.loaded[name][1][0] for name in edited if name in state.loaded]
+    keys = {f"a:{a.slug}" for a in swapped} | {f"a:{a.slug}" for a in undone if id(a) in members}
+    readers = cache.readers(key, keys)
+    replanned = repage(model, index, found.archive, swapped, readers)
+    if replanned is None or not cache.enabled:  # a cache that failed may have found no reader
+        return None
+    overrides = project / "templates"
+    overrides_dir = overrides if overrides.is_dir() else None
+    wanted = [replanned[i] for i in sorted(replanned)]
+    model = dataclasses.replace(
+        model,
+        archive=found.archive,
+        pages=tuple(wanted),
+        overrides=overrides_dir,
+        templates=_folder_digest(overrides_dir),
+    )
+    entries = cache.page_entries(key, (p.path for p in wanted))
+    paths = frozenset(written)
+    if state.config.search:
+        paths |= frozenset(search.ENTRY_POINTS)
+    outcomes = _render(project, options, cache, model, entries, paths, sorted(written))
+    if outcomes is None:
+        return None
+    cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in found.parsed)
+    changed = {
+        wanted[o.index].path: o.entry for o in outcomes if not o.kept and o.entry is not None
+    }
+    problems = cache.problems(key)
+    problems.update({wanted[o.index].path: o.problems for o in outcomes})
+    warnings = [
+        *sources.warnings,
+        *(w for _, (_, noted) in found.loaded.values() for w in noted),
+        *found.archive.warnings,
+        *(link_problem(path, link) for path in sorted(problems) for link in problems[path]),
+    ]
+    result = dataclasses.replace(
+        result,
+        warnings=tuple(warnings),
+        health=found.archive.health,
+        seconds=time.perf_counter() - started,
+        rendered=sum(not o.kept for o in outcomes),
+        cleaned=(),
+        way="resumed",
+    )
+    folders = _folder_stamps(out, written)
+    if folders is None or len(changed) != result.rendered:
+        # A page that cannot be cached: no manifest may vouch for this site.
+        cache.forget_site(key)
+        return result
+    edited = tuple(n for n, (digest, _) in found.loaded.items() if state.loaded[n][0] != digest)
+    summary = pickle.dumps((result, folders, token, edited))
+    cache.update_site(key, SiteEntry(site.paths, inputs, summary), changed)
+    return result
+
+
+def _render(
+    project: Path,
+    options: BuildOptions,
+    cache: BuildCache,
+    model: Model,
+    entries: dict[str, PageEntry],
+    paths: frozenset[str],
+    site: list[str],
+) -> list[Outcome] | None:
+    """Each of the model's pages kept (its fingerprint unchanged) or rendered, in a new site
+    made from the spare (``fs.Staging``) with every other page of ``site`` kept, and swapped
+    in whole: as atomic as the full way's. None if a page to keep is not there."""
+    # Checked against the live site first: when no page changed, no new site is made.
+    spec = JobSpec(
+        f"{os.getpid()}-{time.time_ns()}",
+        project.absolute(),
+        options,
+        fs.Beside.begin(options.out),
+        cache.markdown_folder(),
+    )
+    job = renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code, paths)
+    rendered: dict[int, Outcome] = {}
+    try:
+        every = range(len(model.pages))
+        checked = renderjob.check_chunk(spec, every)
+        missing = [i for i in every if checked[i] is None]
+        if missing:
+            staging = fs.Staging.begin(options.out, site)
+            job.spec = spec = dataclasses.replace(spec, staging=staging)
+            try:
+                rendered = {o.index: o for o in renderjob.render_chunk(spec, missing)}
+                new = {model.pages[i].path for i in missing}
+                if not staging.keep_many(path for path in site if path not in new):
+                    staging.discard()
+                    return None
+                staging.commit(search.index_site if model.config.search else None)
+            except BaseException:
+                staging.discard()
+                raise
+    finally:
+        renderjob.JOBS.pop(spec.token, None)
+    outcomes = [rendered.get(i) or checked[i] for i in every]
+    return [o for o in outcomes if o is not None]

@@ -1,0 +1,199 @@
+"""``newsgen build`` after an edit resumes from the last full build's model (``newsgen.resume``).
+
+Each build here is a new ``build()`` with a new cache connection, as a new process has: all it
+knows of the last build is what the cache and the output folder hold. Whatever way a build
+takes, its site is the clean build's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from newsgen import fs
+from newsgen.build import BuildResult, build
+from newsgen.cache import CACHE_DIR
+from newsgen.errors import NewsgenError
+from tests.test_build_cache import _clean, _edit, _options, _tree, prices_project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return prices_project(tmp_path)
+
+
+def _build(project: Path, out: Path) -> BuildResult:
+    result = build(project, _options(out, jobs=1))
+    assert result.ok, result.errors
+    return result
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def test_an_edited_body_renders_only_the_pages_that_show_it(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = _build(project, out)
+    assert first.way == "full"
+    _append(project / "articles" / "20-prices-03.md", "A late correction.")
+    edited = _build(project, out)
+    assert edited.way == "resumed"
+    assert 0 < edited.rendered < first.files / 3
+    assert "A late correction." in (out / "articles/prices-report-3/index.html").read_text()
+    assert _tree(out) == _clean(project, tmp_path)
+    assert _build(project, out).way == "replayed"
+
+
+def test_a_retitled_article_is_retitled_everywhere_without_planning_again(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    _build(project, out)
+    path = project / "articles" / "20-prices-03.md"
+    old = next(line for line in path.read_text("utf-8").splitlines() if "title:" in line)
+    _edit(path, old, "title: A retitled report")
+    edited = _build(project, out)
+    assert edited.way == "resumed"
+    listings = [p for p in out.rglob("index.html") if "A retitled report" in p.read_text()]
+    assert len(listings) > 3 and edited.rendered >= len(listings)
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_edits_one_after_another_and_one_undone_equal_clean_builds(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    _build(project, out)
+    articles = project / "articles"
+    original = (articles / "20-prices-01.md").read_text(encoding="utf-8")
+    steps: list[Callable[[], object]] = [
+        lambda: _append(articles / "20-prices-01.md", "First correction."),
+        lambda: _edit(articles / "02-inflation.md", "title: Inflation eases", "title: Prices ease"),
+        lambda: _append(articles / "20-prices-06.md", "Second correction."),
+        lambda: (articles / "20-prices-01.md").write_text(original, encoding="utf-8"),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        edited = _build(project, out)
+        assert edited.way == "resumed", f"step {n}"
+        assert _tree(out) == _clean(project, tmp_path), f"step {n}"
+
+
+def test_an_edit_undone_is_undone_on_every_page(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _build(project, out)
+    path = project / "articles" / "20-prices-03.md"
+    original = path.read_text(encoding="utf-8")
+    old = next(line for line in original.splitlines() if "title:" in line)
+    _edit(path, old, "title: A retitled report")
+    assert _build(project, out).way == "resumed"
+    path.write_text(original, encoding="utf-8")  # the record as the state holds it
+    undone = _build(project, out)
+    assert undone.way == "resumed" and undone.rendered > 3
+    assert not [p for p in out.rglob("*.html") if "A retitled report" in p.read_text()]
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_an_edit_that_moves_an_article_takes_the_full_way_and_leaves_a_new_state(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    _build(project, out)
+    articles = project / "articles"
+    _edit(articles / "20-prices-04.md", "date: 2024-05-14", "date: 2023-01-01")
+    moved = _build(project, out)
+    assert moved.way == "full"
+    assert _tree(out) == _clean(project, tmp_path)
+    _append(articles / "20-prices-04.md", "Now in 2023.")
+    edited = _build(project, out)
+    assert edited.way == "resumed"
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "touch",
+    [
+        pytest.param(lambda site: (site / "index.html").write_text("mine"), id="page-rewritten"),
+        pytest.param(lambda site: (site / "articles" / "extra.html").write_text("x"), id="stray"),
+        pytest.param(lambda site: (site / "robots.txt").unlink(), id="page-removed"),
+    ],
+)
+def test_an_output_folder_changed_by_hand_is_never_patched(
+    project: Path, tmp_path: Path, touch: object
+) -> None:
+    out = tmp_path / "site"
+    _build(project, out)
+    touch(out)  # type: ignore[operator]
+    _append(project / "articles" / "20-prices-02.md", "An edit.")
+    edited = _build(project, out)
+    assert edited.way == "full"
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_new_configuration_is_a_new_frame(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _build(project, out)
+    config = project / "newsgen.yaml"
+    _edit(config, "The Fixture Times", "The Other Times")
+    _append(project / "articles" / "20-prices-02.md", "An edit.")
+    assert _build(project, out).way == "full"
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_damaged_state_is_only_a_miss(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _build(project, out)
+    with sqlite3.connect(project / CACHE_DIR / "build.sqlite") as db:
+        db.execute("UPDATE states SET data = substr(data, 1, 1000)")
+    _append(project / "articles" / "20-prices-02.md", "An edit.")
+    assert _build(project, out).way == "full"
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_resumed_build_that_fails_leaves_the_site_as_it_was(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out" / "site"
+    _build(project, out)
+    before = _tree(out)
+    path = project / "articles" / "20-prices-03.md"
+    old = next(line for line in path.read_text("utf-8").splitlines() if "title:" in line)
+    _edit(path, old, "title: A retitled report")
+    written: list[str] = []
+    real_write = fs.PageWriter.write
+
+    def fail_third(writer: fs.PageWriter, name: str, data: bytes) -> os.stat_result:
+        if len(written) == 2:
+            raise NewsgenError(f"disk full while writing {name}")
+        written.append(name)
+        return real_write(writer, name, data)
+
+    monkeypatch.setattr(fs.PageWriter, "write", fail_third)
+    with pytest.raises(NewsgenError, match="disk full"):
+        build(project, _options(out, jobs=1))
+    monkeypatch.undo()
+    assert len(written) == 2
+    assert _tree(out) == before
+    assert {p.name for p in out.parent.iterdir()} <= {".site.lock", ".site.spare", "site"}
+    mended = _build(project, out)
+    assert mended.way == "resumed"
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_draft_edited_changes_no_page(project: Path, tmp_path: Path) -> None:
+    articles = project / "articles"
+    shutil.copy(articles / "20-prices-05.md", articles / "30-draft.md")
+    _edit(articles / "30-draft.md", "prices-report-5", "a-draft")
+    _edit(articles / "30-draft.md", "id: p005", "id: d001\ndraft: true")
+    out = tmp_path / "site"
+    _build(project, out)
+    _append(articles / "30-draft.md", "Not yet.")
+    edited = _build(project, out)
+    assert edited.way == "resumed" and edited.rendered == 0
+    assert _tree(out) == _clean(project, tmp_path)
