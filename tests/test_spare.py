@@ -282,3 +282,31 @@ def test_a_spare_that_cannot_be_cleaned_gives_way_to_a_fresh_staging_folder(
     finally:
         for folder in project.glob(".site.*/articles/article-1"):
             folder.chmod(0o755)
+
+
+def test_an_untouched_spare_is_cleaned_by_its_root_alone_and_a_touched_one_walked(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spare's folders are stamped (inode, ctime) while it is the live site: a spare whose
+    every folder keeps its stamp holds only pages below its root, so only the root is
+    cleaned; any change in a folder (here a stray two levels down) has the whole walked."""
+    walks: list[bool] = []
+    prune = fs._prune
+
+    def recorded(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
+        walks.append(root_only)
+        prune(root, pages, root_only)
+
+    monkeypatch.setattr(fs, "_prune", recorded)
+    out = tmp_path / "site"
+    _build(project, out)
+    for n in range(3):
+        _replace(project / "articles" / "01-summit.md", "title: ", f"title: {n} ")
+        _build(project, out)
+    assert walks == [True, True]  # the first edit had no spare yet
+    stray = fs.spare_of(out) / "articles" / "parliament-passes-budget" / "stray.html"
+    stray.write_text("<p>stray</p>\n", encoding="utf-8")
+    _replace(project / "articles" / "01-summit.md", "title: ", "title: Last ")
+    _build(project, out)
+    assert walks[-1] is False
+    assert _snapshot(out) == _clean(project, tmp_path)

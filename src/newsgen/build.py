@@ -95,6 +95,36 @@ class Model:
     records: tuple[tuple[str, str, Loaded], ...] = ()
 
 
+# A folder as it was seen: its inode and ctime. Adding, removing or renaming anything in a
+# folder changes its ctime, which no program can set back; the inode tells it from a folder
+# of the same name in another tree (on a file system with coarse timestamps too).
+Stamp = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the cache keeps beside the manifest of the site a build wrote (``SiteEntry``)."""
+
+    result: BuildResult
+    folders: Mapping[str, Stamp]  # every folder holding a page, after the build
+    state: str = ""  # the token of the model kept for a resumed build (``newsgen.resume``)
+    edited: tuple[str, ...] = ()  # record files whose text is not the state's
+    # The site this build retired as the spare (``fs.Staging``): its paths digest, and its
+    # folders as they were when it was live.
+    spare_paths: str = ""
+    spare_folders: Mapping[str, Stamp] | None = None
+
+
+def summary_of(site: SiteEntry | None) -> Summary | None:
+    if site is None or not site.summary:
+        return None
+    try:
+        summary = pickle.loads(site.summary)
+    except Exception:  # a corrupt summary is only a miss
+        return None
+    return summary if isinstance(summary, Summary) else None
+
+
 def load(
     project: Path,
     options: BuildOptions,
@@ -328,33 +358,23 @@ def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     then there is nothing to parse, plan, render or write."""
     shown, out = out, out.absolute()
     site = cache.site(str(out)) if inputs else None
-    if site is None or site.inputs != inputs or not site.summary:
-        return None
-    try:
-        result, folders, *_ = pickle.loads(site.summary)
-    except Exception:  # a corrupt summary is only a miss
-        return None
-    if not isinstance(result, BuildResult) or result.out != shown or not folders:
+    summary = summary_of(site) if site is not None and site.inputs == inputs else None
+    if summary is None or summary.result.out != shown or not summary.folders:
         return None
     written = cache.written(str(out))
-    if not written or not _files_are(out, written, folders):
+    if not written or not _files_are(out, written, summary.folders):
         return None
-    return result
+    return summary.result
 
 
-def _folder_stamps(out: Path, names: Iterable[str]) -> dict[str, int] | None:
-    """The ctime of every folder holding the site's files, after they were written: adding,
-    removing or renaming anything in a folder changes its ctime, which no program can set
-    back. None when a folder cannot be read."""
-    root = str(out)
-    try:
-        return {f: os.stat(f"{root}/{f}" if f else root).st_ctime_ns for f in fs.folders_of(names)}
-    except OSError:
-        return None
+def _folder_stamps(out: Path, names: Iterable[str]) -> dict[str, Stamp] | None:
+    """The ``Stamp`` of every folder holding the site's files, after they were written; None
+    when a folder cannot be read."""
+    return fs.folder_stamps(out, fs.folders_of(names))
 
 
 def _files_are(
-    out: Path, written: Mapping[str, tuple[int, int]], folders: Mapping[str, int]
+    out: Path, written: Mapping[str, tuple[int, int]], folders: Mapping[str, Stamp]
 ) -> bool:
     """The output folder holds exactly the manifest's files, each of the size and mtime
     written (besides newsgen's marker and the search index): a ``stat`` per file, and one per
@@ -362,10 +382,9 @@ def _files_are(
     mtime-tick caveat as for a file applies: a change within the tick of the last write
     can go unseen, as for git's racily clean files."""
     root = str(out)
+    if fs.folder_stamps(out, folders) != folders:
+        return False
     try:
-        for folder, ctime in folders.items():
-            if os.stat(f"{root}/{folder}" if folder else root).st_ctime_ns != ctime:
-                return False
         for name, (size, mtime) in written.items():
             stat = os.stat(f"{root}/{name}", follow_symlinks=False)
             if stat.st_size != size or stat.st_mtime_ns != mtime or not S_ISREG(stat.st_mode):
@@ -398,9 +417,14 @@ def _render_and_write(
     site = cache.site(str(out))
     paths_digest = _paths_digest(model.pages)
     same_paths = site is not None and site.paths == paths_digest
+    last = summary_of(site)
     # The previous site's spare is patched into the next one, except for the incremental
     # builder's in-place updates, which move their few pages into the live site instead.
-    staging = fs.Staging.begin(out, None if in_place else [p.path for p in model.pages])
+    if in_place:
+        staging = fs.Staging.begin(out)
+    else:
+        spare = last.spare_folders if last and last.spare_paths == paths_digest else None
+        staging = fs.Staging.begin(out, [p.path for p in model.pages], spare)
     spec = JobSpec(
         f"{os.getpid()}-{time.time_ns()}",
         project.absolute(),
@@ -475,8 +499,15 @@ def _render_and_write(
             frame, data = kept[0]
             # The state and the manifest are two rows: the token ties one to the other.
             token = cache.put_state(str(out), frame, data)
-        # With no record edited since the state was made (``newsgen.resume``).
-        summary = pickle.dumps((result, folders, token, ())) if folders is not None else b""
+        summary = b""
+        if folders is not None:
+            # The live site this build replaced is the spare now: its stamps, to trust it by.
+            retired: tuple[str, Mapping[str, Stamp] | None] = ("", None)
+            if unchanged and last:  # nothing swapped: the spare is the one it was
+                retired = (last.spare_paths, last.spare_folders)
+            elif site and last:
+                retired = (site.paths, last.folders)
+            summary = pickle.dumps(Summary(result, folders, token, (), *retired))
         cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
     return result
 

@@ -312,6 +312,24 @@ def spare_of(out: Path) -> Path:
     return out.parent / f".{out.name}{_SPARE}"
 
 
+def folder_stamps(root: Path, folders: Iterable[str]) -> dict[str, tuple[int, int]] | None:
+    """Each folder (relative to ``root``; "" is the root) -> its inode and ctime; None when
+    one cannot be read. Adding, removing or renaming anything in a folder changes its
+    ctime, which no program can set back; the inode tells it from a folder of the same name
+    in another tree."""
+    top = str(root)
+    found = {}
+    try:
+        for folder in folders:
+            stat = os.stat(f"{top}/{folder}" if folder else top, follow_symlinks=False)
+            if not S_ISDIR(stat.st_mode):
+                return None
+            found[folder] = (stat.st_ino, stat.st_ctime_ns)
+    except OSError:
+        return None
+    return found
+
+
 def folders_of(names: Iterable[str]) -> set[str]:
     """Every folder that holds one of ``names`` (relative paths), the root ("") included."""
     found = {""}
@@ -346,9 +364,20 @@ class Staging(PageWriter):
     reused: bool = False  # the folder started as the spare: names may exist and be links
 
     @classmethod
-    def begin(cls, out: Path, pages: Iterable[str] | None = None) -> Staging:
+    def begin(
+        cls,
+        out: Path,
+        pages: Iterable[str] | None = None,
+        known: Mapping[str, tuple[int, int]] | None = None,
+    ) -> Staging:
         """A staging folder for the site in ``out``; with ``pages`` (every path of the new
-        site) made from the spare the last swap kept, when there is one."""
+        site) made from the spare the last swap kept, when there is one.
+
+        ``known``: the spare's folders (``folder_stamps``) as they were when it was the live
+        site of exactly ``pages``. If every folder but the root still has that stamp,
+        nothing was added to one or taken from it since, and only the root is cleaned of
+        what is not a page (newsgen's marker, the search index, strays); else every folder
+        is walked."""
         out = out.absolute()
         out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(out)
@@ -356,7 +385,8 @@ class Staging(PageWriter):
         root = out.parent / f".{out.name}{_TMP}{os.getpid()}-{time.time_ns()}"
         if pages is not None and _adopt_spare(spare_of(out), root):
             try:
-                _prune(root, frozenset(pages))
+                pages = frozenset(pages)
+                _prune(root, pages, known is not None and _unchanged(root, known))
                 return cls(out, root, keep_spare=True, reused=True)
             except OSError:
                 # A spare that cannot be cleaned (a read-only folder in it): today's way, in
@@ -403,22 +433,27 @@ class Staging(PageWriter):
                 return True
         return super().keep(name)
 
-    def keep_many(self, names: Iterable[str]) -> bool:
-        """``keep`` each of ``names``; False as soon as one cannot be kept. A page whose file
-        in the spare is the live site's very file (the common case) costs two ``lstat``
-        calls on strings: a ``Path`` per page was most of an edit's build at 10,000 pages."""
+    def keep_many(self, names: Iterable[str], written: Mapping[str, tuple[int, int]]) -> bool:
+        """``keep`` each of ``names``, each a regular file in the live site of the size and
+        mtime ``written`` gives; False as soon as one is not. A page whose file in the spare
+        is the live site's very file (the common case) costs two ``lstat`` calls on strings:
+        a ``Path`` per page was most of an edit's build at 10,000 pages."""
         out, root = str(self.out), str(self.root)
         for name in names:
             check_relative(name)
+            try:
+                live = os.lstat(f"{out}/{name}")
+            except OSError:
+                return False
+            if not S_ISREG(live.st_mode) or written.get(name) != (live.st_size, live.st_mtime_ns):
+                return False
             if self.reused:
                 try:
-                    live = os.lstat(f"{out}/{name}")
                     mine = os.lstat(f"{root}/{name}")
                 except OSError:
                     pass
                 else:
-                    same = (mine.st_ino, mine.st_dev) == (live.st_ino, live.st_dev)
-                    if same and S_ISREG(live.st_mode):
+                    if (mine.st_ino, mine.st_dev) == (live.st_ino, live.st_dev):
                         continue
             if not self.keep(name):
                 return False
@@ -476,10 +511,16 @@ def _adopt_spare(spare: Path, root: Path) -> bool:
     return True
 
 
-def _prune(root: Path, pages: frozenset[str]) -> None:
+def _unchanged(root: Path, known: Mapping[str, tuple[int, int]]) -> bool:
+    folders = [f for f in known if f]  # the root's stamp changed when it was renamed
+    return folder_stamps(root, folders) == {f: known[f] for f in folders}
+
+
+def _prune(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
     """Remove from ``root`` everything but regular files named in ``pages`` and the folders
     holding them: strays, the previous build's extras (marker, search index) and anything
-    put there by hand, symlinks first of all (never followed)."""
+    put there by hand, symlinks first of all (never followed). ``root_only``: the folders
+    under the root are known to hold only pages."""
     folders = folders_of(pages)
     pending = [""]
     top = str(root)
@@ -490,7 +531,8 @@ def _prune(root: Path, pages: frozenset[str]) -> None:
                 name = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_dir(follow_symlinks=False):
                     if name in folders:
-                        pending.append(name)
+                        if not root_only:
+                            pending.append(name)
                     else:
                         shutil.rmtree(entry.path)
                 elif name not in pages or not entry.is_file(follow_symlinks=False):

@@ -38,11 +38,14 @@ from newsgen.build import (
     BuildOptions,
     BuildResult,
     Model,
+    Stamp,
+    Summary,
     _files_are,
     _folder_digest,
     _folder_stamps,
     _paths_digest,
     make_job,
+    summary_of,
 )
 from newsgen.cache import BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.config import Config
@@ -100,24 +103,19 @@ def edit(
     out = options.out.absolute()
     key = str(out)
     site = cache.site(key)
-    if options.strict or not inputs or site is None or not site.summary:
+    last = summary_of(site)
+    if options.strict or not inputs or site is None or last is None or not last.state:
         return None
-    try:
-        # ``edited``: the record files whose text differed from the state's at the last build.
-        result, folders, token, edited = pickle.loads(site.summary)
-    except Exception:  # a corrupt value is only a miss
-        return None
-    data = cache.state(key, frame(project, options, cache.code), token) if token else None
-    if data is None:
+    result = last.result
+    data = cache.state(key, frame(project, options, cache.code), last.state)
+    if data is None or result.out != options.out or not last.folders:
         return None
     try:
         state = snapshot.loads(data)
     except Exception:  # a corrupt or old value is only a miss
         return None
-    if not isinstance(result, BuildResult) or not isinstance(state, State) or not folders:
-        return None
     written = cache.written(key)
-    if result.out != options.out or not written or not _files_are(out, written, folders):
+    if not isinstance(state, State) or not written:
         return None
     if notes(sources) != state.notes or _paths_digest(state.pages) != site.paths:
         return None
@@ -149,7 +147,7 @@ def edit(
     swapped = list(found.swaps.values())
     # The pages of a record edited before and now as it was in the state show the edit:
     # they are looked at again too (with the state's own article, they render as before).
-    undone = [state.loaded[name][1][0] for name in edited if name in state.loaded]
+    undone = [state.loaded[name][1][0] for name in last.edited if name in state.loaded]
     keys = {f"a:{a.slug}" for a in swapped} | {f"a:{a.slug}" for a in undone if id(a) in members}
     readers = cache.readers(key, keys)
     replanned = repage(model, index, found.archive, swapped, readers)
@@ -169,9 +167,13 @@ def edit(
     paths = frozenset(written)
     if state.config.search:
         paths |= frozenset(search.ENTRY_POINTS)
-    outcomes = _render(project, options, cache, model, entries, paths, sorted(written))
-    if outcomes is None:
+    spare = last.spare_folders if last.spare_paths == site.paths else None
+    made = _render(project, options, cache, model, entries, paths, written, spare)
+    if made is None:
         return None
+    outcomes, swapped_in = made
+    if not swapped_in and not _files_are(out, written, last.folders):
+        return None  # no new site was made: the live one must be the manifest's
     cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in found.parsed)
     changed = {
         wanted[o.index].path: o.entry for o in outcomes if not o.kept and o.entry is not None
@@ -199,7 +201,8 @@ def edit(
         cache.forget_site(key)
         return result
     edited = tuple(n for n, (digest, _) in found.loaded.items() if state.loaded[n][0] != digest)
-    summary = pickle.dumps((result, folders, token, edited))
+    retired = (site.paths, last.folders) if swapped_in else (last.spare_paths, last.spare_folders)
+    summary = pickle.dumps(Summary(result, folders, last.state, edited, *retired))
     cache.update_site(key, SiteEntry(site.paths, inputs, summary), changed)
     return result
 
@@ -211,11 +214,14 @@ def _render(
     model: Model,
     entries: dict[str, PageEntry],
     paths: frozenset[str],
-    site: list[str],
-) -> list[Outcome] | None:
+    written: Mapping[str, tuple[int, int]],
+    spare: Mapping[str, Stamp] | None,
+) -> tuple[list[Outcome], bool] | None:
     """Each of the model's pages kept (its fingerprint unchanged) or rendered, in a new site
-    made from the spare (``fs.Staging``) with every other page of ``site`` kept, and swapped
-    in whole: as atomic as the full way's. None if a page to keep is not there."""
+    made from the spare (``fs.Staging``, ``spare`` its folders' stamps) with every other page
+    of the site (``written``: the manifest's size and mtime of each) linked from the live
+    one, and swapped in whole: as atomic as the full way's. The outcomes and whether a new
+    site was swapped in; None if a page of the live site is not the manifest's."""
     # Checked against the live site first: when no page changed, no new site is made.
     spec = JobSpec(
         f"{os.getpid()}-{time.time_ns()}",
@@ -231,12 +237,12 @@ def _render(
         checked = renderjob.check_chunk(spec, every)
         missing = [i for i in every if checked[i] is None]
         if missing:
-            staging = fs.Staging.begin(options.out, site)
+            staging = fs.Staging.begin(options.out, written, spare)
             job.spec = spec = dataclasses.replace(spec, staging=staging)
             try:
                 rendered = {o.index: o for o in renderjob.render_chunk(spec, missing)}
                 new = {model.pages[i].path for i in missing}
-                if not staging.keep_many(path for path in site if path not in new):
+                if not staging.keep_many((p for p in written if p not in new), written):
                     staging.discard()
                     return None
                 staging.commit(search.index_site if model.config.search else None)
@@ -246,4 +252,4 @@ def _render(
     finally:
         renderjob.JOBS.pop(spec.token, None)
     outcomes = [rendered.get(i) or checked[i] for i in every]
-    return [o for o in outcomes if o is not None]
+    return [o for o in outcomes if o is not None], bool(missing)
