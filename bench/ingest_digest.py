@@ -49,13 +49,14 @@ def main() -> None:
         work = args.keep or Path(tmp)
         generated = Path(tmp) / "generated"
         corpus.write_raw(generated / "synthetic", args.bench)
-        (generated / "gold-variations").mkdir()
-        make_corpus(sorted((DATA / "gold").glob("*.txt")), args.bench, generated / "gold-variations")
+        variations = generated / "gold-variations"
+        variations.mkdir()
+        make_corpus(sorted((DATA / "gold").glob("*.txt")), args.bench, variations)
         sources = {
             "fakenews-sample": FAKENEWS,
             **{name: DATA / name for name in ("raw", "gold", "holdout", "holdout2", "holdout3")},
             "bench-synthetic": generated / "synthetic",
-            "bench-gold-variations": generated / "gold-variations",
+            "bench-gold-variations": variations,
         }
         for name, source in sources.items():
             if not source.is_dir():
