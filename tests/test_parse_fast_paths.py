@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsgen import dedupe
-from newsgen.parse import glue, quotes
+from newsgen.parse import glue, quotes, trailers
 from newsgen.parse.entities import MENTION, _capitalised_runs, headline_case
 from newsgen.parse.guards import ending_guard, may_search
 from newsgen.parse.text import _FTFY, _SPACES, fix_mojibake
@@ -214,3 +214,28 @@ def test_space_runs_become_one_space_as_the_plain_pattern_would_make_them(chars:
     text = "".join(chars)
     expected = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
     assert _SPACES.sub(" ", text) == expected
+
+
+# Lines near the guarded junk patterns: their words, in odd cases and with the letters that
+# match an ASCII letter only under IGNORECASE.
+junk_pieces = st.sampled_from(
+    ["click", "here", "Click Here", "CLİCK", "clıck", "reſerved", "All rights reserved", ".",
+     "…", "..", "read more", "Read More", "(", ")", "/", "REUTERS", "|", "2017", "54 min",
+     "is a post from", "The post", "appeared first on", "share this", "comment & share",
+     "youtube", "Vimeo", "from", "on", "button", "like", "Kelvin", " ", "  ", "the", "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(junk_pieces, max_size=14).map(" ".join))
+def test_junk_guards_find_every_line_the_whole_pattern_finds(line: str) -> None:
+    assert trailers.is_junk(line) == (trailers.JUNK_LINE.fullmatch(line) is not None)
+
+
+def test_junk_guards_fold_every_letter_that_matches_an_ascii_one() -> None:
+    ascii_letter = re.compile("[a-z]", re.IGNORECASE)
+    for code in range(128, 0x110000):
+        char = chr(code)
+        if ascii_letter.fullmatch(char):
+            folded = trailers._ascii_folded(char.lower())
+            assert folded.isascii() and re.fullmatch(folded, char, re.IGNORECASE), char
