@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsgen import dedupe
-from newsgen.parse import glue, quotes, trailers
+from newsgen.parse import entities, glue, quotes, trailers
 from newsgen.parse.entities import MENTION, _capitalised_runs, headline_case
 from newsgen.parse.guards import ending_guard, may_search
 from newsgen.parse.text import _FTFY, _SPACES, fix_mojibake
@@ -239,3 +239,24 @@ def test_junk_guards_fold_every_letter_that_matches_an_ascii_one() -> None:
         if ascii_letter.fullmatch(char):
             folded = trailers._ascii_folded(char.lower())
             assert folded.isascii() and re.fullmatch(folded, char, re.IGNORECASE), char
+
+
+role_words = st.sampled_from(
+    ["President", "president", "leader", "Korean", "North", "senior", "the", "of", "Jane",
+     "O’Brien", "vice-president", "Minister", "prime", "said", "xleader", "X", "a", "chief"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(role_words, max_size=16), st.sampled_from([" ", "  ", "\n", " \t"]))
+def test_a_role_before_a_name_is_found_from_the_last_words_as_from_the_start(
+    words: list[str], space: str
+) -> None:
+    before = space.join(words) + " "
+    head = before.rsplit(None, entities._ROLE_WORDS)
+    start = len(head[0]) if len(head) > entities._ROLE_WORDS else 0
+    found, expected = (
+        entities._ROLE_BEFORE.search(before, start),
+        entities._ROLE_BEFORE.search(before),
+    )
+    assert (found and found.group(1)) == (expected and expected.group(1))
