@@ -333,8 +333,8 @@ def _context_role(text: str, start: int, end: int) -> str | None:
     if last_word and before[-1:].isspace() and lexicon.is_title_word(last_word[0]):
         # A match ends at the end and spans at most _ROLE_WORDS words: searching from the
         # last of them on finds the same leftmost match, without trying every earlier start.
-        head = before.rsplit(None, _ROLE_WORDS)
-        match = _ROLE_BEFORE.search(before, len(head[0]) if len(head) > _ROLE_WORDS else 0)
+        cut = before.rsplit(None, _ROLE_WORDS)
+        match = _ROLE_BEFORE.search(before, len(cut[0]) if len(cut) > _ROLE_WORDS else 0)
         if match:
             words = match.group(1).split()
             while len(words) > 1 and words[0] in lexicon.SENTENCE_WORDS:
