@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from newsgen.cli import main
+from newsgen.dedupe import fingerprint
 from newsgen.ingest import parse_file
 from newsgen.records import load_article
 
@@ -95,6 +97,33 @@ def test_near_duplicate_points_to_the_original(tmp_path: Path) -> None:
     run(tmp_path)
     copy = load_article(records(tmp_path)["harbour-shut-by-storm.md"], "x")
     assert copy.duplicate_of == "storm-closes-harbour"
+
+
+def test_fingerprints_estimate_the_share_of_trigrams_two_bodies_have_in_common() -> None:
+    # Pairs of 300-word bodies whose true trigram Jaccard runs from 0.2 to 1: with 64
+    # permutations one estimate is off by about 0.05, the mean of 60 by far less, and a
+    # hash that clusters (or ignores word order) would be off by far more.
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(3000)]
+    errors, order_blind = [], []
+    for pair in range(60):
+        first = rng.choices(vocabulary, k=300)
+        second = [w if rng.random() > pair / 100 else rng.choice(vocabulary) for w in first]
+        truth = _jaccard(_trigrams(first), _trigrams(second))
+        estimate = fingerprint(" ".join(first)).jaccard(fingerprint(" ".join(second)))
+        errors.append(abs(estimate - truth))
+        shuffled = first[1::2] + first[::2]  # the same words, every trigram new
+        order_blind.append(fingerprint(" ".join(first)).jaccard(fingerprint(" ".join(shuffled))))
+    assert sum(errors) / len(errors) < 0.05
+    assert max(order_blind) < 0.1
+
+
+def _trigrams(words: list[str]) -> set[tuple[str, ...]]:
+    return set(zip(words, words[1:], words[2:], strict=False))
+
+
+def _jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+    return len(a & b) / len(a | b)
 
 
 def test_same_headline_gets_a_distinct_slug(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsgen import dedupe
-from newsgen.parse import glue, quotes
+from newsgen.parse import entities, glue, quotes, trailers
 from newsgen.parse.entities import MENTION, _capitalised_runs, headline_case
 from newsgen.parse.guards import ending_guard, may_search
 from newsgen.parse.text import _FTFY, _SPACES, fix_mojibake
@@ -170,17 +171,34 @@ def test_a_guard_is_the_patterns_own_ending_joined_as_a_plain_sequence() -> None
     assert guard is not None and guard.flags == re.compile("", re.M).flags
 
 
+def _plain_shingle_value(trigram: tuple[str | None, ...]) -> int:
+    """``dedupe.shingle_values`` for one trigram, spelled out with Python's integers (a
+    missing word of a body shorter than three words hashes to 0)."""
+    mask = (1 << 64) - 1
+    first, second, third = (
+        0
+        if w is None
+        else int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
+        for w in trigram
+    )
+    x = (first * 0x9E3779B97F4A7C15 + second * 0xC2B2AE3D27D4EB4F + third) & mask
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & mask
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & mask
+    x ^= x >> 31
+    return x >> 32
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(words, max_size=40).map(" ".join))
-def test_fingerprints_hash_each_shingle_as_datasketch_would(body: str) -> None:
-    words_found = re.findall(r"\w+", body.casefold())
-    trigrams = zip(words_found, words_found[1:], words_found[2:], strict=False)
-    shingles = {" ".join(t) for t in trigrams} or {" ".join(words_found)}
-    expected = MinHash(num_perm=dedupe.NUM_PERM, seed=1, hashfunc=dedupe._sha1_hash32)
-    expected.update_batch([s.encode("utf-8") for s in shingles])
-    found = dedupe.fingerprint(body)
-    assert found == expected
-    assert found.hashfunc is dedupe._sha1_hash32
+def test_fingerprints_hash_each_shingle_as_the_plain_definition_would(body: str) -> None:
+    found: list[str | None] = list(re.findall(r"\w+", body.casefold()))
+    padded = found + [None] * (3 - len(found))
+    trigrams = set(zip(padded, padded[1:], padded[2:], strict=False))
+    expected = MinHash(num_perm=dedupe.NUM_PERM, seed=1, hashfunc=int)
+    expected.update_batch([_plain_shingle_value(t) for t in trigrams])
+    assert dedupe.fingerprint(body) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -196,3 +214,49 @@ def test_space_runs_become_one_space_as_the_plain_pattern_would_make_them(chars:
     text = "".join(chars)
     expected = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
     assert _SPACES.sub(" ", text) == expected
+
+
+# Lines near the guarded junk patterns: their words, in odd cases and with the letters that
+# match an ASCII letter only under IGNORECASE.
+junk_pieces = st.sampled_from(
+    ["click", "here", "Click Here", "CLİCK", "clıck", "reſerved", "All rights reserved", ".",
+     "…", "..", "read more", "Read More", "(", ")", "/", "REUTERS", "|", "2017", "54 min",
+     "is a post from", "The post", "appeared first on", "share this", "comment & share",
+     "youtube", "Vimeo", "from", "on", "button", "like", "Kelvin", " ", "  ", "the", "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(junk_pieces, max_size=14).map(" ".join))
+def test_junk_guards_find_every_line_the_whole_pattern_finds(line: str) -> None:
+    assert trailers.is_junk(line) == (trailers.JUNK_LINE.fullmatch(line) is not None)
+
+
+def test_junk_guards_fold_every_letter_that_matches_an_ascii_one() -> None:
+    ascii_letter = re.compile("[a-z]", re.IGNORECASE)
+    for code in range(128, 0x110000):
+        char = chr(code)
+        if ascii_letter.fullmatch(char):
+            folded = trailers._ascii_folded(char.lower())
+            assert folded.isascii() and re.fullmatch(folded, char, re.IGNORECASE), char
+
+
+role_words = st.sampled_from(
+    ["President", "president", "leader", "Korean", "North", "senior", "the", "of", "Jane",
+     "O’Brien", "vice-president", "Minister", "prime", "said", "xleader", "X", "a", "chief"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(role_words, max_size=16), st.sampled_from([" ", "  ", "\n", " \t"]))
+def test_a_role_before_a_name_is_found_from_the_last_words_as_from_the_start(
+    words: list[str], space: str
+) -> None:
+    before = space.join(words) + " "
+    head = before.rsplit(None, entities._ROLE_WORDS)
+    start = len(head[0]) if len(head) > entities._ROLE_WORDS else 0
+    found, expected = (
+        entities._ROLE_BEFORE.search(before, start),
+        entities._ROLE_BEFORE.search(before),
+    )
+    assert (found and found.group(1)) == (expected and expected.group(1))

@@ -219,6 +219,8 @@ _TITLE_ALT = "|".join(
 _ROLE_BEFORE = re.compile(
     rf"((?:[A-Z][\w’'-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}(?i:{_TITLE_ALT}))\s+$"
 )
+# Words _ROLE_BEFORE can span: three capitalised, two lowercase, a title (with a margin).
+_ROLE_WORDS = 3 + 2 + 1 + max(t.count(" ") for t in lexicon.TITLE_WORDS) + 2
 # "the chief spokesman of the National Security Council, John Kirby": apposition before.
 _APPOSITION_BEFORE = re.compile(
     rf"(?:^|[,;(]\s*|\b)(?i:the|a|an|its|his|her|their)\s+((?:[\w’'-]+\s+){{0,3}}"
@@ -329,7 +331,10 @@ def _context_role(text: str, start: int, end: int) -> str | None:
     # through every paragraph's every name is most of the recogniser's time otherwise.
     last_word = before.rstrip().rsplit(None, 1)[-1:]
     if last_word and before[-1:].isspace() and lexicon.is_title_word(last_word[0]):
-        match = _ROLE_BEFORE.search(before)
+        # A match ends at the end and spans at most _ROLE_WORDS words: searching from the
+        # last of them on finds the same leftmost match, without trying every earlier start.
+        cut = before.rsplit(None, _ROLE_WORDS)
+        match = _ROLE_BEFORE.search(before, len(cut[0]) if len(cut) > _ROLE_WORDS else 0)
         if match:
             words = match.group(1).split()
             while len(words) > 1 and words[0] in lexicon.SENTENCE_WORDS:

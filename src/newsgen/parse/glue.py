@@ -62,12 +62,14 @@ class Vocabulary:
     ) -> Vocabulary:
         """From the article's whitespace-separated tokens counted (in order of appearance):
         words repeat, so each distinct token is stripped once (``cores``: already done)."""
-        counts: Counter[str] = Counter()
+        # A plain dict: a Counter's ``+=`` on a new key calls ``__missing__`` in Python.
+        counts: dict[str, int] = {}
+        count = counts.get
         for token, n in tokens.items():
             core = cores[token] if cores is not None else _core(token)
             if core.isalpha():
-                counts[core] += n
-        return cls(counts, frozenset(word.lower() for word in counts), text)
+                counts[core] = count(core, 0) + n
+        return cls(Counter(counts), frozenset(map(str.lower, counts)), text)
 
     def writes_phrase(self, words: Sequence[str]) -> bool:
         """Whether the article writes these words apart somewhere ("New York" beside a
@@ -106,7 +108,7 @@ def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list
     """Each paragraph with its glued words split, cased as the article cases them."""
     texts = [*paragraphs, *extra_context]
     tokens = _tokens(texts)
-    cores = {token: _core(token) for token in tokens}
+    cores = {token: token if token.isalpha() else _core(token) for token in tokens}
     vocabulary = Vocabulary.of_tokens(tokens, "\n".join(texts), cores)
     # A token's repair depends on the token and the article only: decide each distinct one
     # once, and rewrite only the paragraphs that hold one that changes (few do).

@@ -129,10 +129,47 @@ CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _CUT_MARKERS), re.IGNORECAS
 STRONG_CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _STRONG_CUT_MARKERS), re.IGNORECASE)
 STRONG_CUT_AFTER = 1  # lines: the article keeps at least its first line
 
+# The patterns that open with ".{0,N}" try every cut of the line and were most of the time
+# of ``JUNK_LINE`` (30-60 µs a line). Each matches only a line holding one of its words:
+# those are looked for first, in the lowercased line (``_ascii_folded``: the letters that
+# match an ASCII letter under IGNORECASE but do not lowercase to it). A pattern edited so
+# that it is no longer a key here loses its guard, never a match.
+_GUARDS = {
+    r".{0,120}\b(comment (&|and) share|by sharing this|share this (information|article|post|"
+    r"story))\b.{0,200}": ("comment", "shar"),
+    r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?": ("vimeo", "youtube"),
+    r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,400}": ("button",),
+    r".{0,120}\bclick here( now)?\W*\)?": ("click",),
+    r".{0,120}\ball rights reserved\W*": ("reserved",),
+    r".{0,400}(\.\.|…)\s*read more\W*": ("read more",),
+    r".{0,250}\(\s*[A-Z][\w.-]*( [A-Z][\w.-]*)*\s*/\s*[^)]{0,80}\)": ("/",),
+    r".{0,200}\|\s*\d{4}\s*\|\s*\d+ min\b.{0,400}": ("|",),
+    r".{1,300} is a post from .{1,200}": ("is a post from",),
+    r"(the|this) post .{1,300} appeared first on .{1,100}": ("appeared first on",),
+}
+_UNGUARDED = re.compile(
+    "|".join(f"(?:{p})" for p in _JUNK_LINES if p not in _GUARDS), re.IGNORECASE
+)
+_GUARDED = [
+    (word, re.compile(p, re.IGNORECASE)) for p in _JUNK_LINES if p in _GUARDS for word in _GUARDS[p]
+]
+
 
 def is_junk(line: str) -> bool:
     """A line to drop wherever it stands. Long lines are prose, never junk."""
-    return len(line) <= 400 and JUNK_LINE.fullmatch(line) is not None
+    if len(line) > 400:
+        return False
+    if _UNGUARDED.fullmatch(line) is not None:
+        return True
+    folded = line.lower()
+    if not folded.isascii():
+        folded = _ascii_folded(folded)
+    return any(word in folded and pattern.fullmatch(line) is not None for word, pattern in _GUARDED)
+
+
+def _ascii_folded(lowered: str) -> str:
+    # "ı" and "ſ" match "i" and "s"; "K" (Kelvin) lowercases to "k"; "İ" to "i\u0307".
+    return lowered.replace("ı", "i").replace("ſ", "s").replace("\u0307", "")
 
 
 def is_cut_marker(line: str) -> bool:
