@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsgen import fs
 from newsgen.errors import NewsgenError
@@ -166,3 +168,24 @@ def test_a_refused_lock_leaves_no_file_number_for_workers_to_close(tmp_path: Pat
             pass
         assert held == fs._HELD_LOCKS
     assert not fs._HELD_LOCKS
+
+
+def _refused_by_parts(name: str) -> bool:
+    """The obvious rule ``check_relative``'s one regex must give, part by part."""
+    return (
+        not name
+        or name.startswith("/")
+        or any(c in name for c in "\\:\x00")
+        or any(part in ("", ".", "..") for part in name.split("/"))
+    )
+
+
+@given(st.text(alphabet=st.sampled_from("ab./\\:\x00 \né"), max_size=12))
+def test_check_relative_refuses_exactly_what_the_rule_refuses(name: str) -> None:
+    try:
+        fs.check_relative(name)
+    except NewsgenError:
+        refused = True
+    else:
+        refused = False
+    assert refused == _refused_by_parts(name)

@@ -12,10 +12,12 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 
-from newsgen import fs
+from newsgen import fs, render
 from newsgen.build import BuildResult, build
 from newsgen.cache import CACHE_DIR
 from newsgen.errors import NewsgenError
@@ -201,4 +203,32 @@ def test_a_draft_edited_changes_no_page(project: Path, tmp_path: Path) -> None:
     _append(articles / "30-draft.md", "Not yet.")
     edited = _build(project, out)
     assert edited.way == "resumed" and edited.rendered == 0
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_a_resumed_build_finds_its_templates_compiled_by_the_build_before(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are kept in the cache for the next process; a damaged one is
+    compiled again, never a failure."""
+    out = tmp_path / "site"
+    _build(project, out)
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(env: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name or "")
+        return compile_(env, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    monkeypatch.setattr(render._COMPILED, "_code", {})  # as in a new process
+    _append(project / "articles" / "20-prices-03.md", "A late correction.")
+    assert _build(project, out).way == "resumed"
+    assert compiled == []
+    monkeypatch.setattr(render._COMPILED, "_code", {})
+    for kept in (project / CACHE_DIR / "templates").iterdir():
+        kept.write_bytes(kept.read_bytes()[:40])  # cut short: the format holds, the code not
+    _append(project / "articles" / "20-prices-03.md", "Another correction.")
+    assert _build(project, out).way == "resumed"
+    assert "article.html" in compiled
     assert _tree(out) == _clean(project, tmp_path)

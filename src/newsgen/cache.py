@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from newsgen.digest import blake
 from newsgen.errors import NewsgenError
@@ -238,7 +239,9 @@ class BuildCache:
     def written(self, out: str) -> dict[str, tuple[int, int]]:
         """``pages`` without the fingerprints: each file's size and mtime, for a replay."""
         rows = self._query("SELECT path, size, mtime_ns FROM pages WHERE out=?", (out,))
-        return {str(path): (int(size), int(mtime)) for path, size, mtime in rows}  # type: ignore[call-overload]
+        # As SQLite gives them (the columns are typed): a value of another type only fails
+        # to match the file, as a wrong number does.
+        return cast(dict[str, tuple[int, int]], {path: (size, mtime) for path, size, mtime in rows})
 
     def site(self, out: str) -> SiteEntry | None:
         rows = self._query("SELECT paths, inputs, summary FROM site WHERE out=?", (out,))

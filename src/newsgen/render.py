@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -77,21 +78,44 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates kept for the life of the process: ``newsgen serve`` builds again
     and again with the same templates (compiling them was a third of an edit's rebuild). A
     changed template has another checksum, so Jinja compiles it anew. Every environment
-    newsgen makes has the same settings, so their compiled code is the same."""
+    newsgen makes has the same settings, so their compiled code is the same.
+
+    With a ``folder`` (the build cache's), they are kept there too, for the next process: a
+    one-edit ``newsgen build`` renders a few pages, and compiling their templates was a
+    tenth of it. Jinja checks what it reads (its format, the Python version, the template's
+    checksum); a file that cannot be read or written is only a miss."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
+        self.folder: Path | None = None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
+        if code is None and self.folder is not None:
+            with contextlib.suppress(OSError):
+                code = (self.folder / bucket.key).read_bytes()
         if code is not None:
-            bucket.bytecode_from_string(code)
+            try:
+                bucket.bytecode_from_string(code)
+            except Exception:  # a damaged file: Jinja catches only some of what it raises
+                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
+        code = self._code[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is not None:
+            with contextlib.suppress(OSError):
+                self.folder.mkdir(exist_ok=True)
+                spare = self.folder / f".{bucket.key}.{os.getpid()}"
+                spare.write_bytes(code)
+                os.replace(spare, self.folder / bucket.key)
 
 
 _COMPILED = _CompiledTemplates()
+
+
+def keep_compiled_in(folder: Path | None) -> None:
+    """Keep compiled templates in ``folder`` as well as in memory (None: memory only)."""
+    _COMPILED.folder = folder
 
 
 def compile_templates(config: Config, archive: Archive, overrides: Path | None) -> None:

@@ -81,6 +81,10 @@ class Job:
     @property
     def env(self) -> TracingEnvironment:
         if self._env is None:
+            from newsgen.render import keep_compiled_in
+
+            folder = self.spec.cache_dir
+            keep_compiled_in(folder / "templates" if folder is not None else None)
             self._env = self.make_env(self._markdown)
         return self._env
 
