@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from newsgen import fs, render
+from newsgen import fs, render, resume
 from newsgen.build import BuildResult, build
 from newsgen.cache import CACHE_DIR
 from newsgen.errors import NewsgenError
@@ -231,4 +231,15 @@ def test_a_resumed_build_finds_its_templates_compiled_by_the_build_before(
     _append(project / "articles" / "20-prices-03.md", "Another correction.")
     assert _build(project, out).way == "resumed"
     assert "article.html" in compiled
+    assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_an_archive_past_the_state_limit_keeps_no_state(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(resume, "MAX_RECORDS", 5)  # the memory a state costs: see resume.py
+    out = tmp_path / "site"
+    _build(project, out)
+    _append(project / "articles" / "20-prices-03.md", "A late correction.")
+    assert _build(project, out).way == "full"
     assert _tree(out) == _clean(project, tmp_path)

@@ -316,8 +316,9 @@ def _build(
             resumed = resume.edit(project, options, cache, sources, inputs, started)
             if resumed is not None:
                 return resumed
-            frame = resume.frame(project, options, cache.code)
-            state = lambda model: (frame, resume.state_bytes(model, sources))  # noqa: E731
+            if len(sources.texts) <= resume.MAX_RECORDS:
+                frame = resume.frame(project, options, cache.code)
+                state = lambda model: (frame, resume.state_bytes(model, sources))  # noqa: E731
         workers = options.jobs or os.cpu_count() or 1
         model = load(project, options, cache, lambda _: sources, workers)
         if planned is not None:

@@ -88,26 +88,36 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
         self.folder: Path | None = None
+        self._kept: set[Path] = set()  # files this process wrote or read
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
         if code is None and self.folder is not None:
             with contextlib.suppress(OSError):
                 code = (self.folder / bucket.key).read_bytes()
+                self._kept.add(self.folder / bucket.key)
         if code is not None:
             try:
                 bucket.bytecode_from_string(code)
             except Exception:  # a damaged file: Jinja catches only some of what it raises
                 bucket.reset()
+        if bucket.code is not None and self.folder is not None:
+            # Compiled for another folder earlier in this process: this one has it too.
+            self._keep(bucket.key, code or b"")
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code[bucket.key] = bucket.bytecode_to_string()
-        if self.folder is not None:
-            with contextlib.suppress(OSError):
-                self.folder.mkdir(exist_ok=True)
-                spare = self.folder / f".{bucket.key}.{os.getpid()}"
-                spare.write_bytes(code)
-                os.replace(spare, self.folder / bucket.key)
+        self._keep(bucket.key, code, again=True)  # new code: whatever the file held is stale
+
+    def _keep(self, key: str, code: bytes, again: bool = False) -> None:
+        if self.folder is None or (self.folder / key in self._kept and not again):
+            return
+        self._kept.add(self.folder / key)
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(exist_ok=True)
+            spare = self.folder / f".{key}.{os.getpid()}"
+            spare.write_bytes(code)
+            os.replace(spare, self.folder / key)
 
 
 _COMPILED = _CompiledTemplates()

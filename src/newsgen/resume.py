@@ -55,6 +55,12 @@ from newsgen.links import link_problem
 from newsgen.plan import Page
 from newsgen.renderjob import JobSpec, Outcome
 
+# Writing the state costs the build's process about 8 KB a record while it is pickled (the
+# pickler's memo of every object, and the bytes): 80 MB at 10,000. Beyond this many records
+# it is not kept, so that the build's process stays well under 1 GB (it holds about 0.8 GB
+# at 100,000 already); an editor of such an archive has ``newsgen serve``.
+MAX_RECORDS = 50_000
+
 
 @dataclass(frozen=True)
 class State:
