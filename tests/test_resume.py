@@ -8,8 +8,11 @@ takes, its site is the clean build's, byte for byte.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -243,3 +246,25 @@ def test_an_archive_past_the_state_limit_keeps_no_state(
     _append(project / "articles" / "20-prices-03.md", "A late correction.")
     assert _build(project, out).way == "full"
     assert _tree(out) == _clean(project, tmp_path)
+
+
+def test_newsgen_build_in_new_processes_says_what_it_did(project: Path, tmp_path: Path) -> None:
+    """The real thing: each build its own process, and the report's last line tells a
+    whole build, an edit and a build with nothing to do apart."""
+
+    def newsgen_build() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "newsgen", "build", "--out", "site", "--no-search"],
+            cwd=project,
+            env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()[-1]
+
+    assert re.search(r"\((\d+) of \1 pages rendered\)", newsgen_build())
+    _append(project / "articles" / "20-prices-03.md", "A late correction.")
+    assert re.search(r"\(an edit: [1-9]\d* of \d+ pages rendered\)", newsgen_build())
+    assert "(nothing changed)" in newsgen_build()

@@ -40,9 +40,14 @@ def print_report(result: BuildResult, console: Console, problems: Console) -> No
             f"removed {escape(path)}, left by an interrupted build", highlight=False, soft_wrap=True
         )
     where = f"written to {result.out}/" if result.written else "[red]not written[/] (--strict)"
+    # What the build did, so that an editor can tell a quick rebuild from a whole one.
+    did = {
+        "replayed": "nothing changed",
+        "resumed": f"an edit: {result.rendered} of {result.files} pages rendered",
+    }.get(result.way, f"{result.rendered} of {result.files} pages rendered")
     console.print(
         f"{len(result.errors)} errors, {len(result.warnings)} warnings; "
-        f"built in {result.seconds:.2f} s, {where}",
+        f"built in {result.seconds:.2f} s ({did}), {where}",
         highlight=False,
         soft_wrap=True,
     )
