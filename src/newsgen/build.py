@@ -12,12 +12,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
-import multiprocessing
 import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
@@ -551,6 +550,9 @@ def _run(
         # first: a worker's garbage collections then leave the inherited objects alone, where
         # walking them would copy every page of the model into each worker.
         gc.freeze()
+        import multiprocessing  # here: a build that renders a few pages never starts workers
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork")
         own = executor = ProcessPoolExecutor(
             workers, mp_context=context, initializer=fs.release_inherited_locks
