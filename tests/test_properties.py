@@ -13,6 +13,7 @@ from newsgen.archive import make_archive
 from newsgen.config import Config
 from newsgen.errors import NewsgenError
 from newsgen.links import links_of
+from newsgen.markup import clean_text
 from newsgen.model import Article, Entities, Quote, Source
 from newsgen.plan import Page, _check_unique, plan
 from newsgen.slugs import MAX_SLUG, make_slug
@@ -83,3 +84,17 @@ def test_links_are_found_as_one_plain_pattern_finds_them(html: str) -> None:
     # search in newsgen.links must find the same, in the same order, also in broken markup).
     expected = [link for link in re.findall(r'\s(?:href|src)="([^"]*)"', html) if link]
     assert links_of(html) == expected
+
+
+_CONTROL_REFERENCE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from("ab \n\t\r“é中🙂\x00\x01\x1f\x7f\x85\ufffe\uffff"), max_size=600),
+    st.text(max_size=40),
+)
+def test_clean_text_removes_exactly_the_control_characters(text: str, more: str) -> None:
+    # Short texts and long ones (a macro's output) are checked in different ways.
+    for candidate in (text, more, text + more, more * 20):
+        assert clean_text(candidate) == _CONTROL_REFERENCE.sub("", candidate)
