@@ -258,10 +258,18 @@ def make_environment(
             return found[1]
         return urls.of(target)
 
+    # The most used filters (two dozen links a page), traced on their own: a URL given as
+    # a string is no entity, and needs neither the tracer nor a look at its class.
     def href(target: Article | Term | str) -> str:
+        if type(target) is str:
+            return base_path + target
+        tracer.read_all(target)
         return base_path + url_of(target)
 
     def absolute(target: Article | Term | str) -> str:
+        if type(target) is str:
+            return base_url + target
+        tracer.read_all(target)
         return base_url + url_of(target)
 
     @functools.lru_cache(maxsize=256)
@@ -302,7 +310,7 @@ def make_environment(
     env.tracer = tracer
     env.printed = printed
     for name, function in list(env.filters.items()):
-        if name not in STRUCTURAL_FILTERS:
+        if name not in STRUCTURAL_FILTERS and function not in (href, absolute):
             env.filters[name] = tracer.wrap(cast(Callable[..., Any], function))
     for name, function in list(env.tests.items()):
         env.tests[name] = tracer.wrap(cast(Callable[..., Any], function))
