@@ -137,3 +137,23 @@ def test_body_html_is_the_same_with_and_without_the_fast_path(
     fast = [markup.body_html(b) for b in bodies]
     monkeypatch.setattr(markup, "plain_html", lambda body: None)
     assert fast == [markup.body_html(b) for b in bodies]
+
+
+# Text plain_html may pass on: anything but syntax and control characters, from every plane.
+_plain_text = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"), blacklist_characters="*_`[]<>&\\|{}\ufffe\uffff"
+    ),
+    min_size=1,
+    max_size=40,
+).map(lambda t: "W" + t.strip() + "s")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(_plain_text, _plain_text.map(lambda t: "## " + t)), min_size=1))
+@example(["A\xa0B", "## C\xa0\xa0D"])
+@example(["“Quoted,” she said — in 中文 and 🙂."])
+def test_a_plain_body_is_sanitised_as_nh3_would(blocks: list[str]) -> None:
+    plain = plain_html("\n\n".join(blocks) + "\n")
+    if plain is not None:
+        assert markup.plain_sanitised(plain) == markup.sanitised(plain)

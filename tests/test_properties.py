@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from newsgen.archive import make_archive
 from newsgen.config import Config
 from newsgen.errors import NewsgenError
+from newsgen.links import links_of
+from newsgen.markup import clean_text
 from newsgen.model import Article, Entities, Quote, Source
 from newsgen.plan import Page, _check_unique, plan
 from newsgen.slugs import MAX_SLUG, make_slug
@@ -69,3 +71,30 @@ def test_an_article_url_pattern_over_a_section_is_caught() -> None:
     article = Article(id="1", slug="topics", title="t", body="", origin="a.md")
     with pytest.raises(NewsgenError, match=r"topics/index.html \(article and topics-index\)"):
         plan(make_archive([article], dt.UTC), Config(article_url="/{slug}/"))
+
+
+# Pieces that make links, near-links and broken markup (a link inside another's value).
+_LINK_PIECES = (' href="', ' src="', '\thref="', '\nsrc="', 'xhref="', "a", '"', " ", "src=", "=")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINK_PIECES), max_size=16).map("".join))
+def test_links_are_found_as_one_plain_pattern_finds_them(html: str) -> None:
+    # The reference: every whitespace-led href or src value, leftmost first (the fast
+    # search in newsgen.links must find the same, in the same order, also in broken markup).
+    expected = [link for link in re.findall(r'\s(?:href|src)="([^"]*)"', html) if link]
+    assert links_of(html) == expected
+
+
+_CONTROL_REFERENCE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from("ab \n\t\r“é中🙂\x00\x01\x1f\x7f\x85\ufffe\uffff"), max_size=600),
+    st.text(max_size=40),
+)
+def test_clean_text_removes_exactly_the_control_characters(text: str, more: str) -> None:
+    # Short texts and long ones (a macro's output) are checked in different ways.
+    for candidate in (text, more, text + more, more * 20):
+        assert clean_text(candidate) == _CONTROL_REFERENCE.sub("", candidate)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -256,7 +256,8 @@ class Entities:
 
 
 _PLAIN = frozenset({str, Markup, int, float, bool, type(None)})
-_NOT_ENTITIES: set[type] = set()  # classes seen whose values are never entities
+# Classes whose values are never entities: the plain ones, then each class seen that is not.
+_NOT_ENTITIES: set[type] = set(_PLAIN)
 # Filters that look only at a sequence's length or order, never at what its entities hold.
 STRUCTURAL_FILTERS = frozenset(
     {"length", "count", "first", "last", "list", "reverse", "batch", "slice", "default", "d"}
@@ -274,6 +275,8 @@ class Tracer:
 
     def __init__(self) -> None:
         self.keys: set[Key] | None = None
+        # What ``read`` would ignore: a caller on a hot path tests this before calling it.
+        self.ignored: Set[type] = _NOT_ENTITIES
 
     def start(self) -> None:
         self.keys = set()
@@ -295,7 +298,7 @@ class Tracer:
     def read(self, obj: object, attribute: object = None) -> None:
         keys = self.keys
         kind = type(obj)
-        if keys is None or kind in _PLAIN or kind in _NOT_ENTITIES:
+        if keys is None or kind in _NOT_ENTITIES:
             return
         if kind is Article:
             keys.add(f"a:{obj.slug}")  # type: ignore[attr-defined]
@@ -324,10 +327,12 @@ class Tracer:
         """A filter or test that records the entities it is given."""
 
         def traced(*args: Any, **kwargs: Any) -> Any:
-            for arg in args:
-                self.read_all(arg)
-            for arg in kwargs.values():
-                self.read_all(arg)
+            if self.keys is not None:
+                for arg in args:
+                    if type(arg) not in _PLAIN:  # most are strings: no call for those
+                        self.read_all(arg)
+                for arg in kwargs.values():
+                    self.read_all(arg)
             return function(*args, **kwargs)
 
         if hasattr(function, "jinja_pass_arg"):  # keep @pass_environment and friends working

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import itertools
 import posixpath
 import re
 import urllib.parse
@@ -16,6 +17,11 @@ from collections.abc import Collection, Container, Mapping
 from newsgen.errors import NewsgenError
 
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+# The same links, found by patterns that start with a literal: the regex engine jumps from one
+# "href" to the next instead of trying ``_LINK`` at every character of the page (that was most
+# of the link check's time). The whitespace before the name is checked looking back.
+_HREF = re.compile(r'href(?<=\shref)="([^"]*)"')
+_SRC = re.compile(r'src(?<=\ssrc)="([^"]*)"')
 OUTSIDE = "\x00outside"  # never a file name, so never found
 
 
@@ -25,10 +31,23 @@ def links_of(html: str) -> list[str]:
     A regular expression, not a parser: autoescaped templates always double-quote attribute
     values, and this runs on every page of every build (a parser cost as much as rendering).
     """
-    # findall gives the strings without match objects; most links have nothing to unescape.
-    return [
-        html_lib.unescape(link) if "&" in link else link for link in _LINK.findall(html) if link
-    ]
+    # Most links have nothing to unescape.
+    return [html_lib.unescape(link) if "&" in link else link for link in _links(html) if link]
+
+
+def _links(html: str) -> list[str]:
+    """``_LINK.findall(html)``, faster: the href and src values in page order."""
+    if 'src="' not in html:
+        return _HREF.findall(html)
+    found = sorted(
+        (m.start(), m.end(), m[1]) for pattern in (_HREF, _SRC) for m in pattern.finditer(html)
+    )
+    for (_, end, _), (start, _, _) in itertools.pairwise(found):
+        if start < end:
+            # One inside another's value: only in broken markup. Which one counts is
+            # ``_LINK``'s business (the leftmost, then the next after it).
+            return _LINK.findall(html)
+    return [link for _, _, link in found]
 
 
 def target_file(link: str, page_path: str, base_url: str) -> str | None:

@@ -17,8 +17,19 @@ from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
+import jinja2.compiler
+import jinja2.nodes
 import jinja2.runtime
-from markupsafe import Markup
+from jinja2.compiler import CodeGenerator, Frame
+from markupsafe import Markup, escape
+
+try:  # markupsafe's escaping of a str to a str, without making a Markup of it
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover (no compiled speedups, or another markupsafe)
+
+    def _escape_inner(s: str, /) -> str:
+        return str(escape(s))
+
 
 from newsgen.archive import Archive, Term
 from newsgen.config import Config
@@ -57,21 +68,93 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class _PrintingCodeGenerator(jinja2.compiler.CodeGenerator):
+    """Compiles ``{{ value }}`` in an autoescaped template to ``environment.printed(value)``
+    where Jinja writes ``escape(environment.finalize(value))``: one call instead of three for
+    each of the hundred values a page prints, and Markup printed as it is, where ``escape``
+    copied it (an article's body, and each macro's output at every level it passed through).
+    Anything else (plain text templates, a volatile autoescape) compiles as Jinja has it."""
+
+    def _printing(self, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> bool:
+        context = frame.eval_ctx
+        return bool(
+            context.autoescape and not context.volatile and finalize.src == "environment.finalize("
+        )
+
+    def _output_child_pre(
+        self, node: jinja2.nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        if self._printing(frame, finalize):
+            self.write("environment.printed(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(
+        self, node: jinja2.nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        if self._printing(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+
 class TracingEnvironment(jinja2.Environment):
     """An environment that tells its ``tracer`` which entities templates read (the cache's
     dependency record); with the tracer stopped it costs one attribute test per lookup."""
 
+    code_generator_class = _PrintingCodeGenerator
     tracer: Tracer
+    printed: Callable[[Any], str]  # what ``{{ value }}`` prints (``_PrintingCodeGenerator``)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if self.tracer.keys is not None:
-            self.tracer.read(obj, attribute)
-        return super().getattr(obj, attribute)
+        # Every ``a.b`` of every page comes here (a hundred per article page): the tracer is
+        # asked only about classes that may be entities, articles are recorded on the spot,
+        # and Jinja's own lookup is inlined (the same steps as ``Environment.getattr``).
+        keys = self.tracer.keys
+        if keys is not None:
+            kind = type(obj)
+            if kind is Article:
+                keys.add("a:" + obj.slug)
+            elif kind not in self.tracer.ignored:
+                self.tracer.read(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if self.tracer.keys is not None:
+        if self.tracer.keys is not None and type(obj) not in self.tracer.ignored:
             self.tracer.read(obj, argument)
         return super().getitem(obj, argument)
+
+
+class Cleaned:
+    """Markup made free of control characters once, known by identity: printing it again
+    needs no second look. At most ``size`` are held (each object, so its id stays its own),
+    the oldest dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._held: dict[int, Markup] = {}
+
+    def add(self, value: Markup) -> Markup:
+        """``value`` cleaned, and remembered."""
+        cleaned = clean_text(value)
+        value = value if cleaned is value else Markup(cleaned)
+        if len(self._held) >= self.size:
+            del self._held[next(iter(self._held))]
+        self._held[id(value)] = value
+        return value
+
+    def __contains__(self, value: object) -> bool:
+        return self._held.get(id(value)) is value
+
+    def clear(self) -> None:
+        self._held.clear()
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -154,10 +237,32 @@ def make_environment(
         chain.append(_ContainedLoader(overrides))
     chain.append(theme)
     tracer = Tracer()
+    # Markup that holds no control character: the bodies in ``body``'s cache and the teasers
+    # in ``once``'s memo (printed again and again, and long: cleaning them was most of it).
+    bodies, teasers = Cleaned(256), Cleaned(50_000)
 
     def finalize(value: Any) -> Any:
+        # Every printed value comes here (a hundred per page); strings, the most, first.
+        kind = type(value)
+        if kind is str:
+            return value if value.isprintable() else clean_text(value)
+        if kind is Markup:
+            if value in teasers or value in bodies:
+                return value
+            cleaned = clean_text(value)
+            return value if cleaned is value else Markup(cleaned)
         tracer.read_all(value)  # an entity printed whole is read whole
         return _finalize(value)
+
+    def printed(value: Any) -> str:
+        # ``escape(finalize(value))``, as Jinja would print it, in one call; Markup as it is.
+        kind = type(value)
+        if kind is str:
+            return _escape_inner(value if value.isprintable() else clean_text(value))
+        if kind is Markup:
+            markup = cast(Markup, value)
+            return markup if markup in teasers or markup in bodies else clean_text(markup)
+        return escape(finalize(value))
 
     env = TracingEnvironment(
         loader=jinja2.ChoiceLoader(chain),
@@ -187,10 +292,18 @@ def make_environment(
             return found[1]
         return urls.of(target)
 
+    # The most used filters (two dozen links a page), traced on their own: a URL given as
+    # a string is no entity, and needs neither the tracer nor a look at its class.
     def href(target: Article | Term | str) -> str:
+        if type(target) is str:
+            return base_path + target
+        tracer.read_all(target)
         return base_path + url_of(target)
 
     def absolute(target: Article | Term | str) -> str:
+        if type(target) is str:
+            return base_url + target
+        tracer.read_all(target)
         return base_url + url_of(target)
 
     @functools.lru_cache(maxsize=256)
@@ -200,7 +313,7 @@ def make_environment(
         # archive's HTML does not fit in memory (2,048 bodies were 20 MB in each worker).
         article = by_slug[slug]
         try:
-            return Markup(markdown(article))
+            return bodies.add(Markup(markdown(article)))
         except NewsgenError as exc:  # a body too slow or too deep to render: name the file
             raise exc.located(article.origin) from None
 
@@ -229,16 +342,17 @@ def make_environment(
         updated=archive.updated,
     )
     env.tracer = tracer
+    env.printed = printed
     for name, function in list(env.filters.items()):
-        if name not in STRUCTURAL_FILTERS:
+        if name not in STRUCTURAL_FILTERS and function not in (href, absolute):
             env.filters[name] = tracer.wrap(cast(Callable[..., Any], function))
     for name, function in list(env.tests.items()):
         env.tests[name] = tracer.wrap(cast(Callable[..., Any], function))
-    env.filters["once"] = _once(tracer)  # not wrapped: it replays what the macro read
+    env.filters["once"] = _once(tracer, teasers)  # not wrapped: it replays what the macro read
     return env
 
 
-def _once(tracer: Tracer) -> Callable[..., Markup]:
+def _once(tracer: Tracer, cleaned: Cleaned) -> Callable[..., Markup]:
     """The ``once`` filter: ``{{ teaser|once(article, 3) }}`` is ``{{ teaser(article, 3) }}``
     rendered once per build for the same arguments (the same objects), not on every page that
     shows it: a teaser appears on a dozen listings. The macro's reads are traced when it
@@ -255,9 +369,11 @@ def _once(tracer: Tracer) -> Callable[..., Markup]:
             html, read = tracer.apart(lambda: macro(*args))
             if len(memo) >= 50_000:  # bounded: a huge archive's teasers do not fit
                 memo.clear()
+                cleaned.clear()
             # The keys interned: each entity's key once, not once per teaser that read it.
             read = frozenset(map(sys.intern, read))
-            found = memo[key] = (Markup(html), read, args)  # args held: their ids stay theirs
+            # args held: their ids stay theirs
+            found = memo[key] = (cleaned.add(Markup(html)), read, args)
         if tracer.keys is not None:
             tracer.keys.update(found[1])
         return found[0]
