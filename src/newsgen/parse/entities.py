@@ -620,6 +620,7 @@ def build_registry(
         key = merge_key(name)
         forms.setdefault(key, Counter())[name] += 1
         kinds.setdefault(key, Counter())["person"] += 1
+    folded = _fold_shorter_names(forms, kinds)
 
     for key, counter in forms.items():
         kind = kinds[key].most_common(1)[0][0]
@@ -641,6 +642,11 @@ def build_registry(
             for part in name.split():
                 if part not in lexicon.NAME_SUFFIXES:
                     registry._by_part.setdefault(merge_key(part), set()).add(name)
+    for form, key in folded.items():
+        while key in folded and folded[key] != key:  # "Leach" -> "Rodney Leach" -> ...
+            key = folded[key]
+        if key in registry._by_key:
+            registry._by_key[form] = registry._by_key[key]
     _merge_acronyms(registry)
     for mention in mentions:
         if mention.kind == "person" and mention.role:
@@ -648,6 +654,37 @@ def build_registry(
             if person and person not in registry.roles:
                 registry.roles[person] = mention.role
     return registry
+
+
+def _fold_shorter_names(
+    forms: dict[str, Counter[str]], kinds: dict[str, Counter[Kind]]
+) -> dict[str, str]:
+    """ "Rodney Leach" and "Lord Leach of Fairford" are "Charles Guy Rodney Leach", whom an
+    obituary names in full only once: a person's name that ends another, longer one (its
+    peerage's "of Fairford" aside) is that person, when it ends just one. Kept apart, the
+    two would make the bare "Leach" ambiguous, and every "Leach said" nobody's. Returns the
+    merge keys of the shorter names' forms, each to the key of the name it ends."""
+    folded: dict[str, str] = {}
+    people = [k for k, kind in kinds.items() if kind.most_common(1)[0][0] == "person"]
+    words = {key: key.split() for key in people}
+    for key in sorted(people, key=lambda k: len(words[k])):
+        tokens = words[key]
+        core = tokens[: tokens.index("of")] if "of" in tokens[1:] else tokens
+        if len(core) < 2 and core is tokens:
+            continue  # a single word is only evidence (build_registry), never folded
+        longer = [
+            other
+            for other in people
+            if other in forms
+            and len(words[other]) > len(core)
+            and other != key
+            and words[other][-len(core) :] == core
+        ]
+        if len(longer) == 1:
+            kinds.pop(key)
+            for form in forms.pop(key):
+                folded[merge_key(form)] = longer[0]
+    return folded
 
 
 # "Kevin, Andrew, and Luis Palau", "Bill and Hillary Clinton": first names sharing a surname.

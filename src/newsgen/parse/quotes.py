@@ -312,12 +312,14 @@ _SPEECH_VERB = re.compile(
     r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling|compared|"
     r"reminded|reminds|reminding|observing|report|declare|call|"
     r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
-    r"disclosed|revealed|encouraged|encourage|encouraging)\b"
+    r"disclosed|revealed|encouraged|encourage|encouraging|"
+    r"accused|accuses|accusing)\b"  # "accused the creditors of hidden 'political motives'"
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
     r"told|tells|tell|reminded|reminds|observing|"
-    r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing|classifying)\b"
+    r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing|classifying|"
+    r"accused|accuses|accusing)\b"
 )
 _SUBJECT_PRONOUN = re.compile(
     r"(?:^|[\s,;])(?P<pronoun>he|she|He|She)\s+(?:(?:\w+ly|also|later|then|had|has|would|"
@@ -545,6 +547,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
         # Citizen Website": web writers credit a passage so.
         return name
+    dashed = _NAME_DASH.match(left_text) if left_text[-3:].strip() in "–—-" else None
+    if dashed and (name := _resolve(dashed.group("name"), span, registry, names_only=True)):
+        return name  # "Thomas Jefferson – “...”": a list of sayings, each led by its author
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and pattern is _LEFT_PATTERNS[0]:
@@ -570,6 +575,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = pattern.search(sentence_right)
         if match and (name := _resolve(match.group("speaker"), span, registry)):
             return name
+    if "ccording to" in left and (name := _according_to_earlier(left, span, registry)):
+        return name
     if not left.strip() or left.rstrip().endswith((".", "!", "?")):
         # The quote opens its sentence, after one that says whose words follow: "The words
         # of General Cleburne are becoming true. '...'", "... a quote from Dostoevsky."
@@ -582,6 +589,28 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     return _subject_speaker(left, span, registry)
 
 
+# "According to Isabelle Benoit, a historian at the institute, “...”", "According to
+# SourceWatch, the centre “was founded ...”": the source opens the sentence, a clause between.
+_ACCORDING_TO = re.compile(rf"\b(?i:according to)\s+(?:the\s+)?(?P<name>{_NAME})")
+_CLAUSE_REACH = 200  # characters between the source and the quote: one sentence's worth
+_SOURCE_END = re.compile(r"(?:\s+[a-z][\w-]*){0,4},")  # "According to X during that time,"
+
+
+def _according_to_earlier(left: str, span: Span, registry: Registry) -> str | None:
+    """The source an "according to" earlier in the quote's sentence names, unless someone
+    else is said to speak between it and the quote."""
+    matches = list(_ACCORDING_TO.finditer(left))
+    match = matches[-1] if matches else None
+    if match is None or len(left) - match.end() > _CLAUSE_REACH:
+        return None
+    between = left[match.end() :]
+    if not _SOURCE_END.match(between) or _SPEECH_VERB.search(between):
+        return None
+    name = _resolve(match.group("name"), span, registry, names_only=True)
+    return name if name and registry.kinds.get(name, "person") != "place" else None
+
+
+_NAME_DASH = re.compile(rf"\s*(?P<name>{_NAME})\s*[–—-]\s*$")
 _WORDS_OF = re.compile(
     r"\b(?:words|quote|quotation|saying|line|lines|prayer|motto|maxim|advice|warning)\s+"
     rf"(?:of|from|by)\s+{_SPEAKER}"
