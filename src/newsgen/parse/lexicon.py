@@ -352,6 +352,13 @@ SENTENCE_WORDS = frozenset(
         "Or",
         "Nor",
         "Once",
+        # Determiners opening a sentence: "One suggested reason:", "Some critics said"
+        "One",
+        "Another",
+        "Some",
+        "Many",
+        "Most",
+        "Several",
     ]
 )
 # Days and months: capitalised, never part of a name ("Wolff told NBC Friday").

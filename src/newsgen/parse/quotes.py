@@ -431,6 +431,10 @@ _RESEARCH_BODY = re.compile(
     r"\b(?:University|Laboratory|Lab|Institute|College|School|Hospital|Center|Centre|Clinic)\b"
 )
 # "the group said", "the team found": the organisation named just before
+_NEWSPAPER = re.compile(
+    r"\b(?:Times|Post|Journal|Herald|Tribune|Gazette|Telegraph|Guardian|Independent|News|"
+    r"Chronicle|Observer|Globe|Mail|Express|Mirror|Star|Sun|Inquirer|Courier|Examiner)$"
+)
 _GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation", "team"])
 _ORG_REACH = 2  # paragraphs back: "the group" means one named just before
 _ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | _GENERIC_ORG_NOUNS
@@ -465,7 +469,11 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speakers.append(_NAME_OF)  # passed over by the quotes that follow
             quotes.append(Quote(span.text, None, None))
             continue
-        elif speaker in (_TERM, _UNNAMED):
+        elif speaker == _TERM:
+            speakers.append(_TERM)  # the narrative's word: passed over like a name
+            quotes.append(Quote(span.text, None, None))
+            continue
+        elif speaker == _UNNAMED:
             speaker = None
         speakers.append(speaker)
         if _phrase_key(span.text) in terms:
@@ -664,6 +672,10 @@ def _subject_speaker(
         for found_verb in (_SAYING_VERB if saying_only else _SPEECH_VERB).finditer(left)
         if not _MODIFIER_BEFORE.search(left, 0, found_verb.start())
     ]
+    if saying_only:
+        # "what the Journal calls 'a wave of austerity,' with executives skipping the usual
+        # 'hired sedan'": a verb whose object is an earlier quote has had its words.
+        verbs = [v for v in verbs if left[v.end() : v.end() + 2].strip()[:1] not in _OPENING]
     if not verbs:
         return None
     verb = verbs[-1]
@@ -704,6 +716,7 @@ def _subject_speaker(
     return found.get("person") or found.get("organization")
 
 
+_OPENING = tuple(_OPEN_DOUBLE + _OPEN_SINGLE + "\"'")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)(?=\s*$)")
 _LAST_NAMED = re.compile(
     rf"(?P<name>{_NAME})[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+|to\s+)?$"  # "Reid to declare"
@@ -831,7 +844,7 @@ def _continued_speaker(
     narrative in between turns to someone else ("Obama had a good response. '...'")."""
     # A name in marks between ("on Newsmax TV's 'America Talks Live.'") interrupts nobody.
     before = index - 1
-    while before >= 0 and speakers[before] == _NAME_OF:
+    while before >= 0 and speakers[before] in (_NAME_OF, _TERM):
         before -= 1
     if before < 0:
         return None
@@ -960,6 +973,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return (
             registry.last_person_with_role(tokens[-1], span.start_paragraph, span.start) or _UNNAMED
         )
+    if len(tokens) == 1 and tokens[0] in lexicon.ORG_LAST_WORDS:
+        # "the Journal calls", "As the Times put it": the Wall Street Journal named before
+        return registry.last_org_ending(tokens[0].lower(), span.start_paragraph, span.start)
     kind = classify(" ".join(tokens), titled=True)
     if kind in ("person", "organization") and not lexicon.is_title_word(tokens[-1]):
         return " ".join(tokens)
@@ -981,6 +997,13 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         owner = registry.last_org_ending(words[-2].lower(), span.start_paragraph, span.start)
         if owner:
             return owner
+    if noun in ("paper", "newspaper") and determiner == "the":
+        # "the paper reports from London that": the newspaper named just before
+        paper = registry.last_org_before(
+            span.start_paragraph, span.start, _ORG_REACH, accept=_NEWSPAPER.search
+        )
+        if paper:
+            return paper
     if noun in _DOCUMENT_NOUNS:
         # "the statement reads": the text quoted just before, if any; "a letter said" and
         # others may still have their author named elsewhere in the sentence.
