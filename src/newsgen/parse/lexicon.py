@@ -1233,6 +1233,8 @@ REPORTING_VERBS = frozenset(
         "points",
         "reported",
         "reports",
+        "revealed",
+        "reveals",
         "reiterated",
         "reiterates",
         "shouted",

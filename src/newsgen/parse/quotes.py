@@ -258,8 +258,8 @@ _STATEMENT_NOUNS = (
 _STATEMENT_WORDS = frozenset(_STATEMENT_NOUNS.split("|"))
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
-    re.compile(
-        rf"{_SPEAKER}{_APPOSITIVE}\s+{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?"
+    re.compile(  # a whole word: not "ho" in "History, who wrote:"
+        rf"(?<![\w’'-]){_SPEAKER}{_APPOSITIVE}\s+{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?"
         r"[,:]?\s*(?:that\s*)?$"
     ),
     # "Trump's recent commentary that", "Obama's words:", "a tweet from President Trump that read,"
@@ -642,7 +642,10 @@ def _inner_named(match: re.Match[str], left: str) -> re.Match[str]:
 
 _ROLE_OF = re.compile(r"(?:the|a|an)\s+(?:[a-z][\w-]*\s+){1,2}(?:of|for|at)\s+(?:the\s+)?[A-Z]")
 _MODIFIER_BEFORE = re.compile(r"(?:’s|'s|\b(?:the|a|an|his|her|their|its|this|that))\s+$")
-_RELATIVE_SUBJECT = re.compile(rf"(?P<speaker>{_NAME}),\s+who\s+[^,.;:]*$")
+# "Herman Graml, a prominent historian at the institute, who wrote:": the one described
+_RELATIVE_SUBJECT = re.compile(
+    rf"(?P<speaker>{_NAME})(?:,\s+(?:a|an|the)\s+[^,;:“”\"]{{1,120}})?,\s+who\s+[^,.;:]*$"
+)
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
