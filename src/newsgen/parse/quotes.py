@@ -510,6 +510,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
+    bracketed = left_text.endswith("(") and right_text.startswith(")")
+    if bracketed and len(span.text.split()) <= SHORT_QUOTE_WORDS:
+        return _NAME_OF  # "the journalist Ralf Schuler (“Bild”) reported": his paper's name
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     if partial and _SPOKEN_TO.search(left):
@@ -555,6 +558,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
         # Citizen Website": web writers credit a passage so.
         return name
+    described = _BEING_BEFORE_COLON.search(left) if left.rstrip().endswith(":") else None
+    who = _resolve(described.group("name"), span, registry, True) if described else None
+    if who and registry.kinds.get(who) == "person":
+        return who  # "Leach was self-effacing: “...”": how the words came, then them
     dashed = _NAME_DASH.match(left_text) if left_text[-3:].strip() in "–—-" else None
     if dashed and (name := _resolve(dashed.group("name"), span, registry, names_only=True)):
         return name  # "Thomas Jefferson – “...”": a list of sayings, each led by its author
@@ -618,6 +625,10 @@ def _according_to_earlier(left: str, span: Span, registry: Registry) -> str | No
     return name if name and registry.kinds.get(name, "person") != "place" else None
 
 
+_BEING_BEFORE_COLON = re.compile(
+    rf"(?P<name>{_NAME})\s+(?:was|is|were|are|seemed|seems|remained|remains|sounded|sounds)\s+"
+    r"(?:\w+\s+)?[\w-]+\s*:\s*$"
+)
 _NAME_DASH = re.compile(rf"\s*(?P<name>{_NAME})\s*[–—-]\s*$")
 _WORDS_OF = re.compile(
     r"\b(?:words|quote|quotation|saying|line|lines|prayer|motto|maxim|advice|warning)\s+"
@@ -895,6 +906,7 @@ _MEMBER_NOUN = re.compile(
 
 
 _ONE_WORD = re.compile(r"\s+[a-z][\w()-]*")
+_ENDS_IN_DETERMINER = re.compile(r"\s(?:the|a|an|his|her|its|their|this|that)$")
 _INSTITUTION = re.compile(
     r"\s+(government|military|army|navy|embassy|ministry|foreign ministry|defense ministry|"
     r"authorities|regime|parliament|police|presidency|administration)\b"
@@ -938,6 +950,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return _UNNAMED  # "FBI officials wrote", "a White House spokesman said": nobody named
     if _ONE_WORD.fullmatch(rest) and not _INSTITUTION.match(rest):
         return None  # "the Trump plan": a name, then something that speaks for nobody
+    if _ENDS_IN_DETERMINER.search(rest):
+        return None  # "Standard Chartered settled the charges": a clause, not a speaker
     if name in ("The", "A", "An", "His", "Her", "Their", "Its") or name.lower() in ("it",):
         rest = raw[match.end() :].strip()
         match = MENTION.search(rest)
