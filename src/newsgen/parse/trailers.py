@@ -100,7 +100,19 @@ _JUNK_LINES = [
     r"courtesy of [\w.’' -]{1,80}",  # an image credit standing alone
     # "ONS Study: https://...": a reference list's label and link (the source line is meta's)
     r"(?!(?:source|sources|via|originally published|published)\b)[\w’'&. -]{1,60}: ?https?://\S+",
-    r"(?:h/t|hat tip|credit)(?: to)?:? [\w.’' -]{1,60}",  # "Credit to Infowars"
+    r"(?:h/t|hat tip|credit)(?: to)?:? [\w.’'@ -]{1,60}",  # "Credit to Infowars"
+    # a link list's address, its text cut short by the page (a whole address may be an embed
+    # the article shows), alone or run into the next label: "http://example.org…Plastics:"
+    r"https?://[^\s…]+…(\S*\s.{0,60}:)?",
+    r"(?!(?:source|sources|via)\b)[\w’'&. ]{1,60}[-–—] ?https?://\S+",  # "HR2899- https://..."
+    r".{0,200}\blet (me|us) know\b.{0,100}\bcomments?\b.{0,300}",  # "... in the comments below"
+    # a blog's copyright disclaimer: "... under the 'fair use doctrine' in Sec. 107 of ..."
+    r"(?=.{0,400}\bfair use\b).{0,400}\b(title 17|sec(tion|\.)? ?107)\b.{0,600}",
+]
+# Junk whatever its length: no paragraph of an article reads so.
+_LONG_JUNK_LINES = [
+    r"(filed under|tagged):.{0,2000}",
+    r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,2000}",
 ]
 
 _CUT_MARKERS = [
@@ -125,14 +137,19 @@ _STRONG_CUT_MARKERS = [
 ]
 
 JUNK_LINE = re.compile("|".join(f"(?:{p})" for p in _JUNK_LINES), re.IGNORECASE)
+LONG_JUNK_LINE = re.compile("|".join(f"(?:{p})" for p in _LONG_JUNK_LINES), re.IGNORECASE)
+# A link list's label: "Naming names of those behind the ban:" over an address
+_URL_LINE = re.compile(r"https?://\S+.{0,80}", re.IGNORECASE)
 CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _CUT_MARKERS), re.IGNORECASE)
 STRONG_CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _STRONG_CUT_MARKERS), re.IGNORECASE)
 STRONG_CUT_AFTER = 1  # lines: the article keeps at least its first line
 
 
 def is_junk(line: str) -> bool:
-    """A line to drop wherever it stands. Long lines are prose, never junk."""
-    return len(line) <= 400 and JUNK_LINE.fullmatch(line) is not None
+    """A line to drop wherever it stands. Long lines are prose, never junk (but a few)."""
+    if len(line) > 400:
+        return LONG_JUNK_LINE.fullmatch(line) is not None
+    return JUNK_LINE.fullmatch(line) is not None
 
 
 def is_cut_marker(line: str) -> bool:
@@ -204,6 +221,11 @@ def strip_trailers(lines: list[str]) -> list[str]:
         if index >= STRONG_CUT_AFTER and strong:
             break
         promotion = index >= len(lines) - PROMOTION_LINES and PROMOTION.fullmatch(line)
-        if not is_junk(line) and not promotion:
+        label = (
+            line.endswith(":")
+            and index + 1 < len(lines)
+            and _URL_LINE.fullmatch(lines[index + 1]) is not None
+        )
+        if not is_junk(line) and not promotion and not label:
             kept.append(line)
     return kept
