@@ -354,6 +354,7 @@ _SPOKEN_TO = re.compile(
     r"\b(?:explains?|explained|says?|said|speaks?|spoke|talks?|talked|writes?|wrote|"
     r"preaches|preached|appeals?|appealed)\s+to\s*$"
 )
+_CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
 # term too, unless its sentence says who used the words: "he claimed that children needed
@@ -513,6 +514,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     bracketed = left_text.endswith("(") and right_text.startswith(")")
     if bracketed and len(span.text.split()) <= SHORT_QUOTE_WORDS:
         return _NAME_OF  # "the journalist Ralf Schuler (“Bild”) reported": his paper's name
+    if _CALLED.search(left) and _is_title(span.text.rstrip("!?")):
+        return _NAME_OF  # "an exhibition called “Islam, It’s Our History!”": a name, however loud
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     if partial and _SPOKEN_TO.search(left):
@@ -606,9 +609,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
 
 # "According to Isabelle Benoit, a historian at the institute, “...”", "According to
 # SourceWatch, the centre “was founded ...”": the source opens the sentence, a clause between.
-_ACCORDING_TO = re.compile(rf"\b(?i:according to)\s+(?:the\s+)?(?P<name>{_NAME})")
+_ACCORDING_TO = re.compile(
+    rf"\b(?i:according to)\s+(?:(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:{_DOCUMENTS})\s+"
+    r"(?:(?:released|issued|published)\s+)?(?:by|from)\s+)?"  # "according to a report from X:"
+    rf"(?:the\s+)?(?P<name>{_NAME})"
+)
 _CLAUSE_REACH = 200  # characters between the source and the quote: one sentence's worth
-_SOURCE_END = re.compile(r"(?:\s+[a-z][\w-]*){0,4},")  # "According to X during that time,"
+_SOURCE_END = re.compile(r"(?:\s+[a-z][\w-]*){0,4}[,:]")  # "According to X during that time,"
 
 
 def _according_to_earlier(left: str, span: Span, registry: Registry) -> str | None:
