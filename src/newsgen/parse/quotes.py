@@ -313,7 +313,7 @@ _SPEECH_VERB = re.compile(
     r"reminded|reminds|reminding|observing|report|declare|call|"
     r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
     r"disclosed|revealed|encouraged|encourage|encouraging|"
-    r"accused|accuses|accusing)\b"  # "accused the creditors of hidden 'political motives'"
+    r"accused|accuses|accusing|recalling)\b"  # "accused the creditors of hidden 'motives'"
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
@@ -734,7 +734,17 @@ def _subject_speaker(
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
         return who if who not in (_UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET) else None
+    clause = _CLAUSE_PRONOUN.search(before_verb) if verb.group().endswith("ing") else None
+    if not found and clause and _PARTICIPLE_AFTER_COMMA.search(before_verb):
+        # "he helped found the fund, recalling later: '...'": the clause's subject speaks
+        offset = max(0, span.start - len(left) + clause.start("pronoun"))
+        return f"{_pronoun_marker(clause.group('pronoun'))}@{offset}"
     return found.get("person") or found.get("organization")
+
+
+# The subject of a clause: at the sentence's start, or after a colon or semicolon.
+_CLAUSE_PRONOUN = re.compile(r"(?:^|[:;]\s*)(?P<pronoun>he|she|He|She)\s+(?:\w+ly\s+)?[a-z]+\b")
+_PARTICIPLE_AFTER_COMMA = re.compile(r",\s*(?:\w+ly\s+)?$")
 
 
 _OPENING = tuple(_OPEN_DOUBLE + _OPEN_SINGLE + "\"'")
