@@ -267,7 +267,10 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     reported = _REPORTED_BY.match(text, mention.end) is not None
                     window = max(0, mention.start - 24)
                     spoken_to = _OBJECT_BEFORE.search(text, window, mention.start)
-                    subject = not inside and (reported or not (seen_person or spoken_to))
+                    # "(before David Cameron’s renegotiation) Leach spoke": an aside's name
+                    # is not the sentence's subject
+                    aside = text.rfind("(", 0, mention.start) > text.rfind(")", 0, mention.start)
+                    subject = not inside and (reported or not (seen_person or spoken_to or aside))
                     # Built directly: dataclasses.replace costs several times as much.
                     mention = Mention(
                         mention.paragraph,
@@ -290,7 +293,7 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                         and _REPORTED_BY.match(text, mention.end) is None  # "Wolff said"
                         and mention.text not in surnames
                     )
-                    seen_person = seen_person or not (inside or lone_opener)
+                    seen_person = seen_person or not (inside or lone_opener or aside)
                     surnames.update(mention.text.split()[1:])
                 mentions.append(mention)
     return mentions

@@ -604,6 +604,25 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = _WORDS_OF.search(_last_sentence(before))
         if match and (name := _resolve(match.group("speaker"), span, registry, names_only=True)):
             return name
+    ending = left.rstrip().endswith((":", ",", "of", "was", "that"))
+    owner = _OWN_WORDS.search(left) if ending else None
+    if owner:
+        # "in his Memoirs (2003):", "His vision was of '...'", "an email he had sent ... was
+        # published:": words that are the pronoun's own
+        said_by = owner.group("pronoun") or owner.group("writer")
+        pronoun: Pronoun = "he" if said_by.lower() in ("his", "he") else "she"
+        # "answered by David Rockefeller himself, ..., in his Memoirs": the sentence's own
+        in_sentence = [
+            person
+            for mention in MENTION.finditer(left, 0, owner.start())
+            if (person := _resolve(mention.group(0), span, registry, names_only=True))
+            and registry.kinds.get(person) == "person"
+            and fits(person, pronoun)
+        ]
+        if in_sentence:
+            return in_sentence[-1]
+        offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
+        return f"{_pronoun_marker(pronoun)}@{offset}"
     return _subject_speaker(left, span, registry)
 
 
@@ -637,6 +656,17 @@ _BEING_BEFORE_COLON = re.compile(
     r"(?:\w+\s+)?[\w-]+\s*:\s*$"
 )
 _NAME_DASH = re.compile(rf"\s*(?P<name>{_NAME})\s*[–—-]\s*$")
+_OWN_NOUNS = (
+    "book|memoir|memoirs|autobiography|diary|letter|column|essay|speech|testimony|vision|view|"
+    "answer|reply|response|message|advice|verdict|explanation|words|motto|credo"
+)
+_OWN_WORDS = re.compile(
+    rf"(?:\b(?P<pronoun>his|her|His|Her)\s+(?:[\w-]+\s+){{0,2}}?(?i:{_OWN_NOUNS})\b"
+    r"(?:\s+(?:to|for)(?:\s+[\w-]+){1,3}?)?"  # "her advice to young officers was that"
+    r"\s*(?:\(\d{4}\)\s*)?(?:(?:was|is)(?:\s+(?:of|that))?)?"
+    r"|\b(?:email|e-mail|letter|note|message|memo)\s+(?:that\s+)?(?P<writer>he|she)\s+"
+    r"(?:had\s+)?(?:sent|written|wrote)\b[^.!?“”\"]{0,80})\s*[:,]?\s*$"
+)
 _WORDS_OF = re.compile(
     r"\b(?:words|quote|quotation|saying|line|lines|prayer|motto|maxim|advice|warning)\s+"
     rf"(?:of|from|by)\s+{_SPEAKER}"
