@@ -286,6 +286,8 @@ _LEFT_PATTERNS = [
         r"(?:\s+\w+)?,[^.!?“”\"]{0,120}$"
     ),
 ]
+# Patterns that name a source outright: one we cannot resolve still speaks, not the one before.
+_SOURCE_PATTERNS = frozenset(_LEFT_PATTERNS[4:])
 # Searched with a speaker phrase tried at every position, these were most of the quote
 # finder's time; each cannot match a text without its ending (see guards.py).
 _LEFT_GUARDS = guards(
@@ -585,6 +587,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return named
         if match and (name := _speaker_of(match, span, registry)):
             return name
+        if match and pattern in _SOURCE_PATTERNS:
+            return _UNNAMED  # "As the Times put it": a source, though not one we can name
     # An embedded quote: the sentence's reporting verb may stand further away, either side.
     sentence_right = _until_sentence_end(right_text)
     if span.text.endswith((".", "!", "?")) and right_text.lstrip()[:1].isupper():
