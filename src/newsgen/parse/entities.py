@@ -335,8 +335,10 @@ def _context_role(text: str, start: int, end: int) -> str | None:
         match = _ROLE_BEFORE.search(before)
         if match:
             words = match.group(1).split()
-            while len(words) > 1 and words[0] in lexicon.SENTENCE_WORDS:
-                words = words[1:]  # "As President Ronald Reagan put it": "President"
+            while len(words) > 1 and (
+                words[0] in lexicon.SENTENCE_WORDS or words[0] in lexicon.REPORTING_VERBS
+            ):
+                words = words[1:]  # "As President Ronald Reagan put it", "said chief X"
             return " ".join(words)
     head, _, last = before.rstrip().rpartition(" ")
     if last in lexicon.HONORIFICS:  # "The Vice-President of India, Mr. Naidu"
