@@ -356,6 +356,16 @@ _SPOKEN_TO = re.compile(
     r"\b(?:explains?|explained|says?|said|speaks?|spoke|talks?|talked|writes?|wrote|"
     r"preaches|preached|appeals?|appealed)\s+to\s*$"
 )
+_MODIFIES_NOUN = re.compile(r"\s([a-z]+)\b(?![’'-])")
+_MODIFIER_END = re.compile(r"[a-z](?<!ly)$")  # not "“repeatedly” used", nor a sentence
+_NOT_A_NOUN = frozenset(
+    [
+        *lexicon.AUXILIARIES,
+        *(w.lower() for w in lexicon.SENTENCE_WORDS),
+        *(w.lower() for w in lexicon.TIME_WORDS),
+        *lexicon.FUNCTION_WORDS,
+    ]
+)
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
@@ -513,6 +523,15 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
+    modifier = _MODIFIES_NOUN.match(right_text) if partial else None
+    noun = modifier.group(1) if modifier else ""
+    if (
+        noun
+        and noun not in _NOT_A_NOUN
+        and not noun.endswith("ed")
+        and _MODIFIER_END.search(span.text)
+    ):
+        return _TERM  # "NATO's Article V “collective defense” provision": a noun's modifier
     bracketed = left_text.endswith("(") and right_text.startswith(")")
     if bracketed and len(span.text.split()) <= SHORT_QUOTE_WORDS:
         return _NAME_OF  # "the journalist Ralf Schuler (“Bild”) reported": his paper's name
