@@ -269,7 +269,10 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     spoken_to = _OBJECT_BEFORE.search(text, window, mention.start)
                     # "(before David Cameron’s renegotiation) Leach spoke": an aside's name
                     # is not the sentence's subject
-                    aside = text.rfind("(", 0, mention.start) > text.rfind(")", 0, mention.start)
+                    since = breaks[sentence - 1] if sentence else 0  # asides stay in a sentence
+                    aside = text.rfind("(", since, mention.start) > text.rfind(
+                        ")", since, mention.start
+                    )
                     subject = not inside and (reported or not (seen_person or spoken_to or aside))
                     # Built directly: dataclasses.replace costs several times as much.
                     mention = Mention(
