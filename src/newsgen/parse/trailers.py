@@ -104,10 +104,18 @@ _JUNK_LINES = [
     # a link list's address, its text cut short by the page (a whole address may be an embed
     # the article shows), alone or run into the next label: "http://example.org…Plastics:"
     r"https?://[^\s…]+…(\S*\s.{0,60}:)?",
-    r"(?!(?:source|sources|via)\b)[\w’'&. ]{1,60}[-–—] ?https?://\S+",  # "HR2899- https://..."
-    r".{0,200}\blet (me|us) know\b.{0,100}\bcomments?\b.{0,300}",  # "... in the comments below"
+]
+# Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
+# every line of every article.
+_GUARDED_JUNK = [
+    (
+        "://",
+        r"(?!(?:source|sources|via)\b)[\w’'&. ]{1,60}[-–—] ?https?://\S+",
+    ),  # "HR2899- https://"
+    ("know", r".{0,200}\blet (me|us) know\b.{0,100}\bcomments?\b.{0,300}"),  # "in the comments"
     # a blog's copyright disclaimer: "... under the 'fair use doctrine' in Sec. 107 of ..."
-    r"(?=.{0,400}\bfair use\b).{0,400}\b(title 17|sec(tion|\.)? ?107)\b.{0,600}",
+    ("107", r"(?=.{0,400}\bfair use\b).{0,400}\bsec(tion|\.)? ?107\b.{0,600}"),
+    ("itle 17", r"(?=.{0,400}\bfair use\b).{0,400}\btitle 17\b.{0,600}"),
 ]
 # Junk whatever its length: no paragraph of an article reads so.
 _LONG_JUNK_LINES = [
@@ -138,6 +146,7 @@ _STRONG_CUT_MARKERS = [
 
 JUNK_LINE = re.compile("|".join(f"(?:{p})" for p in _JUNK_LINES), re.IGNORECASE)
 LONG_JUNK_LINE = re.compile("|".join(f"(?:{p})" for p in _LONG_JUNK_LINES), re.IGNORECASE)
+GUARDED_JUNK = [(word, re.compile(p, re.IGNORECASE)) for word, p in _GUARDED_JUNK]
 # A link list's label: "Naming names of those behind the ban:" over an address
 _URL_LINE = re.compile(r"https?://\S+.{0,80}", re.IGNORECASE)
 CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _CUT_MARKERS), re.IGNORECASE)
@@ -149,6 +158,8 @@ def is_junk(line: str) -> bool:
     """A line to drop wherever it stands. Long lines are prose, never junk (but a few)."""
     if len(line) > 400:
         return LONG_JUNK_LINE.fullmatch(line) is not None
+    if any(word in line and p.fullmatch(line) for word, p in GUARDED_JUNK):
+        return True
     return JUNK_LINE.fullmatch(line) is not None
 
 
