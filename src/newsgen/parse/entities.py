@@ -269,7 +269,13 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     reported = _REPORTED_BY.match(text, mention.end) is not None
                     window = max(0, mention.start - 24)
                     spoken_to = _OBJECT_BEFORE.search(text, window, mention.start)
-                    subject = not inside and (reported or not (seen_person or spoken_to))
+                    # "(before David Cameron’s renegotiation) Leach spoke": an aside's name
+                    # is not the sentence's subject
+                    since = breaks[sentence - 1] if sentence else 0  # asides stay in a sentence
+                    aside = text.rfind("(", since, mention.start) > text.rfind(
+                        ")", since, mention.start
+                    )
+                    subject = not inside and (reported or not (seen_person or spoken_to or aside))
                     # Built directly: dataclasses.replace costs several times as much.
                     mention = Mention(
                         mention.paragraph,
@@ -292,7 +298,7 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                         and _REPORTED_BY.match(text, mention.end) is None  # "Wolff said"
                         and mention.text not in surnames
                     )
-                    seen_person = seen_person or not (inside or lone_opener)
+                    seen_person = seen_person or not (inside or lone_opener or aside)
                     surnames.update(mention.text.split()[1:])
                 mentions.append(mention)
     return mentions
@@ -337,8 +343,10 @@ def _context_role(text: str, start: int, end: int) -> str | None:
         match = _ROLE_BEFORE.search(before, len(cut[0]) if len(cut) > _ROLE_WORDS else 0)
         if match:
             words = match.group(1).split()
-            while len(words) > 1 and words[0] in lexicon.SENTENCE_WORDS:
-                words = words[1:]  # "As President Ronald Reagan put it": "President"
+            while len(words) > 1 and (
+                words[0] in lexicon.SENTENCE_WORDS or words[0] in lexicon.REPORTING_VERBS
+            ):
+                words = words[1:]  # "As President Ronald Reagan put it", "said chief X"
             return " ".join(words)
     head, _, last = before.rstrip().rpartition(" ")
     if last in lexicon.HONORIFICS:  # "The Vice-President of India, Mr. Naidu"
@@ -625,6 +633,7 @@ def build_registry(
         key = merge_key(name)
         forms.setdefault(key, Counter())[name] += 1
         kinds.setdefault(key, Counter())["person"] += 1
+    folded = _fold_shorter_names(forms, kinds)
 
     for key, counter in forms.items():
         kind = kinds[key].most_common(1)[0][0]
@@ -646,6 +655,11 @@ def build_registry(
             for part in name.split():
                 if part not in lexicon.NAME_SUFFIXES:
                     registry._by_part.setdefault(merge_key(part), set()).add(name)
+    for form, key in folded.items():
+        while key in folded and folded[key] != key:  # "Leach" -> "Rodney Leach" -> ...
+            key = folded[key]
+        if key in registry._by_key:
+            registry._by_key[form] = registry._by_key[key]
     _merge_acronyms(registry)
     for mention in mentions:
         if mention.kind == "person" and mention.role:
@@ -653,6 +667,37 @@ def build_registry(
             if person and person not in registry.roles:
                 registry.roles[person] = mention.role
     return registry
+
+
+def _fold_shorter_names(
+    forms: dict[str, Counter[str]], kinds: dict[str, Counter[Kind]]
+) -> dict[str, str]:
+    """ "Rodney Leach" and "Lord Leach of Fairford" are "Charles Guy Rodney Leach", whom an
+    obituary names in full only once: a person's name that ends another, longer one (its
+    peerage's "of Fairford" aside) is that person, when it ends just one. Kept apart, the
+    two would make the bare "Leach" ambiguous, and every "Leach said" nobody's. Returns the
+    merge keys of the shorter names' forms, each to the key of the name it ends."""
+    folded: dict[str, str] = {}
+    people = [k for k, kind in kinds.items() if kind.most_common(1)[0][0] == "person"]
+    words = {key: key.split() for key in people}
+    for key in sorted(people, key=lambda k: len(words[k])):
+        tokens = words[key]
+        core = tokens[: tokens.index("of")] if "of" in tokens[1:] else tokens
+        if len(core) < 2 and core is tokens:
+            continue  # a single word is only evidence (build_registry), never folded
+        longer = [
+            other
+            for other in people
+            if other in forms
+            and len(words[other]) > len(core)
+            and other != key
+            and words[other][-len(core) :] == core
+        ]
+        if len(longer) == 1:
+            kinds.pop(key)
+            for form in forms.pop(key):
+                folded[merge_key(form)] = longer[0]
+    return folded
 
 
 # "Kevin, Andrew, and Luis Palau", "Bill and Hillary Clinton": first names sharing a surname.

@@ -258,8 +258,8 @@ _STATEMENT_NOUNS = (
 _STATEMENT_WORDS = frozenset(_STATEMENT_NOUNS.split("|"))
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
-    re.compile(
-        rf"{_SPEAKER}{_APPOSITIVE}\s+{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?"
+    re.compile(  # a whole word: not "ho" in "History, who wrote:"
+        rf"(?<![\w’'-]){_SPEAKER}{_APPOSITIVE}\s+{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?"
         r"[,:]?\s*(?:that\s*)?$"
     ),
     # "Trump's recent commentary that", "Obama's words:", "a tweet from President Trump that read,"
@@ -286,6 +286,8 @@ _LEFT_PATTERNS = [
         r"(?:\s+\w+)?,[^.!?“”\"]{0,120}$"
     ),
 ]
+# Patterns that name a source outright: one we cannot resolve still speaks, not the one before.
+_SOURCE_PATTERNS = frozenset(_LEFT_PATTERNS[4:])
 # Searched with a speaker phrase tried at every position, these were most of the quote
 # finder's time; each cannot match a text without its ending (see guards.py).
 _LEFT_GUARDS = guards(
@@ -312,12 +314,14 @@ _SPEECH_VERB = re.compile(
     r"declaring|describing|asking|tweeting|promising|vowing|suggesting|calling|compared|"
     r"reminded|reminds|reminding|observing|report|declare|call|"
     r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
-    r"disclosed|revealed|encouraged|encourage|encouraging)\b"
+    r"disclosed|revealed|encouraged|encourage|encouraging|"
+    r"accused|accuses|accusing|recalling)\b"  # "accused the creditors of hidden 'motives'"
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
     r"told|tells|tell|reminded|reminds|observing|"
-    r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing|classifying)\b"
+    r"declared|declaring|claiming|insisting|warning|noting|stating|describing|arguing|classifying|"
+    r"accused|accuses|accusing)\b"
 )
 _SUBJECT_PRONOUN = re.compile(
     r"(?:^|[\s,;])(?P<pronoun>he|she|He|She)\s+(?:(?:\w+ly|also|later|then|had|has|would|"
@@ -352,6 +356,17 @@ _SPOKEN_TO = re.compile(
     r"\b(?:explains?|explained|says?|said|speaks?|spoke|talks?|talked|writes?|wrote|"
     r"preaches|preached|appeals?|appealed)\s+to\s*$"
 )
+_MODIFIES_NOUN = re.compile(r"\s([a-z]+)\b(?![’'-])")
+_MODIFIER_END = re.compile(r"[a-z](?<!ly)$")  # not "“repeatedly” used", nor a sentence
+_NOT_A_NOUN = frozenset(
+    [
+        *lexicon.AUXILIARIES,
+        *(w.lower() for w in lexicon.SENTENCE_WORDS),
+        *(w.lower() for w in lexicon.TIME_WORDS),
+        *lexicon.FUNCTION_WORDS,
+    ]
+)
+_CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
 # term too, unless its sentence says who used the words: "he claimed that children needed
@@ -429,6 +444,10 @@ _RESEARCH_BODY = re.compile(
     r"\b(?:University|Laboratory|Lab|Institute|College|School|Hospital|Center|Centre|Clinic)\b"
 )
 # "the group said", "the team found": the organisation named just before
+_NEWSPAPER = re.compile(
+    r"\b(?:Times|Post|Journal|Herald|Tribune|Gazette|Telegraph|Guardian|Independent|News|"
+    r"Chronicle|Observer|Globe|Mail|Express|Mirror|Star|Sun|Inquirer|Courier|Examiner)$"
+)
 _GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation", "team"])
 _ORG_REACH = 2  # paragraphs back: "the group" means one named just before
 _ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | _GENERIC_ORG_NOUNS
@@ -463,7 +482,11 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speakers.append(_NAME_OF)  # passed over by the quotes that follow
             quotes.append(Quote(span.text, None, None))
             continue
-        elif speaker in (_TERM, _UNNAMED):
+        elif speaker == _TERM:
+            speakers.append(_TERM)  # the narrative's word: passed over like a name
+            quotes.append(Quote(span.text, None, None))
+            continue
+        elif speaker == _UNNAMED:
             speaker = None
         speakers.append(speaker)
         if _phrase_key(span.text) in terms:
@@ -500,6 +523,20 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
+    modifier = _MODIFIES_NOUN.match(right_text) if partial else None
+    noun = modifier.group(1) if modifier else ""
+    if (
+        noun
+        and noun not in _NOT_A_NOUN
+        and not noun.endswith("ed")
+        and _MODIFIER_END.search(span.text)
+    ):
+        return _TERM  # "NATO's Article V “collective defense” provision": a noun's modifier
+    bracketed = left_text.endswith("(") and right_text.startswith(")")
+    if bracketed and len(span.text.split()) <= SHORT_QUOTE_WORDS:
+        return _NAME_OF  # "the journalist Ralf Schuler (“Bild”) reported": his paper's name
+    if _CALLED.search(left) and _is_title(span.text.rstrip("!?")):
+        return _NAME_OF  # "an exhibition called “Islam, It’s Our History!”": a name, however loud
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     if partial and _SPOKEN_TO.search(left):
@@ -545,6 +582,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
         # Citizen Website": web writers credit a passage so.
         return name
+    described = _BEING_BEFORE_COLON.search(left) if left.rstrip().endswith(":") else None
+    who = _resolve(described.group("name"), span, registry, True) if described else None
+    if who and registry.kinds.get(who) == "person":
+        return who  # "Leach was self-effacing: “...”": how the words came, then them
+    dashed = _NAME_DASH.match(left_text) if left_text[-3:].strip() in "–—-" else None
+    if dashed and (name := _resolve(dashed.group("name"), span, registry, names_only=True)):
+        return name  # "Thomas Jefferson – “...”": a list of sayings, each led by its author
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and pattern is _LEFT_PATTERNS[0]:
@@ -562,6 +606,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return named
         if match and (name := _speaker_of(match, span, registry)):
             return name
+        if match and pattern in _SOURCE_PATTERNS:
+            return _UNNAMED  # "As the Times put it": a source, though not one we can name
     # An embedded quote: the sentence's reporting verb may stand further away, either side.
     sentence_right = _until_sentence_end(right_text)
     if span.text.endswith((".", "!", "?")) and right_text.lstrip()[:1].isupper():
@@ -570,6 +616,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = pattern.search(sentence_right)
         if match and (name := _resolve(match.group("speaker"), span, registry)):
             return name
+    if "ccording to" in left and (name := _according_to_earlier(left, span, registry)):
+        return name
     if not left.strip() or left.rstrip().endswith((".", "!", "?")):
         # The quote opens its sentence, after one that says whose words follow: "The words
         # of General Cleburne are becoming true. '...'", "... a quote from Dostoevsky."
@@ -579,9 +627,69 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = _WORDS_OF.search(_last_sentence(before))
         if match and (name := _resolve(match.group("speaker"), span, registry, names_only=True)):
             return name
+    ending = left.rstrip().endswith((":", ",", "of", "was", "that"))
+    owner = _OWN_WORDS.search(left) if ending else None
+    if owner:
+        # "in his Memoirs (2003):", "His vision was of '...'", "an email he had sent ... was
+        # published:": words that are the pronoun's own
+        said_by = owner.group("pronoun") or owner.group("writer")
+        pronoun: Pronoun = "he" if said_by.lower() in ("his", "he") else "she"
+        # "answered by David Rockefeller himself, ..., in his Memoirs": the sentence's own
+        in_sentence = [
+            person
+            for mention in MENTION.finditer(left, 0, owner.start())
+            if (person := _resolve(mention.group(0), span, registry, names_only=True))
+            and registry.kinds.get(person) == "person"
+            and fits(person, pronoun)
+        ]
+        if in_sentence:
+            return in_sentence[-1]
+        offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
+        return f"{_pronoun_marker(pronoun)}@{offset}"
     return _subject_speaker(left, span, registry)
 
 
+# "According to Isabelle Benoit, a historian at the institute, “...”", "According to
+# SourceWatch, the centre “was founded ...”": the source opens the sentence, a clause between.
+_ACCORDING_TO = re.compile(
+    rf"\b(?i:according to)\s+(?:(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:{_DOCUMENTS})\s+"
+    r"(?:(?:released|issued|published)\s+)?(?:by|from)\s+)?"  # "according to a report from X:"
+    rf"(?:the\s+)?(?P<name>{_NAME})"
+)
+_CLAUSE_REACH = 200  # characters between the source and the quote: one sentence's worth
+_SOURCE_END = re.compile(r"(?:\s+[a-z][\w-]*){0,4}[,:]")  # "According to X during that time,"
+
+
+def _according_to_earlier(left: str, span: Span, registry: Registry) -> str | None:
+    """The source an "according to" earlier in the quote's sentence names, unless someone
+    else is said to speak between it and the quote."""
+    matches = list(_ACCORDING_TO.finditer(left))
+    match = matches[-1] if matches else None
+    if match is None or len(left) - match.end() > _CLAUSE_REACH:
+        return None
+    between = left[match.end() :]
+    if not _SOURCE_END.match(between) or _SPEECH_VERB.search(between):
+        return None
+    name = _resolve(match.group("name"), span, registry, names_only=True)
+    return name if name and registry.kinds.get(name, "person") != "place" else None
+
+
+_BEING_BEFORE_COLON = re.compile(
+    rf"(?P<name>{_NAME})\s+(?:was|is|were|are|seemed|seems|remained|remains|sounded|sounds)\s+"
+    r"(?:\w+\s+)?[\w-]+\s*:\s*$"
+)
+_NAME_DASH = re.compile(rf"\s*(?P<name>{_NAME})\s*[–—-]\s*$")
+_OWN_NOUNS = (
+    "book|memoir|memoirs|autobiography|diary|letter|column|essay|speech|testimony|vision|view|"
+    "answer|reply|response|message|advice|verdict|explanation|words|motto|credo"
+)
+_OWN_WORDS = re.compile(
+    rf"(?:\b(?P<pronoun>his|her|His|Her)\s+(?:[\w-]+\s+){{0,2}}?(?i:{_OWN_NOUNS})\b"
+    r"(?:\s+(?:to|for)(?:\s+[\w-]+){1,3}?)?"  # "her advice to young officers was that"
+    r"\s*(?:\(\d{4}\)\s*)?(?:(?:was|is)(?:\s+(?:of|that))?)?"
+    r"|\b(?:email|e-mail|letter|note|message|memo)\s+(?:that\s+)?(?P<writer>he|she)\s+"
+    r"(?:had\s+)?(?:sent|written|wrote)\b[^.!?“”\"]{0,80})\s*[:,]?\s*$"
+)
 _WORDS_OF = re.compile(
     r"\b(?:words|quote|quotation|saying|line|lines|prayer|motto|maxim|advice|warning)\s+"
     rf"(?:of|from|by)\s+{_SPEAKER}"
@@ -605,7 +713,10 @@ def _inner_named(match: re.Match[str], left: str) -> re.Match[str]:
 
 _ROLE_OF = re.compile(r"(?:the|a|an)\s+(?:[a-z][\w-]*\s+){1,2}(?:of|for|at)\s+(?:the\s+)?[A-Z]")
 _MODIFIER_BEFORE = re.compile(r"(?:’s|'s|\b(?:the|a|an|his|her|their|its|this|that))\s+$")
-_RELATIVE_SUBJECT = re.compile(rf"(?P<speaker>{_NAME}),\s+who\s+[^,.;:]*$")
+# "Herman Graml, a prominent historian at the institute, who wrote:": the one described
+_RELATIVE_SUBJECT = re.compile(
+    rf"(?P<speaker>{_NAME})(?:,\s+(?:a|an|the)\s+[^,;:“”\"]{{1,120}})?,\s+who\s+[^,.;:]*$"
+)
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
@@ -635,6 +746,10 @@ def _subject_speaker(
         for found_verb in (_SAYING_VERB if saying_only else _SPEECH_VERB).finditer(left)
         if not _MODIFIER_BEFORE.search(left, 0, found_verb.start())
     ]
+    if saying_only:
+        # "what the Journal calls 'a wave of austerity,' with executives skipping the usual
+        # 'hired sedan'": a verb whose object is an earlier quote has had its words.
+        verbs = [v for v in verbs if left[v.end() : v.end() + 2].strip()[:1] not in _OPENING]
     if not verbs:
         return None
     verb = verbs[-1]
@@ -672,9 +787,20 @@ def _subject_speaker(
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
         return who if who not in (_UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET) else None
+    clause = _CLAUSE_PRONOUN.search(before_verb) if verb.group().endswith("ing") else None
+    if not found and clause and _PARTICIPLE_AFTER_COMMA.search(before_verb):
+        # "he helped found the fund, recalling later: '...'": the clause's subject speaks
+        offset = max(0, span.start - len(left) + clause.start("pronoun"))
+        return f"{_pronoun_marker(clause.group('pronoun'))}@{offset}"
     return found.get("person") or found.get("organization")
 
 
+# The subject of a clause: at the sentence's start, or after a colon or semicolon.
+_CLAUSE_PRONOUN = re.compile(r"(?:^|[:;]\s*)(?P<pronoun>he|she|He|She)\s+(?:\w+ly\s+)?[a-z]+\b")
+_PARTICIPLE_AFTER_COMMA = re.compile(r",\s*(?:\w+ly\s+)?$")
+
+
+_OPENING = tuple(_OPEN_DOUBLE + _OPEN_SINGLE + "\"'")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)(?=\s*$)")
 _LAST_NAMED = re.compile(
     rf"(?P<name>{_NAME})[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+|to\s+)?$"  # "Reid to declare"
@@ -802,7 +928,7 @@ def _continued_speaker(
     narrative in between turns to someone else ("Obama had a good response. '...'")."""
     # A name in marks between ("on Newsmax TV's 'America Talks Live.'") interrupts nobody.
     before = index - 1
-    while before >= 0 and speakers[before] == _NAME_OF:
+    while before >= 0 and speakers[before] in (_NAME_OF, _TERM):
         before -= 1
     if before < 0:
         return None
@@ -850,6 +976,7 @@ _MEMBER_NOUN = re.compile(
 
 
 _ONE_WORD = re.compile(r"\s+[a-z][\w()-]*")
+_ENDS_IN_DETERMINER = re.compile(r"\s(?:the|a|an|his|her|its|their|this|that)$")
 _INSTITUTION = re.compile(
     r"\s+(government|military|army|navy|embassy|ministry|foreign ministry|defense ministry|"
     r"authorities|regime|parliament|police|presidency|administration)\b"
@@ -893,6 +1020,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return _UNNAMED  # "FBI officials wrote", "a White House spokesman said": nobody named
     if _ONE_WORD.fullmatch(rest) and not _INSTITUTION.match(rest):
         return None  # "the Trump plan": a name, then something that speaks for nobody
+    if _ENDS_IN_DETERMINER.search(rest):
+        return None  # "Standard Chartered settled the charges": a clause, not a speaker
     if name in ("The", "A", "An", "His", "Her", "Their", "Its") or name.lower() in ("it",):
         rest = raw[match.end() :].strip()
         match = MENTION.search(rest)
@@ -931,6 +1060,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return (
             registry.last_person_with_role(tokens[-1], span.start_paragraph, span.start) or _UNNAMED
         )
+    if len(tokens) == 1 and tokens[0] in lexicon.ORG_LAST_WORDS:
+        # "the Journal calls", "As the Times put it": the Wall Street Journal named before
+        return registry.last_org_ending(tokens[0].lower(), span.start_paragraph, span.start)
     kind = classify(" ".join(tokens), titled=True)
     if kind in ("person", "organization") and not lexicon.is_title_word(tokens[-1]):
         return " ".join(tokens)
@@ -952,6 +1084,13 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         owner = registry.last_org_ending(words[-2].lower(), span.start_paragraph, span.start)
         if owner:
             return owner
+    if noun in ("paper", "newspaper") and determiner == "the":
+        # "the paper reports from London that": the newspaper named just before
+        paper = registry.last_org_before(
+            span.start_paragraph, span.start, _ORG_REACH, accept=_NEWSPAPER.search
+        )
+        if paper:
+            return paper
     if noun in _DOCUMENT_NOUNS:
         # "the statement reads": the text quoted just before, if any; "a letter said" and
         # others may still have their author named elsewhere in the sentence.

@@ -100,7 +100,27 @@ _JUNK_LINES = [
     r"courtesy of [\w.’' -]{1,80}",  # an image credit standing alone
     # "ONS Study: https://...": a reference list's label and link (the source line is meta's)
     r"(?!(?:source|sources|via|originally published|published)\b)[\w’'&. -]{1,60}: ?https?://\S+",
-    r"(?:h/t|hat tip|credit)(?: to)?:? [\w.’' -]{1,60}",  # "Credit to Infowars"
+    r"(?:h/t|hat tip|credit)(?: to)?:? [\w.’'@ -]{1,60}",  # "Credit to Infowars"
+    # a link list's address, its text cut short by the page (a whole address may be an embed
+    # the article shows), alone or run into the next label: "http://example.org…Plastics:"
+    r"https?://[^\s…]+…(\S*\s.{0,60}:)?",
+]
+# Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
+# every line of every article.
+_GUARDED_JUNK = [
+    (
+        "://",
+        r"(?!(?:source|sources|via)\b)[\w’'&. ]{1,60}[-–—] ?https?://\S+",
+    ),  # "HR2899- https://"
+    ("know", r".{0,200}\blet (me|us) know\b.{0,100}\bcomments?\b.{0,300}"),  # "in the comments"
+    # a blog's copyright disclaimer: "... under the 'fair use doctrine' in Sec. 107 of ..."
+    ("107", r"(?=.{0,400}\bfair use\b).{0,400}\bsec(tion|\.)? ?107\b.{0,600}"),
+    ("itle 17", r"(?=.{0,400}\bfair use\b).{0,400}\btitle 17\b.{0,600}"),
+]
+# Junk whatever its length: no paragraph of an article reads so.
+_LONG_JUNK_LINES = [
+    r"(filed under|tagged):.{0,2000}",
+    r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,2000}",
 ]
 
 _CUT_MARKERS = [
@@ -125,6 +145,10 @@ _STRONG_CUT_MARKERS = [
 ]
 
 JUNK_LINE = re.compile("|".join(f"(?:{p})" for p in _JUNK_LINES), re.IGNORECASE)
+LONG_JUNK_LINE = re.compile("|".join(f"(?:{p})" for p in _LONG_JUNK_LINES), re.IGNORECASE)
+GUARDED_JUNK = [(word, re.compile(p, re.IGNORECASE)) for word, p in _GUARDED_JUNK]
+# A link list's label: "Naming names of those behind the ban:" over an address
+_URL_LINE = re.compile(r"https?://\S+.{0,80}", re.IGNORECASE)
 CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _CUT_MARKERS), re.IGNORECASE)
 STRONG_CUT_MARKER = re.compile("|".join(f"(?:{p})" for p in _STRONG_CUT_MARKERS), re.IGNORECASE)
 STRONG_CUT_AFTER = 1  # lines: the article keeps at least its first line
@@ -153,18 +177,21 @@ _UNGUARDED = re.compile(
 _GUARDED = [
     (word, re.compile(p, re.IGNORECASE)) for p in _JUNK_LINES if p in _GUARDS for word in _GUARDS[p]
 ]
+_ALL_GUARDED = [*GUARDED_JUNK, *_GUARDED]  # both looked for in the folded, lowercased line
 
 
 def is_junk(line: str) -> bool:
-    """A line to drop wherever it stands. Long lines are prose, never junk."""
+    """A line to drop wherever it stands. Long lines are prose, never junk (but a few)."""
     if len(line) > 400:
-        return False
+        return LONG_JUNK_LINE.fullmatch(line) is not None
     if _UNGUARDED.fullmatch(line) is not None:
         return True
     folded = line.lower()
     if not folded.isascii():
         folded = _ascii_folded(folded)
-    return any(word in folded and pattern.fullmatch(line) is not None for word, pattern in _GUARDED)
+    return any(
+        word in folded and pattern.fullmatch(line) is not None for word, pattern in _ALL_GUARDED
+    )
 
 
 def _ascii_folded(lowered: str) -> str:
@@ -241,6 +268,11 @@ def strip_trailers(lines: list[str]) -> list[str]:
         if index >= STRONG_CUT_AFTER and strong:
             break
         promotion = index >= len(lines) - PROMOTION_LINES and PROMOTION.fullmatch(line)
-        if not is_junk(line) and not promotion:
+        label = (
+            line.endswith(":")
+            and index + 1 < len(lines)
+            and _URL_LINE.fullmatch(lines[index + 1]) is not None
+        )
+        if not is_junk(line) and not promotion and not label:
             kept.append(line)
     return kept
