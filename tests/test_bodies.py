@@ -78,7 +78,7 @@ def test_parse_workers_read_unread_sources_and_refuse_changed_ones(project: Path
     for path in sorted((project / "articles").glob("*.md")):
         name, text = f"articles/{path.name}", path.read_text(encoding="utf-8")
         held.append(fs.SourceText(name, text))
-        unread.append(fs.SourceText(name, "", cache.record_digest(name, text), path))
+        unread.append(fs.SourceText(name, "", cache.record_digest(name, text), str(path)))
     # The first one's digest is not its text's: it changed after it was hashed.
     unread[0] = dataclasses.replace(unread[0], digest="a stale digest")
     from_texts = parse_records(held, 1, cache.code)

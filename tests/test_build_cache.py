@@ -524,9 +524,9 @@ def test_a_record_changed_after_its_stamp_was_trusted_is_an_error(
 ) -> None:
     path = project / "articles" / "20-prices-05.md"
     cache = BuildCache(None, "code")
-    unread = fs.SourceText("articles/20-prices-05.md", "", "another digest", path)
+    unread = fs.SourceText("articles/20-prices-05.md", "", "another digest", str(path))
     with pytest.raises(NewsgenError, match="changed while the site was being built"):
         stamps.text_of(unread, cache)
     text = path.read_text(encoding="utf-8")
-    known = fs.SourceText(unread.name, "", cache.record_digest(unread.name, text), path)
+    known = fs.SourceText(unread.name, "", cache.record_digest(unread.name, text), str(path))
     assert stamps.text_of(known, cache) == text

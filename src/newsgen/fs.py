@@ -45,8 +45,9 @@ class SourceText:
     text: str
     digest: str = ""  # the build cache's key for this text, when the reader knows it
     # Set when the file was not read because the build cache knew it (``newsgen.stamps``):
-    # ``text`` is then empty, and read from here only if the cache has lost its record.
-    unread: Path | None = None
+    # ``text`` is then empty, and read from here only if the cache has lost its record. A
+    # string, not a ``Path``: a replay makes one for each of 10,000 files and uses none.
+    unread: str | None = None
 
 
 @dataclass

@@ -50,7 +50,7 @@ def read_articles(project: Path, cache: BuildCache, folder: str = "articles") ->
         stamp = _stamp(cache.code, stat) if stat is not None else None
         row = known.get(name)
         if stamp is not None and row is not None and row[0] == stamp:
-            found.texts.append(fs.SourceText(name, "", row[1], root / filename))
+            found.texts.append(fs.SourceText(name, "", row[1], entry.path))
             continue
         count = len(found.texts)
         hashed_at = time.time_ns()
@@ -61,7 +61,7 @@ def read_articles(project: Path, cache: BuildCache, folder: str = "articles") ->
             # Only the digest is kept: a build needs the text only to parse a record it has
             # not cached, and reads it again then (all the texts of a large archive at once
             # were most of a clean build's memory).
-            found.texts[-1] = fs.SourceText(name, "", digest, root / filename)
+            found.texts[-1] = fs.SourceText(name, "", digest, entry.path)
             if stat is not None and max(stat.st_mtime_ns, stat.st_ctime_ns) < hashed_at - RACY_NS:
                 assert stamp is not None
                 fresh.append((name, stamp, digest))
@@ -74,7 +74,8 @@ def text_of(source: fs.SourceText, cache: BuildCache) -> str:
     if source.unread is None:
         return source.text
     again = fs.Sources()
-    fs.read_article(source.unread, source.name, source.unread.parent.resolve(), again)
+    path = Path(source.unread)
+    fs.read_article(path, source.name, path.parent.resolve(), again)
     if again.texts and cache.record_digest(source.name, again.texts[0].text) == source.digest:
         return again.texts[0].text
     raise NewsgenError("changed while the site was being built; build again", source.name)
