@@ -530,3 +530,26 @@ def test_a_record_changed_after_its_stamp_was_trusted_is_an_error(
     text = path.read_text(encoding="utf-8")
     known = fs.SourceText(unread.name, "", cache.record_digest(unread.name, text), str(path))
     assert stamps.text_of(known, cache) == text
+
+
+def test_a_whole_build_leaves_the_markdown_cache_only_its_own_bodies(
+    project: Path, tmp_path: Path
+) -> None:
+    """Entries of bodies edited away (or of another newsgen version) do not pile up."""
+
+    def bodies_cached() -> int:
+        with sqlite3.connect(project / CACHE_DIR / "build.sqlite") as db:
+            return int(db.execute("SELECT count(*) FROM markdown").fetchone()[0])
+
+    out = tmp_path / "site"
+    first = _cached(project, out)
+    kept = bodies_cached()
+    assert 0 < kept <= first.health.articles
+    articles = project / "articles"
+    for n in range(3):  # three bodies edited, and a date that moves: the whole way
+        path = articles / f"20-prices-0{n}.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\nEdit {n}.\n", encoding="utf-8")
+    _edit(articles / "20-prices-04.md", "date: 2024-05-14", "date: 2023-01-01")
+    assert _cached(project, out).way == "full"
+    assert bodies_cached() == kept
+    assert _tree(out) == _clean(project, tmp_path)

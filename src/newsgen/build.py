@@ -24,6 +24,7 @@ from typing import Any
 
 from newsgen import fs, renderjob, search, stamps
 from newsgen.archive import Archive, Health, make_archive, select
+from newsgen.bodies import body_digest
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.config import Config, load_config
 from newsgen.dates import zone
@@ -509,6 +510,9 @@ def _render_and_write(
                 retired = (site.paths, last.folders)
             summary = pickle.dumps(Summary(result, folders, token, (), *retired))
         cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
+        if complete:
+            # The bodies of this site are all the Markdown cache needs to keep.
+            cache.keep_markdown(cache.markdown_key(body_digest(a)) for a in model.archive.articles)
     return result
 
 

@@ -80,6 +80,9 @@ class BuildCache:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(path, timeout=5)
+                # Set before the first table is made, so only a new file has it: deleted
+                # entries can then give their pages back to the file system.
+                db.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 db.executescript(_SCHEMA)
                 return db
             except (sqlite3.Error, OSError):
@@ -129,6 +132,23 @@ class BuildCache:
             "INSERT OR REPLACE INTO markdown VALUES (?, ?, ?)",
             ((k, html, blake(k, html)) for k, html in items.items()),
         )
+
+    def keep_markdown(self, keys: Iterable[str]) -> None:
+        """Forget the HTML of every body but ``keys`` (those of the site just built): the
+        entries of edited bodies and of earlier newsgen versions otherwise pile up without
+        end (840 MB and 118,652 entries for 10,000 articles after a day of upgrades)."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM live")
+                self._db.executemany("INSERT OR IGNORE INTO live VALUES (?)", ((k,) for k in keys))
+                self._db.execute("DELETE FROM markdown WHERE key NOT IN (SELECT key FROM live)")
+                self._db.execute("DELETE FROM live")
+            self._db.execute("PRAGMA incremental_vacuum")  # a cache made since gives pages back
+        except sqlite3.Error:
+            self.close()
 
     def record_digest(self, name: str, text: str) -> str:
         return blake(self.code, name, text)
