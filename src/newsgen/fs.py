@@ -416,52 +416,46 @@ class Staging(PageWriter):
         return dest
 
     def keep(self, name: str) -> bool:
-        if not self.reused:
-            return super().keep(name)
+        check_relative(name)
         try:
-            live = os.lstat(self.out / safe_relative(name))
+            live = os.lstat(f"{self.out}/{name}")
         except OSError:
             return False
-        if not S_ISREG(live.st_mode):
-            return False
-        try:
-            mine = os.lstat(self.root / name)
-        except FileNotFoundError:
-            pass
-        else:
-            # The very file of the live site, which the build cache has just vouched for.
-            if (mine.st_ino, mine.st_dev) == (live.st_ino, live.st_dev) and S_ISREG(mine.st_mode):
-                return True
-        return super().keep(name)
+        return S_ISREG(live.st_mode) and self._keep(name, live)
 
     def keep_many(self, names: Iterable[str], written: Mapping[str, tuple[int, int]]) -> bool:
         """``keep`` each of ``names``, each a regular file in the live site of the size and
-        mtime ``written`` gives; False as soon as one is not. A page whose file in the spare
-        is the live site's very file (the common case) costs two ``lstat`` calls on strings,
-        and one in a new staging folder a ``link`` (and its folder's ``mkdir``): a ``Path``
-        per page was most of an edit's build at 10,000 pages."""
-        out, root = str(self.out), str(self.root)
+        mtime ``written`` gives; False as soon as one is not."""
         for name in names:
             check_relative(name)
             try:
-                live = os.lstat(f"{out}/{name}")
+                live = os.lstat(f"{self.out}/{name}")
             except OSError:
                 return False
             if not S_ISREG(live.st_mode) or written.get(name) != (live.st_size, live.st_mtime_ns):
                 return False
-            if self.reused:
-                try:
-                    mine = os.lstat(f"{root}/{name}")
-                except OSError:
-                    pass
-                else:
-                    if (mine.st_ino, mine.st_dev) == (live.st_ino, live.st_dev):
-                        continue
-            elif self._link(f"{out}/{name}", f"{root}/{name}"):
-                continue
-            if not self.keep(name):
+            if not self._keep(name, live):
                 return False
         return True
+
+    def _keep(self, name: str, live: os.stat_result) -> bool:
+        """Keep the live site's regular file ``name`` (``live``: its ``lstat``). A page whose
+        file in the spare is the live site's very file (the common case) costs one more
+        ``lstat``; any other is linked, on strings, its folder made when the link says so
+        (a ``Path`` per page was most of an edit's build at 10,000 pages)."""
+        mine = f"{self.root}/{name}"
+        if self.reused:
+            try:
+                found = os.lstat(mine)
+            except FileNotFoundError:
+                pass
+            else:
+                # The very file of the live site, which the build cache has just vouched for.
+                if (found.st_ino, found.st_dev) == (live.st_ino, live.st_dev):
+                    return True
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(mine)  # never written through: it may be the live site's file
+        return self._link(f"{self.out}/{name}", mine) or super().keep(name)
 
     @staticmethod
     def _link(source: str, dest: str) -> bool:
