@@ -312,12 +312,13 @@ def _build(
             # ``newsgen build`` (not the incremental builder, which keeps its model itself):
             # resume from the last full build's model, and leave one for the next build.
             from newsgen import resume
+            from newsgen.incremental import build_frame
 
             resumed = resume.edit(project, options, cache, sources, inputs, started)
             if resumed is not None:
                 return resumed
             if len(sources.texts) <= resume.MAX_RECORDS:
-                frame = resume.frame(project, options, cache.code)
+                frame = build_frame(project, options, cache.code)
                 state = lambda model: (frame, resume.state_bytes(model, sources))  # noqa: E731
         workers = options.jobs or os.cpu_count() or 1
         model = load(project, options, cache, lambda _: sources, workers)

@@ -196,9 +196,21 @@ class BuildCache:
         )
 
     def pages(self, out: str) -> dict[str, PageEntry]:
+        return self._entries("WHERE out=?", (out,))
+
+    def page_entries(self, out: str, paths: Iterable[str]) -> dict[str, PageEntry]:
+        """``pages``, only for ``paths`` (a few: one indexed query each)."""
+        wanted = set(paths)
+        if len(wanted) > 500:
+            return {path: e for path, e in self.pages(out).items() if path in wanted}
+        found: dict[str, PageEntry] = {}
+        for path in wanted:
+            found.update(self._entries("WHERE out=? AND path=?", (out, path)))
+        return found
+
+    def _entries(self, where: str, args: tuple[object, ...]) -> dict[str, PageEntry]:
         rows = self._query(
-            "SELECT path, fingerprint, keys, size, mtime_ns, problems FROM pages WHERE out=?",
-            (out,),
+            f"SELECT path, fingerprint, keys, size, mtime_ns, problems FROM pages {where}", args
         )
         found = {}
         for path, fingerprint, keys, size, mtime_ns, problems in rows:
@@ -209,31 +221,6 @@ class BuildCache:
                 int(mtime_ns),  # type: ignore[call-overload]
                 tuple(str(problems).split("\n")) if problems else (),
             )
-        return found
-
-    def page_entries(self, out: str, paths: Iterable[str]) -> dict[str, PageEntry]:
-        """``pages``, only for ``paths``."""
-        wanted = set(paths)
-        return {path: e for path, e in self._entries(out, wanted).items() if path in wanted}
-
-    def _entries(self, out: str, paths: set[str]) -> dict[str, PageEntry]:
-        if len(paths) > 500:
-            return self.pages(out)
-        found: dict[str, PageEntry] = {}
-        for path in paths:
-            rows = self._query(
-                "SELECT fingerprint, keys, size, mtime_ns, problems FROM pages"
-                " WHERE out=? AND path=?",
-                (out, path),
-            )
-            for fingerprint, keys, size, mtime_ns, problems in rows:
-                found[path] = PageEntry(
-                    str(fingerprint),
-                    tuple(str(keys).split("\n")) if keys else (),
-                    int(size),  # type: ignore[call-overload]
-                    int(mtime_ns),  # type: ignore[call-overload]
-                    tuple(str(problems).split("\n")) if problems else (),
-                )
         return found
 
     def readers(self, out: str, keys: Iterable[str]) -> set[str]:
@@ -273,53 +260,27 @@ class BuildCache:
 
     def put_site(self, out: str, site: SiteEntry, pages: Mapping[str, PageEntry]) -> None:
         """Replace the manifest of ``out`` with the site just written there."""
-        if self._db is None:
-            return
-        try:
-            with self._db:
-                self._db.execute("DELETE FROM pages WHERE out=?", (out,))
-                self._db.executemany(
-                    "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        (
-                            out,
-                            path,
-                            e.fingerprint,
-                            "\n".join(e.keys),
-                            e.size,
-                            e.mtime_ns,
-                            "\n".join(e.problems),
-                        )
-                        for path, e in pages.items()
-                    ),
-                )
-                self._db.execute(
-                    "INSERT OR REPLACE INTO site VALUES (?, ?, ?, ?)",
-                    (out, site.paths, site.inputs, site.summary),
-                )
-        except sqlite3.Error:
-            self.close()
+        self._store_site(out, site, pages, whole=True)
 
     def update_site(self, out: str, site: SiteEntry, pages: Mapping[str, PageEntry]) -> None:
         """``put_site`` for a site of which only ``pages`` changed: their rows, and the site's."""
+        self._store_site(out, site, pages, whole=False)
+
+    def _store_site(
+        self, out: str, site: SiteEntry, pages: Mapping[str, PageEntry], whole: bool
+    ) -> None:
         if self._db is None:
             return
+        rows = (
+            (out, path, e.fingerprint, "\n".join(e.keys), e.size, e.mtime_ns, "\n".join(e.problems))
+            for path, e in pages.items()
+        )
         try:
             with self._db:
+                if whole:
+                    self._db.execute("DELETE FROM pages WHERE out=?", (out,))
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        (
-                            out,
-                            path,
-                            e.fingerprint,
-                            "\n".join(e.keys),
-                            e.size,
-                            e.mtime_ns,
-                            "\n".join(e.problems),
-                        )
-                        for path, e in pages.items()
-                    ),
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", rows
                 )
                 self._db.execute(
                     "INSERT OR REPLACE INTO site VALUES (?, ?, ?, ?)",

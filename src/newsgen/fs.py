@@ -415,34 +415,21 @@ class Staging(PageWriter):
                 dest.unlink()
         return dest
 
-    def keep(self, name: str) -> bool:
+    def keep(self, name: str, written: tuple[int, int] | None = None) -> bool:
+        """Keep the live site's regular file ``name`` (of the size and mtime ``written``
+        gives, when it is given). A page whose file in the spare is the live site's very
+        file (the common case) costs two ``lstat`` calls; any other is linked, on strings,
+        its folder made when the link says so (a ``Path`` per page was most of an edit's
+        build at 10,000 pages)."""
         check_relative(name)
         try:
             live = os.lstat(f"{self.out}/{name}")
         except OSError:
             return False
-        return S_ISREG(live.st_mode) and self._keep(name, live)
-
-    def keep_many(self, names: Iterable[str], written: Mapping[str, tuple[int, int]]) -> bool:
-        """``keep`` each of ``names``, each a regular file in the live site of the size and
-        mtime ``written`` gives; False as soon as one is not."""
-        for name in names:
-            check_relative(name)
-            try:
-                live = os.lstat(f"{self.out}/{name}")
-            except OSError:
-                return False
-            if not S_ISREG(live.st_mode) or written.get(name) != (live.st_size, live.st_mtime_ns):
-                return False
-            if not self._keep(name, live):
-                return False
-        return True
-
-    def _keep(self, name: str, live: os.stat_result) -> bool:
-        """Keep the live site's regular file ``name`` (``live``: its ``lstat``). A page whose
-        file in the spare is the live site's very file (the common case) costs one more
-        ``lstat``; any other is linked, on strings, its folder made when the link says so
-        (a ``Path`` per page was most of an edit's build at 10,000 pages)."""
+        if not S_ISREG(live.st_mode):
+            return False
+        if written is not None and written != (live.st_size, live.st_mtime_ns):
+            return False
         mine = f"{self.root}/{name}"
         if self.reused:
             try:
@@ -456,6 +443,11 @@ class Staging(PageWriter):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(mine)  # never written through: it may be the live site's file
         return self._link(f"{self.out}/{name}", mine) or super().keep(name)
+
+    def keep_many(self, names: Iterable[str], written: Mapping[str, tuple[int, int]]) -> bool:
+        """``keep`` each of ``names`` as ``written`` (the manifest) describes it; False as
+        soon as one is not."""
+        return all(self.keep(name, written.get(name, (-1, -1))) for name in names)
 
     @staticmethod
     def _link(source: str, dest: str) -> bool:

@@ -85,8 +85,23 @@ class _Site:
     readers: dict[str, set[str]] = field(default_factory=dict, compare=False)
 
 
-def _notes(sources: fs.Sources) -> tuple[str, ...]:
+def source_notes(sources: fs.Sources) -> tuple[str, ...]:
+    """The problems reading the article files gave, comparably."""
     return tuple(repr((e.message, e.path, e.line)) for e in [*sources.errors, *sources.warnings])
+
+
+def build_frame(project: Path, options: BuildOptions, code: str) -> str:
+    """Everything but the records that a build reads (``keep_site_on_error`` and ``jobs``
+    change nothing in a site written without errors): a model planned under one frame is
+    good for another build under the same frame."""
+    options = dataclasses.replace(options, keep_site_on_error=False, jobs=None)
+    templates = project / "templates"
+    return blake(
+        code,
+        fs.read_config_text(project) or "",
+        _folder_digest(templates if templates.is_dir() else None),
+        repr(options),
+    )
 
 
 @dataclass(frozen=True)
@@ -234,7 +249,7 @@ class Builder:
         the others are not looked at again."""
         forced = {self._name(p) for p in changed}
         started = time.perf_counter()
-        frame = self._frame()
+        frame = build_frame(self.project, self.options, self._cache.code)
         done: list[fs.Sources] = []  # what the short way read, when it gave up: not read again
         if self._site is not None and self._site.frame == frame:
             fs.check_output(self.project, self.options.out)
@@ -283,18 +298,6 @@ class Builder:
                 site.readers.setdefault(key, set()).add(path)
         compile_templates(site.model.config, site.model.archive, site.model.overrides)
 
-    def _frame(self) -> str:
-        """Everything but the records that a build reads (``keep_site_on_error`` and ``jobs``
-        change nothing in a site written without errors)."""
-        options = dataclasses.replace(self.options, keep_site_on_error=False, jobs=None)
-        templates = self.project / "templates"
-        return blake(
-            self._cache.code,
-            fs.read_config_text(self.project) or "",
-            _folder_digest(templates if templates.is_dir() else None),
-            repr(options),
-        )
-
     def _remember(
         self, frame: str, model: Model, sources: fs.Sources, result: BuildResult
     ) -> _Site | None:
@@ -307,7 +310,7 @@ class Builder:
             frame=frame,
             model=model,
             loaded={name: (digest, v) for name, (digest, v) in loaded.items() if v is not None},
-            notes=_notes(sources),
+            notes=source_notes(sources),
             members=frozenset(map(id, model.archive.articles)),
             index={page.path: i for i, page in enumerate(model.pages)},
             problems={path: e.problems for path, e in entries.items() if e.problems},
@@ -318,7 +321,7 @@ class Builder:
     def _edit(self, site: _Site, sources: fs.Sources, started: float) -> BuildResult | None:
         """The short way (see the module's docstring), or None when the edit needs the full
         way. Called with the output lock held."""
-        if self.options.strict or _notes(sources) != site.notes:
+        if self.options.strict or source_notes(sources) != site.notes:
             return None
         model = site.model
 
@@ -464,26 +467,13 @@ class Builder:
                     # Unreadable or a dangling link: the full read reports it as it would.
                     return self._read(project, named)
                 continue  # deleted
-            one = fs.Sources()
-            fs.read_article(path, name, real_root, one)
-            one.texts[:] = [
-                fs.SourceText(t.name, t.text, self._cache.record_digest(t.name, t.text))
-                for t in one.texts
-            ]
+            one = self._read_one(path, name, real_root)
             seen[name] = _Seen((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), one)
-        found = fs.Sources()
-        for name in sorted(seen):
-            one = seen[name].found
-            found.texts.extend(one.texts)
-            found.errors.extend(one.errors)
-            found.warnings.extend(one.warnings)
-        self._seen = seen
-        self._cache.prune({(t.name, t.digest) for t in found.texts})
-        return found
+        return self._gather(seen, (seen[name].found for name in sorted(seen)))
 
     def _read(self, project: Path, forced: set[str], folder: str = "articles") -> fs.Sources:
         """``fs.read_articles``, re-reading only files that changed since the last rebuild."""
-        found = fs.Sources()
+        parts: list[fs.Sources] = []
         root = project / folder
         seen: dict[str, _Seen] = {}
         if root.is_dir():
@@ -505,17 +495,29 @@ class Builder:
                 ):
                     one = before.found
                 else:
-                    one = fs.Sources()
-                    fs.read_article(root / filename, name, real_root, one)
-                    one.texts[:] = [
-                        fs.SourceText(t.name, t.text, self._cache.record_digest(t.name, t.text))
-                        for t in one.texts
-                    ]
+                    one = self._read_one(root / filename, name, real_root)
                 if stat is not None:
                     seen[name] = _Seen((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns), one)
-                found.texts.extend(one.texts)
-                found.errors.extend(one.errors)
-                found.warnings.extend(one.warnings)
+                parts.append(one)
+        return self._gather(seen, parts)
+
+    def _read_one(self, path: Path, name: str, real_root: Path) -> fs.Sources:
+        one = fs.Sources()
+        fs.read_article(path, name, real_root, one)
+        one.texts[:] = [
+            fs.SourceText(t.name, t.text, self._cache.record_digest(t.name, t.text))
+            for t in one.texts
+        ]
+        return one
+
+    def _gather(self, seen: dict[str, _Seen], parts: Iterable[fs.Sources]) -> fs.Sources:
+        """The files read, as one ``Sources``; ``seen`` is remembered for the next rebuild,
+        and the cache forgets records of file versions that no longer exist."""
+        found = fs.Sources()
+        for one in parts:
+            found.texts.extend(one.texts)
+            found.errors.extend(one.errors)
+            found.warnings.extend(one.warnings)
         self._seen = seen
         self._cache.prune({(t.name, t.digest) for t in found.texts})
         return found

@@ -184,9 +184,9 @@ class _CompiledTemplates(jinja2.BytecodeCache):
                 bucket.bytecode_from_string(code)
             except Exception:  # a damaged file: Jinja catches only some of what it raises
                 bucket.reset()
-        if bucket.code is not None and self.folder is not None:
+        if bucket.code is not None and code is not None:
             # Compiled for another folder earlier in this process: this one has it too.
-            self._keep(bucket.key, code or b"")
+            self._keep(bucket.key, code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code[bucket.key] = bucket.bytecode_to_string()

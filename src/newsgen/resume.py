@@ -50,8 +50,7 @@ from newsgen.build import (
 )
 from newsgen.cache import BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.config import Config
-from newsgen.digest import blake
-from newsgen.incremental import read_edit, repage
+from newsgen.incremental import build_frame, read_edit, repage, source_notes
 from newsgen.links import link_problem
 from newsgen.plan import Page
 from newsgen.renderjob import JobSpec, Outcome
@@ -74,26 +73,11 @@ class State:
     notes: tuple[str, ...]  # the problems reading the article files gave
 
 
-def frame(project: Path, options: BuildOptions, code: str) -> str:
-    """Everything but the records that a build reads (``keep_site_on_error`` and ``jobs``
-    change nothing in a site written without errors)."""
-    options = dataclasses.replace(options, keep_site_on_error=False, jobs=None)
-    templates = project / "templates"
-    return blake(
-        code,
-        fs.read_config_text(project) or "",
-        _folder_digest(templates if templates.is_dir() else None),
-        repr(options),
-    )
-
-
-def notes(sources: fs.Sources) -> tuple[str, ...]:
-    return tuple(repr((e.message, e.path, e.line)) for e in [*sources.errors, *sources.warnings])
-
-
 def state_bytes(model: Model, sources: fs.Sources) -> bytes:
     loaded = {name: (digest, record) for name, digest, record in model.records}
-    return snapshot.dumps(State(model.config, model.archive, model.pages, loaded, notes(sources)))
+    return snapshot.dumps(
+        State(model.config, model.archive, model.pages, loaded, source_notes(sources))
+    )
 
 
 def edit(
@@ -108,13 +92,9 @@ def edit(
     state; None when there is none to resume from, or the edit needs the full way. Called
     with the output lock held."""
     try:
-        result = _edit(project, options, cache, sources, inputs, started)
-    except BaseException:
-        gc.unfreeze()
-        raise
-    if result is None:
-        gc.unfreeze()  # the state is garbage now: the full way needs the memory
-    return result
+        return _edit(project, options, cache, sources, inputs, started)
+    finally:
+        gc.unfreeze()  # the state's objects can go once garbage (the full way needs the room)
 
 
 def _edit(
@@ -132,27 +112,29 @@ def _edit(
     if options.strict or not inputs or site is None or last is None or not last.state:
         return None
     result = last.result
-    data = cache.state(key, frame(project, options, cache.code), last.state)
+    data = cache.state(key, build_frame(project, options, cache.code), last.state)
     if data is None or result.out != options.out or not last.folders:
         return None
     try:
         state = snapshot.loads(data)
     except Exception:  # a corrupt or old value is only a miss
         return None
-    # Millions of objects that live as long as this build: never walked by the collector
-    # (the first collection after the load walked them all, a tenth of an edit's build).
+    # Millions of objects that live as long as this edit: never walked by the collector (the
+    # first collection after the load walked them all, a tenth of an edit's build).
     gc.freeze()
     written = cache.written(key)
     if not isinstance(state, State) or not written:
         return None
-    if notes(sources) != state.notes or _paths_digest(state.pages) != site.paths:
+    if source_notes(sources) != state.notes or _paths_digest(state.pages) != site.paths:
         return None
+    overrides = project / "templates"
+    overrides_dir = overrides if overrides.is_dir() else None
     model = Model(
         config=state.config,
         archive=state.archive,
         pages=state.pages,
-        overrides=None,
-        templates="",
+        overrides=overrides_dir,
+        templates=_folder_digest(overrides_dir),
         errors=(),
         warnings=(),
         drafts=result.drafts_skipped,
@@ -181,16 +163,8 @@ def _edit(
     replanned = repage(model, index, found.archive, swapped, readers)
     if replanned is None or not cache.enabled:  # a cache that failed may have found no reader
         return None
-    overrides = project / "templates"
-    overrides_dir = overrides if overrides.is_dir() else None
     wanted = [replanned[i] for i in sorted(replanned)]
-    model = dataclasses.replace(
-        model,
-        archive=found.archive,
-        pages=tuple(wanted),
-        overrides=overrides_dir,
-        templates=_folder_digest(overrides_dir),
-    )
+    model = dataclasses.replace(model, archive=found.archive, pages=tuple(wanted))
     entries = cache.page_entries(key, (p.path for p in wanted))
     paths = frozenset(written)
     if state.config.search:
