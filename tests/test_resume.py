@@ -146,6 +146,75 @@ def test_an_output_folder_changed_by_hand_is_never_trusted(
     assert _tree(out) == _clean(project, tmp_path)
 
 
+def _inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*.html")}
+
+
+def _first_edit(project: Path, out: Path) -> set[str]:
+    """A whole build, then an edit (no spare yet): the pages that edit wrote anew."""
+    _build(project, out)
+    before = _inodes(out)
+    _append(project / "articles" / "20-prices-01.md", "First correction.")
+    assert _build(project, out).way == "resumed"
+    after = _inodes(out)
+    return {page for page, inode in after.items() if before.get(page) != inode}
+
+
+def test_an_edit_after_an_edit_looks_only_at_the_spares_pages_the_last_one_wrote(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spare is the site before the last edit, every other page of it a hard link of the
+    live one: with its folders as they were, only the pages that edit wrote are relinked."""
+    out = tmp_path / "site"
+    wrote = _first_edit(project, out)
+    made: list[fs.Staging] = []
+    begin = fs.Staging.begin
+
+    def recorded(*args: Any) -> fs.Staging:
+        made.append(begin(*args))
+        return made[-1]
+
+    monkeypatch.setattr(fs.Staging, "begin", recorded)
+    _append(project / "articles" / "20-prices-05.md", "Second correction.")
+    assert _build(project, out).way == "resumed"
+    assert made and made[-1].differ is not None
+    assert {p for p in made[-1].differ if p.endswith(".html")} == wrote
+    assert _tree(out) == _clean(project, tmp_path)
+    assert _build(project, out).way == "replayed"  # the folders' stamps it kept are right
+
+
+@pytest.mark.parametrize(
+    ("damage", "way"),
+    [
+        # Not the live file (the last edit wrote a new one): linked again from the live site.
+        pytest.param(lambda spare, wrote, kept: (spare / wrote).write_text("x"), "resumed"),
+        # The live file too (a hard link): the live site is not the manifest's any more.
+        pytest.param(lambda spare, wrote, kept: (spare / kept).write_text("x"), "full"),
+        # A folder's stamp changed: every page of the spare is looked at.
+        pytest.param(
+            lambda spare, wrote, kept: ((spare / kept).unlink(), (spare / kept).write_text("x")),
+            "resumed",
+        ),
+        pytest.param(
+            lambda spare, wrote, kept: (spare / kept).with_name("x.html").touch(), "resumed"
+        ),
+    ],
+    ids=["written-page-edited", "kept-page-edited", "kept-page-replaced", "stray"],
+)
+def test_a_spare_changed_after_an_edit_never_reaches_the_site(
+    project: Path, tmp_path: Path, damage: Callable[[Path, str, str], object], way: str
+) -> None:
+    out = tmp_path / "site"
+    wrote = _first_edit(project, out)
+    article = "articles/prices-report-1/index.html"
+    kept = "articles/officials-no-comment/index.html"  # shows no prices report
+    assert article in wrote and kept not in wrote
+    damage(fs.spare_of(out), article, kept)
+    _append(project / "articles" / "20-prices-05.md", "Second correction.")
+    assert _build(project, out).way == way
+    assert _tree(out) == _clean(project, tmp_path)
+
+
 def test_a_new_configuration_is_a_new_frame(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     _build(project, out)

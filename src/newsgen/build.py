@@ -113,6 +113,18 @@ class Summary:
     # folders as they were when it was live.
     spare_paths: str = ""
     spare_folders: Mapping[str, Stamp] | None = None
+    # The pages this build wrote as new files: in the spare, every other page is a hard link
+    # of the live site's file (``fs.Staging.differ``). None: not known, or too many to keep.
+    fresh: tuple[str, ...] | None = None
+
+
+# A summary is read by every build; a site this many pages anew is walked page by page.
+MAX_FRESH = 2_000
+
+
+def fresh_pages(paths: Iterable[str]) -> tuple[str, ...] | None:
+    fresh = tuple(paths)
+    return fresh if len(fresh) <= MAX_FRESH else None
 
 
 def summary_of(site: SiteEntry | None) -> Summary | None:
@@ -505,11 +517,15 @@ def _render_and_write(
         if folders is not None:
             # The live site this build replaced is the spare now: its stamps, to trust it by.
             retired: tuple[str, Mapping[str, Stamp] | None] = ("", None)
+            fresh = None
             if unchanged and last:  # nothing swapped: the spare is the one it was
-                retired = (last.spare_paths, last.spare_folders)
+                retired, fresh = (last.spare_paths, last.spare_folders), last.fresh
             elif site and last:
                 retired = (site.paths, last.folders)
-            summary = pickle.dumps(Summary(result, folders, token, (), *retired))
+                if not in_place:  # a swap: the new site links the old one's other files
+                    changed = zip(model.pages, outcomes, strict=True)
+                    fresh = fresh_pages(p.path for p, o in changed if not o.kept)
+            summary = pickle.dumps(Summary(result, folders, token, (), *retired, fresh))
         cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
         if complete:
             # The bodies of this site are all the Markdown cache needs to keep.

@@ -363,6 +363,10 @@ class Staging(PageWriter):
     root: Path
     keep_spare: bool = False  # the swap keeps the replaced site as the next spare
     reused: bool = False  # the folder started as the spare: names may exist and be links
+    # Made from a spare whose folders all kept their stamps: the pages below the root whose
+    # file in it is not the live site's very file (those the live site's build wrote anew);
+    # every other one is. None: not known, each page is looked at.
+    differ: frozenset[str] | None = None
 
     @classmethod
     def begin(
@@ -370,6 +374,7 @@ class Staging(PageWriter):
         out: Path,
         pages: Iterable[str] | None = None,
         known: Mapping[str, tuple[int, int]] | None = None,
+        differ: Iterable[str] | None = None,
     ) -> Staging:
         """A staging folder for the site in ``out``; with ``pages`` (every path of the new
         site) made from the spare the last swap kept, when there is one.
@@ -378,7 +383,9 @@ class Staging(PageWriter):
         site of exactly ``pages``. If every folder but the root still has that stamp,
         nothing was added to one or taken from it since, and only the root is cleaned of
         what is not a page (newsgen's marker, the search index, strays); else every folder
-        is walked."""
+        is walked. ``differ``: the pages the live site's build wrote as new files; with
+        ``known`` holding, every other page below the root in the spare is a hard link of
+        the live site's file, and ``keep`` need not look at it."""
         out = out.absolute()
         out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(out)
@@ -387,8 +394,10 @@ class Staging(PageWriter):
         if pages is not None and _adopt_spare(spare_of(out), root):
             try:
                 pages = frozenset(pages)
-                _prune(root, pages, known is not None and _unchanged(root, known))
-                return cls(out, root, keep_spare=True, reused=True)
+                trusted = known is not None and _unchanged(root, known)
+                _prune(root, pages, trusted)
+                differ = frozenset(differ) if trusted and differ is not None else None
+                return cls(out, root, keep_spare=True, reused=True, differ=differ)
             except OSError:
                 # A spare that cannot be cleaned (a read-only folder in it): today's way, in
                 # a folder of another name, since this one may not have gone away.
@@ -418,7 +427,8 @@ class Staging(PageWriter):
     def keep(self, name: str, written: tuple[int, int] | None = None) -> bool:
         """Keep the live site's regular file ``name`` (of the size and mtime ``written``
         gives, when it is given). A page whose file in the spare is the live site's very
-        file (the common case) costs two ``lstat`` calls; any other is linked, on strings,
+        file (the common case) costs two ``lstat`` calls, or one when ``differ`` says so
+        and ``written`` is given; any other is linked, on strings,
         its folder made when the link says so (a ``Path`` per page was most of an edit's
         build at 10,000 pages)."""
         check_relative(name)
@@ -430,6 +440,11 @@ class Staging(PageWriter):
             return False
         if written is not None and written != (live.st_size, live.st_mtime_ns):
             return False
+        if written and self.differ is not None and "/" in name and name not in self.differ:
+            # The spare's file is the live one: no folder of the spare (the root's stamp is
+            # not known) changed since the build that made the live site linked it, and a
+            # write into the file is a write into the live one, just checked.
+            return True
         mine = f"{self.root}/{name}"
         if self.reused:
             try:

@@ -29,7 +29,7 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,7 @@ from newsgen.build import (
     _folder_digest,
     _folder_stamps,
     _paths_digest,
+    fresh_pages,
     make_job,
     summary_of,
 )
@@ -170,11 +171,11 @@ def _edit(
     if state.config.search:
         paths |= frozenset(search.ENTRY_POINTS)
     spare = last.spare_folders if last.spare_paths == site.paths else None
-    made = _render(project, options, cache, model, entries, paths, written, spare)
+    made = _render(project, options, cache, model, entries, paths, written, spare, last.fresh)
     if made is None:
         return None
-    outcomes, swapped_in = made
-    if not swapped_in and not _files_are(out, written, last.folders):
+    outcomes, staging = made
+    if staging is None and not _files_are(out, written, last.folders):
         return None  # no new site was made: the live one must be the manifest's
     cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in found.parsed)
     changed = {
@@ -197,14 +198,17 @@ def _edit(
         cleaned=(),
         way="resumed",
     )
-    folders = _folder_stamps(out, written)
+    folders = _folders_after(out, written, staging, spare, changed)
     if folders is None or len(changed) != result.rendered:
         # A page that cannot be cached: no manifest may vouch for this site.
         cache.forget_site(key)
         return result
     edited = tuple(n for n, (digest, _) in found.loaded.items() if state.loaded[n][0] != digest)
-    retired = (site.paths, last.folders) if swapped_in else (last.spare_paths, last.spare_folders)
-    summary = pickle.dumps(Summary(result, folders, last.state, edited, *retired))
+    if staging is None:  # nothing swapped: the spare is the one it was
+        retired, fresh = (last.spare_paths, last.spare_folders), last.fresh
+    else:
+        retired, fresh = (site.paths, last.folders), fresh_pages(changed)
+    summary = pickle.dumps(Summary(result, folders, last.state, edited, *retired, fresh))
     cache.update_site(key, SiteEntry(site.paths, inputs, summary), changed)
     return result
 
@@ -218,12 +222,14 @@ def _render(
     paths: frozenset[str],
     written: Mapping[str, tuple[int, int]],
     spare: Mapping[str, Stamp] | None,
-) -> tuple[list[Outcome], bool] | None:
+    differ: tuple[str, ...] | None,
+) -> tuple[list[Outcome], fs.Staging | None] | None:
     """Each of the model's pages kept (its fingerprint unchanged) or rendered, in a new site
-    made from the spare (``fs.Staging``, ``spare`` its folders' stamps) with every other page
-    of the site (``written``: the manifest's size and mtime of each) linked from the live
-    one, and swapped in whole: as atomic as the full way's. The outcomes and whether a new
-    site was swapped in; None if a page of the live site is not the manifest's."""
+    made from the spare (``fs.Staging``, ``spare`` its folders' stamps, ``differ`` the pages
+    where it is not the live site) with every other page of the site (``written``: the
+    manifest's size and mtime of each) linked from the live one, and swapped in whole: as
+    atomic as the full way's. The outcomes and the new site swapped in (None when no page
+    changed); None if a page of the live site is not the manifest's."""
     # Checked against the live site first: when no page changed, no new site is made.
     spec = JobSpec(
         f"{os.getpid()}-{time.time_ns()}",
@@ -234,12 +240,13 @@ def _render(
     )
     job = renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code, paths)
     rendered: dict[int, Outcome] = {}
+    staging = None
     try:
         every = range(len(model.pages))
         checked = renderjob.check_chunk(spec, every)
         missing = [i for i in every if checked[i] is None]
         if missing:
-            staging = fs.Staging.begin(options.out, written, spare)
+            staging = fs.Staging.begin(options.out, written, spare, differ)
             job.spec = spec = dataclasses.replace(spec, staging=staging)
             try:
                 rendered = {o.index: o for o in renderjob.render_chunk(spec, missing)}
@@ -254,4 +261,21 @@ def _render(
     finally:
         renderjob.JOBS.pop(spec.token, None)
     outcomes = [rendered.get(i) or checked[i] for i in every]
-    return [o for o in outcomes if o is not None], bool(missing)
+    return [o for o in outcomes if o is not None], staging
+
+
+def _folders_after(
+    out: Path,
+    written: Mapping[str, tuple[int, int]],
+    staging: fs.Staging | None,
+    spare: Mapping[str, Stamp] | None,
+    rendered: Iterable[str],
+) -> dict[str, Stamp] | None:
+    """The stamps of the live site's folders after the swap. A new site made from a spare
+    whose folders all kept their stamps changed only the folders of the pages it linked or
+    wrote, and the root: only those are looked at again."""
+    if staging is None or staging.differ is None or spare is None:
+        return _folder_stamps(out, written)
+    touched = fs.folders_of([*staging.differ, *rendered])
+    found = fs.folder_stamps(out, touched)
+    return None if found is None else {**spare, **found}
