@@ -5,21 +5,17 @@ A full build keeps its planned model (archive, pages, every record as it loaded)
 cache, under its *frame*: the digest of the code, configuration, templates and options. The
 next build in a new process, when the replay finds the inputs changed, resumes from it if
 the frame is the same and the output folder is exactly the site the manifest describes
-(a ``stat`` per file and per folder, as for the replay). Then the edit is read as the
-incremental builder reads it (``incremental.read_edit``): if every changed record keeps its
-article's shape, the pages to look at are the edited articles' own pages and the pages whose
-templates read them (the manifest records what each page read); of those, the pages whose
-fingerprint changed are rendered beside their files and renamed over them, and the manifest
-rows of those pages are updated. Nothing is planned, and no other page is fingerprinted.
+(each page is checked as it is linked). Then the edit is read as the incremental builder
+reads it (``incremental.read_edit``): if every changed record keeps its article's shape,
+the pages to look at are the edited articles' own pages and the pages whose templates read
+them (the manifest records what each page read); of those, the pages whose fingerprint
+changed are rendered into a new site made from the spare, every other page linked from the
+live site, and the new site is swapped in whole, as the full way's is: a failed or killed
+build leaves the site as it was. Nothing is planned, and no other page is fingerprinted.
 
 Anything else takes the full way, which writes a new state. The state stays that of the last
 full build: a later edit is read against it again, and the pages of earlier edits are found
 unchanged by their fingerprints, not rendered again.
-
-The site is patched in place, as Hugo writes its output: every page is rendered before any
-is moved, so a failed build leaves the site as it was; a build killed during the renames
-leaves some of its pages new, which the manifest does not describe, so the next build takes
-the full way and writes them again.
 """
 
 from __future__ import annotations
@@ -70,14 +66,16 @@ class State:
     config: Config
     archive: Archive
     pages: tuple[Page, ...]
+    paths: str  # the digest of the pages' paths (``SiteEntry.paths``)
     loaded: Mapping[str, tuple[str, Loaded]]  # every record file -> (its digest, what it gave)
     notes: tuple[str, ...]  # the problems reading the article files gave
 
 
 def state_bytes(model: Model, sources: fs.Sources) -> bytes:
     loaded = {name: (digest, record) for name, digest, record in model.records}
+    paths = _paths_digest(model.pages)
     return snapshot.dumps(
-        State(model.config, model.archive, model.pages, loaded, source_notes(sources))
+        State(model.config, model.archive, model.pages, paths, loaded, source_notes(sources))
     )
 
 
@@ -126,7 +124,7 @@ def _edit(
     written = cache.written(key)
     if not isinstance(state, State) or not written:
         return None
-    if source_notes(sources) != state.notes or _paths_digest(state.pages) != site.paths:
+    if source_notes(sources) != state.notes or state.paths != site.paths:
         return None
     overrides = project / "templates"
     overrides_dir = overrides if overrides.is_dir() else None
