@@ -519,6 +519,29 @@ def test_a_record_known_by_its_stamp_is_not_read_and_any_edit_is(
     assert _tree(out) == _clean(project, tmp_path)
 
 
+def test_a_damaged_stamp_row_only_costs_a_read_of_its_file(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stamp row whose digest is not what was written (its checksum tells) is not trusted:
+    the file is read and hashed again, never taken for another text."""
+    monkeypatch.setattr(stamps, "RACY_NS", 0)
+    out = tmp_path / "site"
+    _cached(project, out)
+    with sqlite3.connect(project / CACHE_DIR / "build.sqlite") as db:
+        db.execute("UPDATE stamps SET digest = 'x' || substr(digest, 2) WHERE name LIKE '%-05.md'")
+    reads: list[str] = []
+    read_article = fs.read_article
+
+    def counted(path: Path, name: str, real_root: Path, found: fs.Sources) -> None:
+        reads.append(name)
+        read_article(path, name, real_root, found)
+
+    monkeypatch.setattr(fs, "read_article", counted)
+    result = _cached(project, out)
+    assert reads == ["articles/20-prices-05.md"] and result.way == "replayed"
+    assert _tree(out) == _clean(project, tmp_path)
+
+
 def test_a_record_changed_after_its_stamp_was_trusted_is_an_error(
     project: Path, tmp_path: Path
 ) -> None:
