@@ -25,8 +25,8 @@ from corpus import write_records
 from newsgen import render
 from newsgen.build import BuildOptions, load, make_job
 from newsgen.cache import BuildCache
-from newsgen.digest import code_digest
 from newsgen.fs import Staging
+from newsgen.hashing import code_digest
 from newsgen.links import broken_links
 from newsgen.renderjob import JobSpec
 

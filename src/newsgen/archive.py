@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsgen.dates import local_date, local_datetime, sort_key
 from newsgen.errors import NewsgenError
-from newsgen.model import Article, Quote
+from newsgen.model import Article, Health, Quote
 from newsgen.slugs import make_slug
 
 if TYPE_CHECKING:
@@ -75,18 +75,6 @@ class QuoteRef:
 
     quote: Quote
     article: Article
-
-
-@dataclass(frozen=True)
-class Health:
-    """What an editor should look at: the archive's gaps, counted."""
-
-    articles: int
-    undated: int
-    quotes: int
-    quotes_without_speaker: int
-    without_topic: int
-    duplicates: int
 
 
 @dataclass(frozen=True)

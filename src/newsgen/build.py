@@ -23,15 +23,16 @@ from stat import S_ISREG
 from typing import Any
 
 from newsgen import fs, renderjob, search, stamps
-from newsgen.archive import Archive, Health, make_archive, select
+from newsgen.archive import Archive, make_archive, select
 from newsgen.bodies import body_digest
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.config import Config, load_config
 from newsgen.dates import zone
-from newsgen.digest import Entities, blake, code_digest, value_digest
+from newsgen.digest import Entities, value_digest
 from newsgen.errors import NewsgenError
+from newsgen.hashing import blake, code_digest
 from newsgen.links import link_problem
-from newsgen.model import Article, Shared
+from newsgen.model import Article, Health, Shared
 from newsgen.plan import Page, plan
 from newsgen.renderjob import Job, JobSpec, Outcome
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from newsgen.digest import blake
 from newsgen.errors import NewsgenError
+from newsgen.hashing import blake
 from newsgen.model import Article
 
 # A record as the build reads it: the article, and the warnings reading it gave.

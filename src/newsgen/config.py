@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from newsgen.errors import NewsgenError
+from newsgen.fs import CONFIG_NAME
 
-CONFIG_NAME = "newsgen.yaml"
 _URL_FIELDS = frozenset({"slug", "year", "month"})
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Set
-from pathlib import Path
 from typing import Any, TypeVar
 
 from markupsafe import Markup
 
 from newsgen.archive import Archive, Taxonomy, Term
 from newsgen.config import Config
+from newsgen.hashing import blake
 from newsgen.model import Article, Quote, Source
 from newsgen.model import Entities as Entities_
 from newsgen.plan import Pager
@@ -28,23 +27,6 @@ from newsgen.timeline import Bar, Timeline
 
 T = TypeVar("T")
 Key = str  # "a:<slug>", "t:<kind>:<slug>", "x:<kind>", "r:<archive attribute>"
-_PACKAGE = Path(__file__).parent
-
-
-def blake(*parts: str | bytes) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
-        h.update(b"\x00")
-    return h.hexdigest()
-
-
-def code_digest() -> str:
-    """The newsgen code and theme: a cache written by other code is never trusted."""
-    names = sorted(
-        p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix not in (".pyc", ".pyo")
-    )
-    return blake(*(str(p.relative_to(_PACKAGE)) for p in names), *(p.read_bytes() for p in names))
 
 
 def entity_key(value: object) -> Key | None:

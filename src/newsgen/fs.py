@@ -8,7 +8,6 @@ a failed or killed build leaves the previous site as it was; no path escapes the
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import os
@@ -23,7 +22,6 @@ from pathlib import Path, PurePosixPath
 from stat import S_ISDIR, S_ISREG
 from typing import BinaryIO
 
-from newsgen.config import CONFIG_NAME
 from newsgen.errors import NewsgenError
 from newsgen.sniff import MAX_BYTES, looks_binary
 
@@ -32,6 +30,7 @@ MAX_ARTICLE_BYTES = MAX_BYTES
 _TMP, _OLD = ".tmp-", ".old-"
 # The site a swap replaced, kept beside the output for the next build to patch (``Staging``).
 _SPARE = ".spare"
+CONFIG_NAME = "newsgen.yaml"  # the project's settings (parsed by newsgen.config)
 # Written into every site newsgen builds: only a folder carrying it may be replaced whole.
 MARKER = ".newsgen-site"
 MARKER_TEXT = b"This folder is built by newsgen; `newsgen build` replaces it whole.\n"
@@ -203,6 +202,8 @@ def release_inherited_locks() -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     _HELD_LOCKS.clear()
+    import ctypes  # here, in the rare process that needs it: not for every build's start-up
+
     with contextlib.suppress(AttributeError, OSError):
         pr_set_pdeathsig = 1  # linux/prctl.h
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
@@ -625,6 +626,8 @@ _RENAME_EXCHANGE = 2  # linux/fs.h
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one atomic step (Linux renameat2); False where that is unsupported."""
+    import ctypes  # only a build that writes its site needs it
+
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):

@@ -45,8 +45,9 @@ from newsgen.build import (
 )
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.dates import zone
-from newsgen.digest import article_digest, blake, code_digest
+from newsgen.digest import article_digest
 from newsgen.errors import NewsgenError
+from newsgen.hashing import blake, code_digest
 from newsgen.links import link_problem
 from newsgen.markup import check_markdown
 from newsgen.model import Article

@@ -105,3 +105,16 @@ class Shared:
                 names(entities.people), names(entities.places), names(entities.organizations)
             ),
         )
+
+
+@dataclass(frozen=True)
+class Health:
+    """What an editor should look at: the archive's gaps, counted. (Here, not in
+    ``newsgen.archive``: every build's report carries one, and a replay needs no more.)"""
+
+    articles: int
+    undated: int
+    quotes: int
+    quotes_without_speaker: int
+    without_topic: int
+    duplicates: int

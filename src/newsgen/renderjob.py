@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from newsgen.bodies import body_digest, body_text
 from newsgen.cache import BuildCache, PageEntry
-from newsgen.digest import Entities, blake, value_digest
+from newsgen.digest import Entities, value_digest
 from newsgen.fs import PageWriter
+from newsgen.hashing import blake
 from newsgen.links import broken_links
 from newsgen.model import Article
 from newsgen.plan import Page

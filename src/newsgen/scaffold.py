@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsgen.config import CONFIG_NAME, default_config_text
+from newsgen.config import default_config_text
 from newsgen.errors import NewsgenError
+from newsgen.fs import CONFIG_NAME
 
 TEMPLATES_README = """\
 # templates/

@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 
 import watchfiles
 
-from newsgen.config import CONFIG_NAME
+from newsgen.fs import CONFIG_NAME
 
 CONTENT_FOLDERS = ("seeds", "articles", "templates")
 # watchfiles yields a batch once no change came for ``step`` ms, or after ``debounce`` ms of
