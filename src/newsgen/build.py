@@ -16,25 +16,27 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsgen import fs, renderjob, search, stamps
-from newsgen.archive import Archive, make_archive, select
-from newsgen.bodies import body_digest
+from newsgen import fs, stamps
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
-from newsgen.config import Config, load_config
-from newsgen.dates import zone
-from newsgen.digest import Entities, value_digest
 from newsgen.errors import NewsgenError
 from newsgen.hashing import blake, code_digest
-from newsgen.links import link_problem
 from newsgen.model import Article, Health, Shared
-from newsgen.plan import Page, plan
-from newsgen.renderjob import Job, JobSpec, Outcome
+
+# The model's and the renderer's modules (YAML, Jinja, the archive, the plan) are imported
+# where they are used: a build with nothing to do, the replay, needs none of them, and their
+# imports were a fifth of its time.
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from newsgen.archive import Archive
+    from newsgen.config import Config
+    from newsgen.plan import Page
+    from newsgen.renderjob import Job, JobSpec, Outcome
 
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
@@ -149,7 +151,11 @@ def load(
 
     ``reader`` reads the article files (the incremental builder's reads only changed ones);
     records not in the cache are parsed on ``workers`` processes when there are many."""
-    from newsgen.parsejob import parse_records  # YAML and Markdown: not for a replay
+    from newsgen.archive import make_archive, select
+    from newsgen.config import load_config
+    from newsgen.dates import zone
+    from newsgen.parsejob import parse_records
+    from newsgen.plan import plan
 
     config = load_config(fs.read_config_text(project))
     if options.base_url:
@@ -224,7 +230,9 @@ def make_job(
 ) -> Job:
     """``paths``: the site's files as ``Job.paths`` holds them, when the caller knows them
     (the incremental builder's short way: the same files as its last build)."""
-    from newsgen.render import make_environment  # Jinja: not for a replay
+    from newsgen.digest import Entities, value_digest
+    from newsgen.render import make_environment
+    from newsgen.renderjob import Job
 
     config, archive = model.config, model.archive
     if paths is None:
@@ -246,12 +254,14 @@ def make_job(
 
 def site_paths(model: Model) -> frozenset[str]:
     """The files of the site a link may point to."""
+    from newsgen import search
+
     # The search index is added after rendering: links to it are not broken.
     search_files = search.ENTRY_POINTS if model.config.search else ()
     return frozenset(p.path for p in model.pages) | frozenset(search_files)
 
 
-def _load_job(spec: JobSpec) -> Job:
+def load_job(spec: JobSpec) -> Job:
     """A worker with no inherited job (a remote one) loads the project itself, once."""
     code = code_digest()
     cache = BuildCache(spec.cache_dir, code)
@@ -261,9 +271,6 @@ def _load_job(spec: JobSpec) -> Job:
     site = cache.site(out)
     same = site is not None and site.paths == _paths_digest(model.pages)
     return make_job(spec, model, previous, same, code)
-
-
-renderjob.LOADER[:] = [_load_job]
 
 
 def _paths_digest(pages: Sequence[Page]) -> str:
@@ -424,7 +431,11 @@ def _render_and_write(
 ) -> BuildResult:
     """``state``, when given, makes the state a later build resumes from (``newsgen.resume``):
     it is made while the workers render, and kept with the site's manifest."""
+    from newsgen import renderjob, search
+    from newsgen.bodies import body_digest
+    from newsgen.links import link_problem
     from newsgen.render import page_counts
+    from newsgen.renderjob import JobSpec
 
     out = options.out.absolute()
     previous = cache.pages(str(out))
@@ -547,6 +558,8 @@ def _run(
     this one (then nothing needs writing at all). Workers store new Markdown cache entries.
     ``meanwhile`` is called once while the pages render (in this process, so with worker
     processes it costs no wall time on a machine with a core to spare)."""
+    from newsgen import renderjob
+
     workers = options.jobs or os.cpu_count() or 1
     # Checking what is unchanged is cheap and needs the model's digests: done here, serially.
     found: list[Outcome | None] = [None] * len(pages)
@@ -596,6 +609,8 @@ def _run(
 def _map(
     executor: Executor | None, function: Any, spec: JobSpec, indices: Sequence[int], workers: int
 ) -> Iterable[tuple[list[int], Any]]:
+    from newsgen import renderjob
+
     parts = renderjob.chunks(indices, workers if executor is not None else 1)
     if executor is None:
         return ((part, function(spec, part)) for part in parts)
@@ -605,6 +620,8 @@ def _map(
 def _tree_is(out: Path, previous: Mapping[str, PageEntry]) -> bool:
     """The output folder holds exactly the files of the manifest (no strays, none missing),
     besides newsgen's marker and the search index, which are made after the pages."""
+    from newsgen import search
+
     found = set()
     for folder, dirs, names in os.walk(out):
         rel = os.path.relpath(folder, out)

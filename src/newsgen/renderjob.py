@@ -131,17 +131,15 @@ class Outcome:
 
 # This process's jobs by token: filled by the build before it forks, or by a worker on demand.
 JOBS: dict[str, Job] = {}
-# How a worker that did not inherit a job makes one (set by newsgen.build: no import cycle).
-LOADER: list[Callable[[JobSpec], Job]] = []
 
 
 def job_for(spec: JobSpec) -> Job:
     job = JOBS.get(spec.token)
     if job is None:
-        if not LOADER:
-            import newsgen.build  # noqa: F401  (a fresh worker: the build registers its loader)
+        from newsgen.build import load_job  # a worker that did not inherit the job loads it
+
         JOBS.clear()  # one job per worker at a time: an old model is only memory
-        job = JOBS[spec.token] = LOADER[0](spec)
+        job = JOBS[spec.token] = load_job(spec)
     return job
 
 
