@@ -244,7 +244,8 @@ def make_job(
         overrides=model.overrides,
         base_url=config.base_url,
         base=blake(code, model.templates, value_digest(config), value_digest(archive.updated)),
-        entities=Entities(archive),
+        # Each record's article by identity (alive as long as the model holds the records).
+        entities=Entities(archive, {id(a): digest for _, digest, (a, _) in model.records}),
         previous=previous,
         same_paths=same_paths,
         paths=paths,

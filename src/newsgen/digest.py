@@ -168,10 +168,16 @@ def term_digest(term: Term) -> str:
 
 
 class Entities:
-    """The entities of one build, found by key, each digested once."""
+    """The entities of one build, found by key, each digested once.
 
-    def __init__(self, archive: Archive) -> None:
+    ``records``: the article loaded from each record file, by ``id``, -> the record's digest.
+    Such an article is digested by its record's: the same text gives the same article (the
+    parser's code is in every page's fingerprint), and hashing every field of 10,000
+    articles was 0.4 s of CPU in each worker of a clean build."""
+
+    def __init__(self, archive: Archive, records: Mapping[int, str] | None = None) -> None:
         self.archive = archive
+        self._records = records or {}
         self.articles = {a.slug: a for a in archive.articles}
         self.terms = {
             f"t:{t.kind}:{t.slug}": t
@@ -197,7 +203,10 @@ class Entities:
         kind, _, rest = key.partition(":")
         if kind == "a":
             article = self.articles.get(rest)
-            return None if article is None else article_digest(article)
+            if article is None:
+                return None
+            record = self._records.get(id(article))
+            return article_digest(article) if record is None else blake("record", record)
         if kind == "t":
             term = self.terms.get(key)
             if term is None:

@@ -163,7 +163,17 @@ def _edit(
     if replanned is None or not cache.enabled:  # a cache that failed may have found no reader
         return None
     wanted = [replanned[i] for i in sorted(replanned)]
-    model = dataclasses.replace(model, archive=found.archive, pages=tuple(wanted))
+    # Articles are digested by their records' digests (``digest.Entities``): as the full
+    # build did, and the edited ones by their new records'.
+    records = [(name, digest, loaded) for name, (digest, loaded) in state.loaded.items()]
+    records += [
+        (name, digest, loaded)
+        for name, (digest, loaded) in found.loaded.items()
+        if loaded[0] is not state.loaded[name][1][0]
+    ]
+    model = dataclasses.replace(
+        model, archive=found.archive, pages=tuple(wanted), records=tuple(records)
+    )
     entries = cache.page_entries(key, (p.path for p in wanted))
     paths = frozenset(written)
     if state.config.search:
