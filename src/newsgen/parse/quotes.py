@@ -750,6 +750,16 @@ def _subject_speaker(
         # "what the Journal calls 'a wave of austerity,' with executives skipping the usual
         # 'hired sedan'": a verb whose object is an earlier quote has had its words.
         verbs = [v for v in verbs if left[v.end() : v.end() + 2].strip()[:1] not in _OPENING]
+        # "A HUD report revealed the program did reduce the incidence of 'extreme obesity'":
+        # a verb whose clause runs on for many words has reported the clause, not the phrase;
+        # "vowed that ... will be met with 'fire and fury'" reports speech all the way.
+        verbs = [
+            v
+            for v in verbs
+            if len(left[v.end() :].split()) <= _SAYING_REACH
+            or _THAT.match(left, v.end())
+            or _NAMING_SINCE.search(left, v.start())  # "says, calling the sources 'Y'"
+        ]
     if not verbs:
         return None
     verb = verbs[-1]
@@ -794,6 +804,18 @@ def _subject_speaker(
         return f"{_pronoun_marker(clause.group('pronoun'))}@{offset}"
     return found.get("person") or found.get("organization")
 
+
+_SAYING_REACH = 7  # words from a verb that reports words to the short phrase it reports
+# "vowed that ...", "told the committee he did not learn ...": a clause of reported speech
+_THAT = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:that|he|she)\s")
+# A verb naming a thing so ("classifying the country's quest a 'suicide mission'"), not
+# asking for it ("has called for the banning of ...").
+_NAMING_SINCE = re.compile(
+    r"\b(?:call|calls|called|calling|label|labels|labeled|labelled|labeling|labelling|classify|"
+    r"classifies|classified|classifying|describe|describes|described|describing)\b"
+    r"(?!\s+(?:for|on|upon|in|off|out|up)\b)",
+    re.IGNORECASE,
+)
 
 # The subject of a clause: at the sentence's start, or after a colon or semicolon.
 _CLAUSE_PRONOUN = re.compile(r"(?:^|[:;]\s*)(?P<pronoun>he|she|He|She)\s+(?:\w+ly\s+)?[a-z]+\b")
