@@ -537,6 +537,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return _NAME_OF  # "the journalist Ralf Schuler (“Bild”) reported": his paper's name
     if _CALLED.search(left) and _is_title(span.text.rstrip("!?")):
         return _NAME_OF  # "an exhibition called “Islam, It’s Our History!”": a name, however loud
+    if _is_name_word(span.text) and left.strip() and not left.rstrip().endswith(_CLAUSE_ENDS):
+        # "information on operations 'Titan' and 'Perseus'": names, not words; nor do they
+        # let a later quote continue the words of one before them ("says 'Dixie' as ...")
+        return _UNNAMED
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     if partial and _SPOKEN_TO.search(left):
@@ -870,6 +874,14 @@ def _is_title(text: str) -> bool:
         return False
     minor = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with"}
     return all(w[:1].isupper() or w in minor for w in words) and words[-1][:1].isupper()
+
+
+_CLAUSE_ENDS = (".", "!", "?", ":", ",")
+
+
+def _is_name_word(text: str) -> bool:
+    """ "Titan", "Bild": one capitalised word with no sentence mark is a name in quotes."""
+    return " " not in text and text[:1].isupper() and text[-1:].isalnum() and text != "I"
 
 
 def _is_sentence(span: Span, paragraphs: Sequence[str]) -> bool:
