@@ -528,6 +528,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     if (
         noun
         and noun not in _NOT_A_NOUN
+        and noun not in lexicon.REPORTING_VERBS  # "'forms after a downtrend,' explains X"
         and not noun.endswith("ed")
         and _MODIFIER_END.search(span.text)
     ):
@@ -555,7 +556,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             if _DESCRIBING_AS.search(left) and not _PASSIVE.search(left):
                 return _subject_speaker(sentence, span, registry) or _TERM
             return _TERM
-        match = _EMBEDDED_AFTER.search(_until_sentence_end(right_text))
+        # "This pattern 'forms after a downtrend,' explains StockCharts": credited right after
+        after = _until_sentence_end(right_text)
+        match = _EMBEDDED_AFTER.search(after) or _RIGHT_PATTERNS[0].match(right)
         if match:
             return _resolve(match.group("speaker"), span, registry) or _TERM
         if naming:
