@@ -224,13 +224,19 @@ _SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?P<handle>\(
 _CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
 _DOCUMENTS = (
     "statement|report|release|letter|post|tweet|message|memo|filing|study|press release|"
-    "note|notes|analysis|briefing|bulletin|survey|newsletter"
+    "note|notes|analysis|briefing|bulletin|survey|newsletter|outlook|forecast|commentary|update"
 )
 # ", says a new commodities note from US investment bank ... Goldman Sachs": the body last
 # named in the phrase after "from" wrote it.
 _DOCUMENT_FROM = re.compile(
     rf"^[\s,–—-]*(?:{_VERB})\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:{_DOCUMENTS})\s+"
     r"(?:from|by|of)\s+(?P<author>[^.;:!?“”\"]{1,160})"
+)
+# ", agrees French bank Societe Generale's technical analysis team": the body whose desk,
+# team or analysts are credited speaks
+_DESK_OF = re.compile(
+    rf"^[\s,–—-]*(?:{_VERB})\s+(?P<owner>[^.;:!?“”\"]{{1,120}}?)(?:’s|'s)\s+(?:[\w-]+\s+){{0,3}}"
+    r"(?:desk|team|analysts|strategists|economists|researchers|note|outlook|research)\b"
 )
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
@@ -578,12 +584,17 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     document = None if introduces_next else _DOCUMENT_FROM.match(right)
     if document and (name := _last_named(document.group("author"), span, registry)):
         return name
+    desk = None if introduces_next else _DESK_OF.match(right)
+    if desk and (name := _last_named(desk.group("owner"), span, registry)):
+        return name  # "..., reckons Swiss refining group MKS Pamp's Asian trading desk"
     for pattern in () if introduces_next else _RIGHT_PATTERNS:
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
         if match and (name := _speaker_of(match, span, registry)):
             return name
+    # "'...,' reckons <someone we cannot name>": a source of its own, not the one quoted before
+    credited = not introduces_next and _RIGHT_PATTERNS[0].match(right) is not None
     credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
     if credit and (name := _resolve(credit.group("speaker"), span, registry, names_only=True)):
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
@@ -653,7 +664,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return in_sentence[-1]
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
-    return _subject_speaker(left, span, registry)
+    return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
 
 
 # "According to Isabelle Benoit, a historian at the institute, “...”", "According to
