@@ -607,6 +607,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     dashed = _NAME_DASH.match(left_text) if left_text[-3:].strip() in "–—-" else None
     if dashed and (name := _resolve(dashed.group("name"), span, registry, names_only=True)):
         return name  # "Thomas Jefferson – “...”": a list of sayings, each led by its author
+    which = _WHICH_SAYS.search(sentence) if "which" in sentence else None
+    if which:
+        # "He quoted Proverbs 15, which says, '...'", "the University of Chicago's policies
+        # which say '...'": the text speaks, or its owner; not the one who quotes it
+        owner = _resolve(_POSSESSIVE.split(which.group("owner"))[0], span, registry, True)
+        speaks = owner and registry.kinds.get(owner) in ("person", "organization")
+        return owner if owner and speaks else _UNNAMED
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and pattern is _LEFT_PATTERNS[0]:
@@ -665,6 +672,12 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+
+
+_WHICH_SAYS = re.compile(
+    rf"(?P<owner>{_NAME})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*|\s+\d+)?,?\s+which\s+"
+    r"(?:says?|said|reads?|states?|stated|declares?|declared)\b[^.!?]*$"
+)
 
 
 # "According to Isabelle Benoit, a historian at the institute, “...”", "According to
@@ -1164,7 +1177,8 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
 def _name_candidates(name: str) -> list[str]:
     """ "National Security Advisor Jake Sullivan" -> the name, then it without the title."""
     head, of, tail = name.partition(" of ")
-    if of and lexicon.canonical_place(tail):  # "Sen. John McCain of Arizona"
+    # "Sen. John McCain of Arizona" is McCain; "the University of Chicago" is not a university
+    if of and lexicon.canonical_place(tail) and head.split()[-1:][0] not in lexicon.ORG_LAST_WORDS:
         name = head
     tokens = name.split()
     candidates = [name]
