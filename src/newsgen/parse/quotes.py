@@ -262,6 +262,11 @@ _STATEMENT_NOUNS = (
     "message|claim|assertion|warning|promise|response|reply|answer|letter|speech"
 )
 _STATEMENT_WORDS = frozenset(_STATEMENT_NOUNS.split("|"))
+_ISSUED = (
+    r"(?:released|issued|published|posted|put out|sent out)\s+(?:a|an|the|this|its|their)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:statement|release|press release|note|letter|notice)"
+    r"(?:\s+(?:on|last|this|late|early)\s+\w+)?(?:\s+that)?\s*[,:]?\s*$"  # "... on Tuesday:"
+)
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
     re.compile(  # a whole word: not "ho" in "History, who wrote:"
@@ -291,6 +296,8 @@ _LEFT_PATTERNS = [
         rf"\b(?i:as)\s+{_SPEAKER}\s+(?:put it|said|wrote|noted|explained|observed)"
         r"(?:\s+\w+)?,[^.!?“”\"]{0,120}$"
     ),
+    # "The agency released this comforting statement:", "The company issued a statement that"
+    re.compile(rf"{_SPEAKER}\s+{_ADVERB}{_ISSUED}"),
 ]
 # Patterns that name a source outright: one we cannot resolve still speaks, not the one before.
 _SOURCE_PATTERNS = frozenset(_LEFT_PATTERNS[4:])
@@ -304,6 +311,7 @@ _LEFT_GUARDS = guards(
         r"(?:\s+(?:that|was|read|reads|said))?\s*[,:]?\s*$",
         r"(?:put it|said it|wrote it|summed it up|described it)"
         r"(?:\s+(?:this way|best|like this|so))?\s*[,:]?\s*$",
+        _ISSUED,
     ],
 )
 # Verbs whose object is the listener, not the speaker: "... told Reuters", "asked Obama".
@@ -454,7 +462,9 @@ _NEWSPAPER = re.compile(
     r"\b(?:Times|Post|Journal|Herald|Tribune|Gazette|Telegraph|Guardian|Independent|News|"
     r"Chronicle|Observer|Globe|Mail|Express|Mirror|Star|Sun|Inquirer|Courier|Examiner)$"
 )
-_GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation", "team"])
+_GENERIC_ORG_NOUNS = frozenset(
+    ["group", "company", "firm", "organization", "organisation", "team", "agency"]
+)
 _ORG_REACH = 2  # paragraphs back: "the group" means one named just before
 _ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | _GENERIC_ORG_NOUNS
 
@@ -1077,6 +1087,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return _describe(words, span, registry)
     name = match.group(0)
     rest = raw[match.end() :]
+    if not names_only and name in _CAPITAL_DETERMINERS and MENTION.search(rest) is None:
+        # "The agency released this statement:" opening a sentence, as "the agency" would
+        return _describe([name.lower(), *words[1:]], span, registry) if rest.strip() else None
     if _MEMBER_NOUN.search(rest):
         return _UNNAMED  # "FBI officials wrote", "a White House spokesman said": nobody named
     if _ONE_WORD.fullmatch(rest) and not _INSTITUTION.match(rest):
@@ -1130,6 +1143,7 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     return None
 
 
+_CAPITAL_DETERMINERS = frozenset(["The", "A", "An", "His", "Her", "Their", "Its"])
 _POSSESSED_ROLE = re.compile(rf"{_NAME}(?:’s|'s)\s+(?P<role>(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*)")
 _POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
 
