@@ -621,9 +621,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     if which:
         # "He quoted Proverbs 15, which says, '...'", "the University of Chicago's policies
         # which say '...'": the text speaks, or its owner; not the one who quotes it
-        owner = _resolve(_POSSESSIVE.split(which.group("owner"))[0], span, registry, True)
-        speaks = owner and registry.kinds.get(owner) in ("person", "organization")
-        return owner if owner and speaks else _UNNAMED
+        text_of = _resolve(_POSSESSIVE.split(which.group("owner"))[0], span, registry, True)
+        speaks = text_of and registry.kinds.get(text_of) in ("person", "organization")
+        return text_of if text_of and speaks else _UNNAMED
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and pattern is _LEFT_PATTERNS[0]:
