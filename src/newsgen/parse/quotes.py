@@ -1102,6 +1102,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if match is None:
             return None
         name = match.group(0)
+    whole = registry.canonical(name) if _POSSESSIVE.search(name) else None
+    if whole and registry.kinds.get(whole) == "organization":
+        return whole  # "Moody’s Investors Service says": one name, not Moody and a service
     owner, *owned = _POSSESSIVE.split(name, maxsplit=1)
     # "Dostoevsky’s the Brothers Karamazov" is Dostoevsky; "The Atlantic’s Conor Friedersdorf"
     # is the person the possessive introduces.
