@@ -1130,6 +1130,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if person:
             return person
         canonical = registry.canonical(candidate)
+        if canonical and canonical.isupper() and registry.kinds.get(canonical) == "organization":
+            return _fuller_org(canonical, registry)
         if canonical and registry.kinds.get(canonical) != "place":
             return canonical
     tokens = _name_candidates(name)[-1].split()
@@ -1144,6 +1146,17 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     if kind in ("person", "organization") and not lexicon.is_title_word(tokens[-1]):
         return " ".join(tokens)
     return None
+
+
+def _fuller_org(short: str, registry: Registry) -> str:
+    """ "TD's latest note" after "TD Securities": the one body whose name the acronym opens
+    (not "Congress" for a "Congress Party": a word may be a name of its own)."""
+    fuller = [
+        name
+        for name, kind in registry.kinds.items()
+        if kind == "organization" and name.startswith(short + " ")
+    ]
+    return fuller[0] if len(fuller) == 1 else short
 
 
 _CAPITAL_DETERMINERS = frozenset(["The", "A", "An", "His", "Her", "Their", "Its"])
