@@ -359,10 +359,21 @@ def _context_role(text: str, start: int, end: int) -> str | None:
     return match.group(1).strip() if match else None
 
 
+_INTERVIEW_LABELS = frozenset(["Q."])  # "A." is as often an initial: "A. Philip Randolph"
+_LABEL_AFTER = frozenset(["", ".", "?", "!"])  # it opens a paragraph or a sentence
+
+
 def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     """Split one capitalised run into mentions, strip titles, and classify each."""
     raw = _POSSESSIVE.sub("", raw)
     tokens = raw.split()
+    if tokens[0] in _INTERVIEW_LABELS and text[max(0, start - 2) : start].strip() in _LABEL_AFTER:
+        # "Q. Regarding the storm ...", "... untouchable. Q. Why is ...": an interviewer's
+        # label, not an initial
+        if len(tokens) == 1:
+            return []
+        cut = raw.index(tokens[1], len(tokens[0]))
+        return _analyse(paragraph, start + cut, raw[cut:], text)
     # "Fyodor Dostoevsky’s the Brothers Karamazov", "NASA’s Jet Propulsion Laboratory": a
     # possessive after a full name, an acronym or a place ends it; after one plain word it
     # may be part of the name ("Moody’s Investors Service", "St. Peter’s University").

@@ -1207,6 +1207,9 @@ REPORTING_VERBS = frozenset(
         "pledges",
         "cautioned",
         "cautions",
+        "reckons",  # "..., reckons the bank's trading desk": the City's "says"
+        "reckoned",
+        "agrees",  # "..., agrees Societe Generale's analysis team"
         "complained",
         "complains",
         "conceded",

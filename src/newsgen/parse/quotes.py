@@ -224,13 +224,19 @@ _SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?P<handle>\(
 _CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
 _DOCUMENTS = (
     "statement|report|release|letter|post|tweet|message|memo|filing|study|press release|"
-    "note|notes|analysis|briefing|bulletin|survey|newsletter"
+    "note|notes|analysis|briefing|bulletin|survey|newsletter|outlook|forecast|commentary|update"
 )
 # ", says a new commodities note from US investment bank ... Goldman Sachs": the body last
 # named in the phrase after "from" wrote it.
 _DOCUMENT_FROM = re.compile(
     rf"^[\s,–—-]*(?:{_VERB})\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:{_DOCUMENTS})\s+"
     r"(?:from|by|of)\s+(?P<author>[^.;:!?“”\"]{1,160})"
+)
+# ", agrees French bank Societe Generale's technical analysis team": the body whose desk,
+# team or analysts are credited speaks
+_DESK_OF = re.compile(
+    rf"^[\s,–—-]*(?:{_VERB})\s+(?P<owner>[^.;:!?“”\"]{{1,120}}?)(?:’s|'s)\s+(?:[\w-]+\s+){{0,3}}"
+    r"(?:desk|team|analysts|strategists|economists|researchers|note|outlook|research)\b"
 )
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
@@ -256,6 +262,11 @@ _STATEMENT_NOUNS = (
     "message|claim|assertion|warning|promise|response|reply|answer|letter|speech"
 )
 _STATEMENT_WORDS = frozenset(_STATEMENT_NOUNS.split("|"))
+_ISSUED = (
+    r"(?:released|issued|published|posted|put out|sent out)\s+(?:a|an|the|this|its|their)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:statement|release|press release|note|letter|notice)"
+    r"(?:\s+(?:on|last|this|late|early)\s+\w+)?(?:\s+that)?\s*[,:]?\s*$"  # "... on Tuesday:"
+)
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
     re.compile(  # a whole word: not "ho" in "History, who wrote:"
@@ -285,6 +296,8 @@ _LEFT_PATTERNS = [
         rf"\b(?i:as)\s+{_SPEAKER}\s+(?:put it|said|wrote|noted|explained|observed)"
         r"(?:\s+\w+)?,[^.!?“”\"]{0,120}$"
     ),
+    # "The agency released this comforting statement:", "The company issued a statement that"
+    re.compile(rf"{_SPEAKER}\s+{_ADVERB}{_ISSUED}"),
 ]
 # Patterns that name a source outright: one we cannot resolve still speaks, not the one before.
 _SOURCE_PATTERNS = frozenset(_LEFT_PATTERNS[4:])
@@ -298,6 +311,7 @@ _LEFT_GUARDS = guards(
         r"(?:\s+(?:that|was|read|reads|said))?\s*[,:]?\s*$",
         r"(?:put it|said it|wrote it|summed it up|described it)"
         r"(?:\s+(?:this way|best|like this|so))?\s*[,:]?\s*$",
+        _ISSUED,
     ],
 )
 # Verbs whose object is the listener, not the speaker: "... told Reuters", "asked Obama".
@@ -448,7 +462,9 @@ _NEWSPAPER = re.compile(
     r"\b(?:Times|Post|Journal|Herald|Tribune|Gazette|Telegraph|Guardian|Independent|News|"
     r"Chronicle|Observer|Globe|Mail|Express|Mirror|Star|Sun|Inquirer|Courier|Examiner)$"
 )
-_GENERIC_ORG_NOUNS = frozenset(["group", "company", "firm", "organization", "organisation", "team"])
+_GENERIC_ORG_NOUNS = frozenset(
+    ["group", "company", "firm", "organization", "organisation", "team", "agency"]
+)
 _ORG_REACH = 2  # paragraphs back: "the group" means one named just before
 _ORG_NOUNS = frozenset(w.lower() for w in lexicon.ORG_LAST_WORDS) | _GENERIC_ORG_NOUNS
 
@@ -528,6 +544,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     if (
         noun
         and noun not in _NOT_A_NOUN
+        and noun not in lexicon.REPORTING_VERBS  # "'forms after a downtrend,' explains X"
         and not noun.endswith("ed")
         and _MODIFIER_END.search(span.text)
     ):
@@ -537,6 +554,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return _NAME_OF  # "the journalist Ralf Schuler (“Bild”) reported": his paper's name
     if _CALLED.search(left) and _is_title(span.text.rstrip("!?")):
         return _NAME_OF  # "an exhibition called “Islam, It’s Our History!”": a name, however loud
+    if _is_name_word(span.text) and left.strip() and not left.rstrip().endswith(_CLAUSE_ENDS):
+        # "information on operations 'Titan' and 'Perseus'": names, not words; nor do they
+        # let a later quote continue the words of one before them ("says 'Dixie' as ...")
+        return _UNNAMED
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     if partial and _SPOKEN_TO.search(left):
@@ -551,7 +572,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             if _DESCRIBING_AS.search(left) and not _PASSIVE.search(left):
                 return _subject_speaker(sentence, span, registry) or _TERM
             return _TERM
-        match = _EMBEDDED_AFTER.search(_until_sentence_end(right_text))
+        # "This pattern 'forms after a downtrend,' explains StockCharts": credited right after
+        after = _until_sentence_end(right_text)
+        match = _EMBEDDED_AFTER.search(after) or _RIGHT_PATTERNS[0].match(right)
         if match:
             return _resolve(match.group("speaker"), span, registry) or _TERM
         if naming:
@@ -571,12 +594,17 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     document = None if introduces_next else _DOCUMENT_FROM.match(right)
     if document and (name := _last_named(document.group("author"), span, registry)):
         return name
+    desk = None if introduces_next else _DESK_OF.match(right)
+    if desk and (name := _last_named(desk.group("owner"), span, registry)):
+        return name  # "..., reckons Swiss refining group MKS Pamp's Asian trading desk"
     for pattern in () if introduces_next else _RIGHT_PATTERNS:
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
         if match and (name := _speaker_of(match, span, registry)):
             return name
+    # "'...,' reckons <someone we cannot name>": a source of its own, not the one quoted before
+    credited = not introduces_next and _RIGHT_PATTERNS[0].match(right) is not None
     credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
     if credit and (name := _resolve(credit.group("speaker"), span, registry, names_only=True)):
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
@@ -589,6 +617,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     dashed = _NAME_DASH.match(left_text) if left_text[-3:].strip() in "–—-" else None
     if dashed and (name := _resolve(dashed.group("name"), span, registry, names_only=True)):
         return name  # "Thomas Jefferson – “...”": a list of sayings, each led by its author
+    which = _WHICH_SAYS.search(sentence) if "which" in sentence else None
+    if which:
+        # "He quoted Proverbs 15, which says, '...'", "the University of Chicago's policies
+        # which say '...'": the text speaks, or its owner; not the one who quotes it
+        text_of = _resolve(_POSSESSIVE.split(which.group("owner"))[0], span, registry, True)
+        speaks = text_of and registry.kinds.get(text_of) in ("person", "organization")
+        return text_of if text_of and speaks else _UNNAMED
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and pattern is _LEFT_PATTERNS[0]:
@@ -646,7 +681,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return in_sentence[-1]
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
-    return _subject_speaker(left, span, registry)
+    return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+
+
+_WHICH_SAYS = re.compile(
+    rf"(?P<owner>{_NAME})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*|\s+\d+)?,?\s+which\s+"
+    r"(?:says?|said|reads?|states?|stated|declares?|declared)\b[^.!?]*$"
+)
 
 
 # "According to Isabelle Benoit, a historian at the institute, “...”", "According to
@@ -750,6 +791,16 @@ def _subject_speaker(
         # "what the Journal calls 'a wave of austerity,' with executives skipping the usual
         # 'hired sedan'": a verb whose object is an earlier quote has had its words.
         verbs = [v for v in verbs if left[v.end() : v.end() + 2].strip()[:1] not in _OPENING]
+        # "A HUD report revealed the program did reduce the incidence of 'extreme obesity'":
+        # a verb whose clause runs on for many words has reported the clause, not the phrase;
+        # "vowed that ... will be met with 'fire and fury'" reports speech all the way.
+        verbs = [
+            v
+            for v in verbs
+            if len(left[v.end() :].split()) <= _SAYING_REACH
+            or _THAT.match(left, v.end())
+            or _NAMING_SINCE.search(left, v.start())  # "says, calling the sources 'Y'"
+        ]
     if not verbs:
         return None
     verb = verbs[-1]
@@ -794,6 +845,18 @@ def _subject_speaker(
         return f"{_pronoun_marker(clause.group('pronoun'))}@{offset}"
     return found.get("person") or found.get("organization")
 
+
+_SAYING_REACH = 7  # words from a verb that reports words to the short phrase it reports
+# "vowed that ...", "told the committee he did not learn ...": a clause of reported speech
+_THAT = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:that|he|she)\s")
+# A verb naming a thing so ("classifying the country's quest a 'suicide mission'"), not
+# asking for it ("has called for the banning of ...").
+_NAMING_SINCE = re.compile(
+    r"\b(?:call|calls|called|calling|label|labels|labeled|labelled|labeling|labelling|classify|"
+    r"classifies|classified|classifying|describe|describes|described|describing)\b"
+    r"(?!\s+(?:for|on|upon|in|off|out|up)\b)",
+    re.IGNORECASE,
+)
 
 # The subject of a clause: at the sentence's start, or after a colon or semicolon.
 _CLAUSE_PRONOUN = re.compile(r"(?:^|[:;]\s*)(?P<pronoun>he|she|He|She)\s+(?:\w+ly\s+)?[a-z]+\b")
@@ -848,6 +911,14 @@ def _is_title(text: str) -> bool:
         return False
     minor = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with"}
     return all(w[:1].isupper() or w in minor for w in words) and words[-1][:1].isupper()
+
+
+_CLAUSE_ENDS = (".", "!", "?", ":", ",")
+
+
+def _is_name_word(text: str) -> bool:
+    """ "Titan", "Bild": one capitalised word with no sentence mark is a name in quotes."""
+    return " " not in text and text[:1].isupper() and text[-1:].isalnum() and text != "I"
 
 
 def _is_sentence(span: Span, paragraphs: Sequence[str]) -> bool:
@@ -1016,6 +1087,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         return _describe(words, span, registry)
     name = match.group(0)
     rest = raw[match.end() :]
+    if not names_only and name in _CAPITAL_DETERMINERS and MENTION.search(rest) is None:
+        # "The agency released this statement:" opening a sentence, as "the agency" would
+        return _describe([name.lower(), *words[1:]], span, registry) if rest.strip() else None
     if _MEMBER_NOUN.search(rest):
         return _UNNAMED  # "FBI officials wrote", "a White House spokesman said": nobody named
     if _ONE_WORD.fullmatch(rest) and not _INSTITUTION.match(rest):
@@ -1028,6 +1102,9 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if match is None:
             return None
         name = match.group(0)
+    whole = registry.canonical(name) if _POSSESSIVE.search(name) else None
+    if whole and registry.kinds.get(whole) == "organization":
+        return whole  # "Moody’s Investors Service says": one name, not Moody and a service
     owner, *owned = _POSSESSIVE.split(name, maxsplit=1)
     # "Dostoevsky’s the Brothers Karamazov" is Dostoevsky; "The Atlantic’s Conor Friedersdorf"
     # is the person the possessive introduces.
@@ -1053,6 +1130,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if person:
             return person
         canonical = registry.canonical(candidate)
+        if canonical and canonical.isupper() and registry.kinds.get(canonical) == "organization":
+            return _fuller_org(canonical, registry)
         if canonical and registry.kinds.get(canonical) != "place":
             return canonical
     tokens = _name_candidates(name)[-1].split()
@@ -1069,6 +1148,18 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     return None
 
 
+def _fuller_org(short: str, registry: Registry) -> str:
+    """ "TD's latest note" after "TD Securities": the one body whose name the acronym opens
+    (not "Congress" for a "Congress Party": a word may be a name of its own)."""
+    fuller = [
+        name
+        for name, kind in registry.kinds.items()
+        if kind == "organization" and name.startswith(short + " ")
+    ]
+    return fuller[0] if len(fuller) == 1 else short
+
+
+_CAPITAL_DETERMINERS = frozenset(["The", "A", "An", "His", "Her", "Their", "Its"])
 _POSSESSED_ROLE = re.compile(rf"{_NAME}(?:’s|'s)\s+(?P<role>(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*)")
 _POSSESSIVE = re.compile(r"(?:’s|'s)(?=\s|$)")
 
@@ -1116,7 +1207,8 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
 def _name_candidates(name: str) -> list[str]:
     """ "National Security Advisor Jake Sullivan" -> the name, then it without the title."""
     head, of, tail = name.partition(" of ")
-    if of and lexicon.canonical_place(tail):  # "Sen. John McCain of Arizona"
+    # "Sen. John McCain of Arizona" is McCain; "the University of Chicago" is not a university
+    if of and lexicon.canonical_place(tail) and head.split()[-1:][0] not in lexicon.ORG_LAST_WORDS:
         name = head
     tokens = name.split()
     candidates = [name]

@@ -101,6 +101,16 @@ _JUNK_LINES = [
     # "ONS Study: https://...": a reference list's label and link (the source line is meta's)
     r"(?!(?:source|sources|via|originally published|published)\b)[\w’'&. -]{1,60}: ?https?://\S+",
     r"(?:h/t|hat tip|credit)(?: to)?:? [\w.’'@ -]{1,60}",  # "Credit to Infowars"
+    # a link to another article: "See Headline of it, Site.com, January 18, 2018."
+    r"see .{10,200}, [\w-]+(\.[\w-]+)*\.(com|org|net|info|us|uk)(, \w+\.? \d{1,2}, \d{4})?\W*",
+    # the label over a list of earlier articles: "Previously, on this case, at VDARE.com:"
+    r"previously,? (on|in|about) .{1,60}\bat [\w-]+(\.[\w-]+)*\.(com|org|net|info)\W*",
+    # a sign-up offer: "To receive ongoing messages from X, go to ...", "Receive the next
+    # book of messages from X:"
+    r"(if you('d| would) like )?to receive (more|ongoing|future|regular|our|free|daily|weekly)"
+    r" ([\w-]+ ){0,2}(messages|updates|articles|posts|news|newsletters?|e-?mails|alerts)\b.{0,300}",
+    r"receive (the next|our|more|future) .{0,60}\b(messages|updates|articles|posts|newsletter)\b"
+    r".{0,60}:",
     # a link list's address, its text cut short by the page (a whole address may be an embed
     # the article shows), alone or run into the next label: "http://example.org…Plastics:"
     r"https?://[^\s…]+…(\S*\s.{0,60}:)?",
@@ -113,12 +123,21 @@ _GUARDED_JUNK = [
         r"(?!(?:source|sources|via)\b)[\w’'&. ]{1,60}[-–—] ?https?://\S+",
     ),  # "HR2899- https://"
     ("know", r".{0,200}\blet (me|us) know\b.{0,100}\bcomments?\b.{0,300}"),  # "in the comments"
+    # a prompt to the reader: "Share your thoughts in the comment section!", "Please feel free
+    # to post your comments ... in the comments below."
+    (
+        "comment",
+        r".{0,300}\b(post|leave|share|add|drop|put|tell us)\b.{0,100}\b(in|to|into) the comments?"
+        r"( section| box| field)?( below)?\W*",
+    ),
     # a blog's copyright disclaimer: "... under the 'fair use doctrine' in Sec. 107 of ..."
     ("107", r"(?=.{0,400}\bfair use\b).{0,400}\bsec(tion|\.)? ?107\b.{0,600}"),
     ("itle 17", r"(?=.{0,400}\bfair use\b).{0,400}\btitle 17\b.{0,600}"),
 ]
 # Junk whatever its length: no paragraph of an article reads so.
 _LONG_JUNK_LINES = [
+    # a copyright notice at any length: "Copyright 2013 X, All Rights Reserved. Please copy ..."
+    r"(copyright ?(©|\(c\)|\d{4})|©|\(c\) ?\d{4}).{0,200}\ball rights reserved\b.{0,1600}",
     r"(filed under|tagged):.{0,2000}",
     r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,2000}",
 ]
