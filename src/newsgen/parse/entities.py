@@ -12,7 +12,7 @@ import difflib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -23,6 +23,7 @@ from newsgen.model import Entities
 from newsgen.parse import lexicon
 from newsgen.parse.gender import usual_pronoun
 from newsgen.parse.glue import rank
+from newsgen.parse.guards import ending_guard
 
 Kind = Literal["person", "place", "organization"]
 
@@ -250,58 +251,60 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
     quote = 0
     surnames: set[str] = set()  # later words of the people named so far: "Sabato" is a name
     for index, text in enumerate(paragraphs):
-        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+        breaks: list[int] | None = None  # found once a paragraph names a person
         sentence, seen_person = 0, False
-        for start, raw in _capitalised_runs(text):
-            for mention in _analyse(index, start, raw, text):
-                while sentence < len(breaks) and breaks[sentence] <= mention.start:
+        for run_start, raw in _capitalised_runs(text):
+            for offset, end_offset, name, kind, role, honorific in _analysed(raw):
+                start, end = run_start + offset, run_start + end_offset
+                if kind != "person":
+                    mentions.append(Mention(index, start, end, name, kind, role, honorific))
+                    continue
+                if breaks is None:
+                    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+                while sentence < len(breaks) and breaks[sentence] <= start:
                     sentence, seen_person = sentence + 1, False
-                here = (index, mention.start)
+                here = (index, start)
                 while quote < len(quoted) and quoted[quote][2:] <= here:
                     quote += 1
                 inside = quote < len(quoted) and quoted[quote][:2] < here
-                if mention.kind == "person":
-                    role = mention.role
-                    if role is None:
-                        role = _context_role(text, mention.start, mention.end)
-                    # The first person of a sentence is its subject; so is anyone a
-                    # reporting verb follows ("Referring to ..., Ploumen stated that").
-                    reported = _REPORTED_BY.match(text, mention.end) is not None
-                    window = max(0, mention.start - 24)
-                    spoken_to = _OBJECT_BEFORE.search(text, window, mention.start)
-                    # "(before David Cameron’s renegotiation) Leach spoke": an aside's name
-                    # is not the sentence's subject
-                    since = breaks[sentence - 1] if sentence else 0  # asides stay in a sentence
-                    aside = text.rfind("(", since, mention.start) > text.rfind(
-                        ")", since, mention.start
-                    )
-                    subject = not inside and (reported or not (seen_person or spoken_to or aside))
-                    # Built directly: dataclasses.replace costs several times as much.
-                    mention = Mention(
-                        mention.paragraph,
-                        mention.start,
-                        mention.end,
-                        mention.text,
-                        mention.kind,
-                        role=role,
-                        honorific=mention.honorific,
-                        subject=subject,
-                        quoted=inside,
-                    )
-                    # A lone capitalised word opening a sentence ("Discomfited by ...,
-                    # Rev. Rodriguez noted") may be no name at all: it leaves the subject
-                    # to the next name.
-                    opening = breaks[sentence - 1] if sentence else 0
-                    lone_opener = (
-                        " " not in mention.text
-                        and not text[opening : mention.start].strip("“\"‘'( ")
-                        and _REPORTED_BY.match(text, mention.end) is None  # "Wolff said"
-                        and mention.text not in surnames
-                    )
-                    seen_person = seen_person or not (inside or lone_opener or aside)
-                    surnames.update(mention.text.split()[1:])
-                mentions.append(mention)
+                if role is None:
+                    role = _context_role(text, start, end)
+                # The first person of a sentence is its subject; so is anyone a
+                # reporting verb follows ("Referring to ..., Ploumen stated that").
+                reported = _REPORTED_BY.match(text, end) is not None
+                spoken_to = _OBJECT_BEFORE.search(text, max(0, start - 24), start)
+                # "(before David Cameron’s renegotiation) Leach spoke": an aside's name
+                # is not the sentence's subject
+                since = breaks[sentence - 1] if sentence else 0  # asides stay in a sentence
+                aside = text.rfind("(", since, start) > text.rfind(")", since, start)
+                subject = not inside and (reported or not (seen_person or spoken_to or aside))
+                mentions.append(
+                    Mention(index, start, end, name, kind, role, honorific, subject, inside)
+                )
+                # A lone capitalised word opening a sentence ("Discomfited by ...,
+                # Rev. Rodriguez noted") may be no name at all: it leaves the subject
+                # to the next name.
+                lone_opener = (
+                    " " not in name
+                    and not reported  # "Wolff said"
+                    and not text[since:start].strip("“\"‘'( ")
+                    and name not in surnames
+                )
+                seen_person = seen_person or not (inside or lone_opener or aside)
+                surnames.update(name.split()[1:])
     return mentions
+
+
+Analysed = tuple[tuple[int, int, str, Kind | None, str | None, bool], ...]
+
+
+@lru_cache(maxsize=1 << 15)  # names recur: within an article, and from one to the next
+def _analysed(raw: str) -> Analysed:
+    """``_analyse`` of one capitalised run, its mentions' offsets relative to the run: what
+    it finds depends on the run's text alone."""
+    return tuple(
+        (m.start, m.end, m.text, m.kind, m.role, m.honorific) for m in _analyse(0, 0, raw, "")
+    )
 
 
 _CAPITAL = re.compile(r"[A-Z]")
@@ -601,7 +604,7 @@ def build_registry(
     speaker_keys = {merge_key(s) for s in speakers}
     people = {m.paragraph for m in mentions if m.kind == "person"}
     in_headline_case = {i for i in people if headline_case(paragraphs[i])}
-    lower = set(_LOWER_WORD.findall(" ".join(paragraphs)))
+    lower = _WrittenLower(" ".join(paragraphs))
 
     full_names = [m for m in mentions if m.kind == "person" and len(m.text.split()) > 1]
     full_keys = [merge_key(m.text).split() for m in full_names]
@@ -706,9 +709,15 @@ _SHARED_SURNAME = re.compile(
 )
 
 
+# Every match ends so: the guard, searched from its literal "and", rules most paragraphs out.
+_SHARED_SURNAME_GUARD = ending_guard(_SHARED_SURNAME, [r"and\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)\b"])
+
+
 def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
     found = []
     for text in paragraphs:
+        if _SHARED_SURNAME_GUARD is not None and _SHARED_SURNAME_GUARD.search(text) is None:
+            continue
         for match in _SHARED_SURNAME.finditer(text):
             last_first, surname = match.group(2), match.group(3)
             if classify(f"{last_first} {surname}") != "person":
@@ -729,10 +738,42 @@ def _first_name_like(token: str) -> bool:
 
 
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z]+(?![\w’'-])")
+_LOWER_WORD_SHAPE = re.compile(r"[a-z][a-z]+")
+
+
+class _WrittenLower:
+    """The words ``_LOWER_WORD`` finds in a text, as a set asked about one word at a time:
+    an article asks about a few, and finding every one is a slow pass over the whole text
+    (the pattern opens with a look-behind, so it is tried at every character)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._answers: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        found = self._answers.get(word)
+        if found is None:
+            found = self._answers[word] = (
+                _LOWER_WORD_SHAPE.fullmatch(word) is not None
+                and _lower_word_alone(word).search(self._text) is not None
+            )
+        return found
+
+
+@lru_cache(maxsize=1 << 12)
+def _lower_word_alone(word: str) -> re.Pattern[str]:
+    """``_LOWER_WORD`` for one word: its matches cannot overlap (each is bounded by
+    characters it cannot hold), so a word is among them where it stands so bounded. The
+    word comes first, so the search skips to its occurrences."""
+    return re.compile(rf"{word}(?<![\w’'-]{word})(?![\w’'-])")
+
+
 COMMON_WORD_RANK = 20_000
 
 
-def _has_common_word(name: str, lower: set[str]) -> bool:
+def _has_common_word(name: str, lower: Container[str]) -> bool:
     """Whether a would-be name holds an English word the article also writes in lower case:
     surnames such as "Bush" or "Rice" rarely stand lower-cased beside the person they name."""
     tokens = name.split()
