@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 import wordfreq
 
@@ -26,6 +26,7 @@ from newsgen.parse.glue import rank
 from newsgen.parse.guards import ending_guard
 
 Kind = Literal["person", "place", "organization"]
+_T = TypeVar("_T")
 
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Sgt|St|Jr|Sr|Rev)\."
 _TOKEN = (
@@ -358,6 +359,8 @@ def _context_role(text: str, start: int, end: int) -> str | None:
         match = _APPOSITION_BEFORE.search(before)
         if match:
             return match.group(1).strip()
+    if not text.startswith(",", end):  # every _APPOSITION_AFTER opens with a comma
+        return None
     match = _APPOSITION_AFTER.match(text[end : end + 160])
     return match.group(1).strip() if match else None
 
@@ -602,8 +605,7 @@ def build_registry(
     kinds: dict[str, Counter[Kind]] = {}
     first_seen: dict[str, int] = {}
     speaker_keys = {merge_key(s) for s in speakers}
-    people = {m.paragraph for m in mentions if m.kind == "person"}
-    in_headline_case = {i for i in people if headline_case(paragraphs[i])}
+    in_headline_case = _InHeadlineCase(paragraphs)
     lower = _WrittenLower(" ".join(paragraphs))
 
     full_names = [m for m in mentions if m.kind == "person" and len(m.text.split()) > 1]
@@ -639,9 +641,9 @@ def build_registry(
     folded = _fold_shorter_names(forms, kinds)
 
     for key, counter in forms.items():
-        kind = kinds[key].most_common(1)[0][0]
+        kind = _most_common(kinds[key])
         if kind == "place":
-            name = lexicon.canonical_place(counter.most_common(1)[0][0]) or ""
+            name = lexicon.canonical_place(_most_common(counter)) or ""
         else:
             # Most frequent spelling; on a tie the one introduced with a role ("leader Kim
             # Jong Un"), as a writer spells a name in full when introducing it; then the first.
@@ -672,6 +674,12 @@ def build_registry(
     return registry
 
 
+def _most_common(counter: Counter[_T]) -> _T:
+    """``counter.most_common(1)[0][0]``, the first of the most frequent, without the call
+    into ``heapq`` (which, for one, takes this same ``max``)."""
+    return max(counter, key=counter.__getitem__)
+
+
 def _fold_shorter_names(
     forms: dict[str, Counter[str]], kinds: dict[str, Counter[Kind]]
 ) -> dict[str, str]:
@@ -681,7 +689,7 @@ def _fold_shorter_names(
     two would make the bare "Leach" ambiguous, and every "Leach said" nobody's. Returns the
     merge keys of the shorter names' forms, each to the key of the name it ends."""
     folded: dict[str, str] = {}
-    people = [k for k, kind in kinds.items() if kind.most_common(1)[0][0] == "person"]
+    people = [k for k, kind in kinds.items() if _most_common(kind) == "person"]
     words = {key: key.split() for key in people}
     for key in sorted(people, key=lambda k: len(words[k])):
         tokens = words[key]
@@ -744,7 +752,9 @@ _LOWER_WORD_SHAPE = re.compile(r"[a-z][a-z]+")
 class _WrittenLower:
     """The words ``_LOWER_WORD`` finds in a text, as a set asked about one word at a time:
     an article asks about a few, and finding every one is a slow pass over the whole text
-    (the pattern opens with a look-behind, so it is tried at every character)."""
+    (the pattern opens with a look-behind, so it is tried at every character). Its matches
+    cannot overlap (each is bounded by characters it cannot hold), so a word is among them
+    wherever it stands so bounded."""
 
     def __init__(self, text: str) -> None:
         self._text = text
@@ -755,19 +765,28 @@ class _WrittenLower:
             return False
         found = self._answers.get(word)
         if found is None:
-            found = self._answers[word] = (
-                _LOWER_WORD_SHAPE.fullmatch(word) is not None
-                and _lower_word_alone(word).search(self._text) is not None
-            )
+            found = self._answers[word] = _LOWER_WORD_SHAPE.fullmatch(
+                word
+            ) is not None and self._stands_alone(word)
         return found
 
+    def _stands_alone(self, word: str) -> bool:
+        text = self._text
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not (at and _in_word(text[at - 1])) and not (
+                end < len(text) and _in_word(text[end])
+            ):
+                return True
+            at = text.find(word, at + 1)
+        return False
 
-@lru_cache(maxsize=1 << 12)
-def _lower_word_alone(word: str) -> re.Pattern[str]:
-    """``_LOWER_WORD`` for one word: its matches cannot overlap (each is bounded by
-    characters it cannot hold), so a word is among them where it stands so bounded. The
-    word comes first, so the search skips to its occurrences."""
-    return re.compile(rf"{word}(?<![\w’'-]{word})(?![\w’'-])")
+
+def _in_word(char: str) -> bool:
+    """Whether ``_LOWER_WORD``'s look-arounds reject ``char`` (``\\w`` is ``str.isalnum`` and
+    the underscore, as the regex engine defines it)."""
+    return char.isalnum() or char in "_’'-"
 
 
 COMMON_WORD_RANK = 20_000
@@ -785,6 +804,11 @@ def _has_common_word(name: str, lower: Container[str]) -> bool:
 
 def headline_case(text: str) -> bool:
     """A line in Headline Case, where capitals say nothing about names."""
+    # Most lines are prose, and this rules them out without reading every word: a word that
+    # starts straight after a space with a lower-case letter is one initial not capitalised,
+    # and three of four initials must be; there are no more initials than words.
+    if len(text.split()) < 4 * (len(_LOWER_INITIAL.findall(text)) + ("a" <= text[:1] <= "z")):
+        return False
     # the first letter of each word, after any opening quote mark
     initials = [c[-1] for c in _WORD_START.findall(text) if c[-1].isalpha()]
     if len(initials) < 4:
@@ -793,6 +817,24 @@ def headline_case(text: str) -> bool:
     return capitalised >= 0.75 * len(initials)
 
 
+class _InHeadlineCase:
+    """The indexes of the paragraphs in Headline Case, as a set asked about one paragraph at a
+    time: only a paragraph with a name that got this far needs the pass over its words."""
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self._paragraphs = paragraphs
+        self._answers: dict[int, bool] = {}
+
+    def __contains__(self, index: object) -> bool:
+        if not isinstance(index, int):
+            return False
+        found = self._answers.get(index)
+        if found is None:
+            found = self._answers[index] = headline_case(self._paragraphs[index])
+        return found
+
+
+_LOWER_INITIAL = re.compile(r"\s[a-z]")
 _WORD_START = re.compile(r"(?<!\S)[“‘\"'(]*\S")  # each word's start: no split needed
 
 
