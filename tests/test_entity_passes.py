@@ -186,3 +186,33 @@ def test_an_apposition_after_a_name_always_opens_with_a_comma(text: str) -> None
     for start in range(len(text)):
         if entities._APPOSITION_AFTER.match(text[start:]):
             assert text.startswith(",", start)
+
+
+role_pieces = st.sampled_from(
+    [
+        *("President", "president", "PRESIDENT", "vice-president", "Secretary-General", "chief"),
+        *("leader", "leaders", "xleader", "Korean", "North", "senior", "the", "of", "Jane"),
+        *("O’Brien", "Minister", "prime", "said", "X", "a", "of staff", "ſenator", "\u212aing"),
+        *("spokesman", "spokesmen", "é", "42"),
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(role_pieces, max_size=14),
+    st.sampled_from([" ", "  ", "\n", " \t"]),
+    st.sampled_from([" ", "\n", "  ", "", ","]),
+    st.integers(min_value=0, max_value=40),
+)
+def test_a_role_before_a_name_is_searched_with_only_the_titles_it_can_end_with(
+    words: list[str], space: str, end: str, start: int
+) -> None:
+    before = space.join(words) + end
+    found, expected = (
+        entities._role_before(before, start),
+        entities._ROLE_BEFORE.search(before, start),
+    )
+    assert (found and (found.span(), found.group(1))) == (
+        expected and (expected.span(), expected.group(1))
+    )
