@@ -90,7 +90,7 @@ def plain_find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ())
 def registry_inputs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], list[Range]]]:
     """What ``parse_raw`` gives the recogniser for every article of the test corpora."""
     seen: list[tuple[list[str], list[Range]]] = []
-    real = recipe.build_registry
+    real = entities.build_registry
 
     def recording(
         paragraphs: Sequence[str], speakers: Sequence[str] = (), quoted: Sequence[Range] = ()
