@@ -216,6 +216,7 @@ _MIDDLE_INITIAL = re.compile(r"(?<=\w) [a-z](?= \w\w)")
 
 _TITLES = [t for t in sorted(lexicon.TITLE_WORDS, key=len, reverse=True) if "." not in t]
 _TITLE_ALT = "|".join(re.escape(t) for t in _TITLES)
+_TITLES_LOWER = [(t, t.lower()) for t in _TITLES]
 # "North Korean leader Jake Doe", "senior investigator Jane Doe": a role right before a name.
 _ROLE_BEFORE_SOURCE = r"((?:[A-Z][\w’'-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}(?i:{titles}))\s+$"
 _ROLE_BEFORE = re.compile(_ROLE_BEFORE_SOURCE.format(titles=_TITLE_ALT))
@@ -370,7 +371,7 @@ def _role_before(before: str, start: int) -> re.Match[str] | None:
     end = before.rstrip().lower()
     if not end.isascii():  # a case-blind title may match a non-ASCII letter ("ſ", "K")
         return _ROLE_BEFORE.search(before, start)
-    titles = tuple(t for t in _TITLES if end.endswith(t))  # all lower case, as _TITLES are
+    titles = tuple(t for t, low in _TITLES_LOWER if end.endswith(low))
     return _role_before_pattern(titles).search(before, start) if titles else None
 
 
