@@ -12,10 +12,10 @@ import difflib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 import wordfreq
 
@@ -23,8 +23,10 @@ from newsgen.model import Entities
 from newsgen.parse import lexicon
 from newsgen.parse.gender import usual_pronoun
 from newsgen.parse.glue import rank
+from newsgen.parse.guards import ending_guard
 
 Kind = Literal["person", "place", "organization"]
+_T = TypeVar("_T")
 
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Sgt|St|Jr|Sr|Rev)\."
 _TOKEN = (
@@ -212,13 +214,12 @@ def merge_key(name: str) -> str:
 _MIDDLE_INITIAL = re.compile(r"(?<=\w) [a-z](?= \w\w)")
 
 
-_TITLE_ALT = "|".join(
-    re.escape(t) for t in sorted(lexicon.TITLE_WORDS, key=len, reverse=True) if "." not in t
-)
+_TITLES = [t for t in sorted(lexicon.TITLE_WORDS, key=len, reverse=True) if "." not in t]
+_TITLE_ALT = "|".join(re.escape(t) for t in _TITLES)
+_TITLES_LOWER = [(t, t.lower()) for t in _TITLES]
 # "North Korean leader Jake Doe", "senior investigator Jane Doe": a role right before a name.
-_ROLE_BEFORE = re.compile(
-    rf"((?:[A-Z][\w’'-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}(?i:{_TITLE_ALT}))\s+$"
-)
+_ROLE_BEFORE_SOURCE = r"((?:[A-Z][\w’'-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}(?i:{titles}))\s+$"
+_ROLE_BEFORE = re.compile(_ROLE_BEFORE_SOURCE.format(titles=_TITLE_ALT))
 # Words _ROLE_BEFORE can span: three capitalised, two lowercase, a title (with a margin).
 _ROLE_WORDS = 3 + 2 + 1 + max(t.count(" ") for t in lexicon.TITLE_WORDS) + 2
 # "the chief spokesman of the National Security Council, John Kirby": apposition before.
@@ -250,58 +251,64 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
     quote = 0
     surnames: set[str] = set()  # later words of the people named so far: "Sabato" is a name
     for index, text in enumerate(paragraphs):
-        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+        breaks: list[int] | None = None  # found once a paragraph names a person
         sentence, seen_person = 0, False
-        for start, raw in _capitalised_runs(text):
-            for mention in _analyse(index, start, raw, text):
-                while sentence < len(breaks) and breaks[sentence] <= mention.start:
+        for run_start, raw in _capitalised_runs(text):
+            if raw.startswith("Q") and (label := _interview_label(raw, text, run_start)):
+                raw, run_start = raw[label:], run_start + label
+                if not raw:
+                    continue
+            for offset, end_offset, name, kind, role, honorific in _analysed(raw):
+                start, end = run_start + offset, run_start + end_offset
+                if kind != "person":
+                    mentions.append(Mention(index, start, end, name, kind, role, honorific))
+                    continue
+                if breaks is None:
+                    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+                while sentence < len(breaks) and breaks[sentence] <= start:
                     sentence, seen_person = sentence + 1, False
-                here = (index, mention.start)
+                here = (index, start)
                 while quote < len(quoted) and quoted[quote][2:] <= here:
                     quote += 1
                 inside = quote < len(quoted) and quoted[quote][:2] < here
-                if mention.kind == "person":
-                    role = mention.role
-                    if role is None:
-                        role = _context_role(text, mention.start, mention.end)
-                    # The first person of a sentence is its subject; so is anyone a
-                    # reporting verb follows ("Referring to ..., Ploumen stated that").
-                    reported = _REPORTED_BY.match(text, mention.end) is not None
-                    window = max(0, mention.start - 24)
-                    spoken_to = _OBJECT_BEFORE.search(text, window, mention.start)
-                    # "(before David Cameron’s renegotiation) Leach spoke": an aside's name
-                    # is not the sentence's subject
-                    since = breaks[sentence - 1] if sentence else 0  # asides stay in a sentence
-                    aside = text.rfind("(", since, mention.start) > text.rfind(
-                        ")", since, mention.start
-                    )
-                    subject = not inside and (reported or not (seen_person or spoken_to or aside))
-                    # Built directly: dataclasses.replace costs several times as much.
-                    mention = Mention(
-                        mention.paragraph,
-                        mention.start,
-                        mention.end,
-                        mention.text,
-                        mention.kind,
-                        role=role,
-                        honorific=mention.honorific,
-                        subject=subject,
-                        quoted=inside,
-                    )
-                    # A lone capitalised word opening a sentence ("Discomfited by ...,
-                    # Rev. Rodriguez noted") may be no name at all: it leaves the subject
-                    # to the next name.
-                    opening = breaks[sentence - 1] if sentence else 0
-                    lone_opener = (
-                        " " not in mention.text
-                        and not text[opening : mention.start].strip("“\"‘'( ")
-                        and _REPORTED_BY.match(text, mention.end) is None  # "Wolff said"
-                        and mention.text not in surnames
-                    )
-                    seen_person = seen_person or not (inside or lone_opener or aside)
-                    surnames.update(mention.text.split()[1:])
-                mentions.append(mention)
+                if role is None:
+                    role = _context_role(text, start, end)
+                # The first person of a sentence is its subject; so is anyone a
+                # reporting verb follows ("Referring to ..., Ploumen stated that").
+                reported = _REPORTED_BY.match(text, end) is not None
+                spoken_to = _OBJECT_BEFORE.search(text, max(0, start - 24), start)
+                # "(before David Cameron’s renegotiation) Leach spoke": an aside's name
+                # is not the sentence's subject
+                since = breaks[sentence - 1] if sentence else 0  # asides stay in a sentence
+                aside = text.rfind("(", since, start) > text.rfind(")", since, start)
+                subject = not inside and (reported or not (seen_person or spoken_to or aside))
+                mentions.append(
+                    Mention(index, start, end, name, kind, role, honorific, subject, inside)
+                )
+                # A lone capitalised word opening a sentence ("Discomfited by ...,
+                # Rev. Rodriguez noted") may be no name at all: it leaves the subject
+                # to the next name.
+                lone_opener = (
+                    " " not in name
+                    and not reported  # "Wolff said"
+                    and not text[since:start].strip("“\"‘'( ")
+                    and name not in surnames
+                )
+                seen_person = seen_person or not (inside or lone_opener or aside)
+                surnames.update(name.split()[1:])
     return mentions
+
+
+Analysed = tuple[tuple[int, int, str, Kind | None, str | None, bool], ...]
+
+
+@lru_cache(maxsize=1 << 15)  # names recur: within an article, and from one to the next
+def _analysed(raw: str) -> Analysed:
+    """``_analyse`` of one capitalised run, its mentions' offsets relative to the run: what
+    it finds depends on the run's text alone."""
+    return tuple(
+        (m.start, m.end, m.text, m.kind, m.role, m.honorific) for m in _analyse(0, 0, raw, "")
+    )
 
 
 _CAPITAL = re.compile(r"[A-Z]")
@@ -340,7 +347,7 @@ def _context_role(text: str, start: int, end: int) -> str | None:
         # A match ends at the end and spans at most _ROLE_WORDS words: searching from the
         # last of them on finds the same leftmost match, without trying every earlier start.
         cut = before.rsplit(None, _ROLE_WORDS)
-        match = _ROLE_BEFORE.search(before, len(cut[0]) if len(cut) > _ROLE_WORDS else 0)
+        match = _role_before(before, len(cut[0]) if len(cut) > _ROLE_WORDS else 0)
         if match:
             words = match.group(1).split()
             while len(words) > 1 and (
@@ -355,25 +362,48 @@ def _context_role(text: str, start: int, end: int) -> str | None:
         match = _APPOSITION_BEFORE.search(before)
         if match:
             return match.group(1).strip()
+    if not text.startswith(",", end):  # every _APPOSITION_AFTER opens with a comma
+        return None
     match = _APPOSITION_AFTER.match(text[end : end + 160])
     return match.group(1).strip() if match else None
+
+
+def _role_before(before: str, start: int) -> re.Match[str] | None:
+    """``_ROLE_BEFORE.search(before, start)``, its hundred titles cut to the few ``before``
+    ends with: the title is followed by nothing but space, so no other can match, and trying
+    them all at every position was a tenth of a millisecond a call."""
+    end = before.rstrip().lower()
+    if not end.isascii():  # a case-blind title may match a non-ASCII letter ("ſ", "K")
+        return _ROLE_BEFORE.search(before, start)
+    titles = tuple(t for t, low in _TITLES_LOWER if end.endswith(low))
+    return _role_before_pattern(titles).search(before, start) if titles else None
+
+
+@lru_cache(maxsize=256)
+def _role_before_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(_ROLE_BEFORE_SOURCE.format(titles="|".join(re.escape(t) for t in titles)))
 
 
 _INTERVIEW_LABELS = frozenset(["Q."])  # "A." is as often an initial: "A. Philip Randolph"
 _LABEL_AFTER = frozenset(["", ".", "?", "!"])  # it opens a paragraph or a sentence
 
 
+def _interview_label(raw: str, text: str, start: int) -> int:
+    """How much of the run ``raw`` (at ``start`` in ``text``) is an interviewer's label, not
+    an initial: "Q. Regarding the storm ...", "... untouchable. Q. Why is ...". Looked at
+    here, by the run's place, since ``_analysed`` knows the run's text alone."""
+    tokens = raw.split(None, 1)
+    if tokens[0] not in _INTERVIEW_LABELS or text[max(0, start - 2) : start].strip() not in (
+        _LABEL_AFTER
+    ):
+        return 0
+    return len(raw) if len(tokens) == 1 else raw.index(tokens[1], len(tokens[0]))
+
+
 def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     """Split one capitalised run into mentions, strip titles, and classify each."""
     raw = _POSSESSIVE.sub("", raw)
     tokens = raw.split()
-    if tokens[0] in _INTERVIEW_LABELS and text[max(0, start - 2) : start].strip() in _LABEL_AFTER:
-        # "Q. Regarding the storm ...", "... untouchable. Q. Why is ...": an interviewer's
-        # label, not an initial
-        if len(tokens) == 1:
-            return []
-        cut = raw.index(tokens[1], len(tokens[0]))
-        return _analyse(paragraph, start + cut, raw[cut:], text)
     # "Fyodor Dostoevsky’s the Brothers Karamazov", "NASA’s Jet Propulsion Laboratory": a
     # possessive after a full name, an acronym or a place ends it; after one plain word it
     # may be part of the name ("Moody’s Investors Service", "St. Peter’s University").
@@ -610,9 +640,8 @@ def build_registry(
     kinds: dict[str, Counter[Kind]] = {}
     first_seen: dict[str, int] = {}
     speaker_keys = {merge_key(s) for s in speakers}
-    people = {m.paragraph for m in mentions if m.kind == "person"}
-    in_headline_case = {i for i in people if headline_case(paragraphs[i])}
-    lower = set(_LOWER_WORD.findall(" ".join(paragraphs)))
+    in_headline_case = _InHeadlineCase(paragraphs)
+    lower = _WrittenLower(" ".join(paragraphs))
 
     full_names = [m for m in mentions if m.kind == "person" and len(m.text.split()) > 1]
     full_keys = [merge_key(m.text).split() for m in full_names]
@@ -647,9 +676,9 @@ def build_registry(
     folded = _fold_shorter_names(forms, kinds)
 
     for key, counter in forms.items():
-        kind = kinds[key].most_common(1)[0][0]
+        kind = _most_common(kinds[key])
         if kind == "place":
-            name = lexicon.canonical_place(counter.most_common(1)[0][0]) or ""
+            name = lexicon.canonical_place(_most_common(counter)) or ""
         else:
             # Most frequent spelling; on a tie the one introduced with a role ("leader Kim
             # Jong Un"), as a writer spells a name in full when introducing it; then the first.
@@ -680,6 +709,12 @@ def build_registry(
     return registry
 
 
+def _most_common(counter: Counter[_T]) -> _T:
+    """``counter.most_common(1)[0][0]``, the first of the most frequent, without the call
+    into ``heapq`` (which, for one, takes this same ``max``)."""
+    return max(counter, key=counter.__getitem__)
+
+
 def _fold_shorter_names(
     forms: dict[str, Counter[str]], kinds: dict[str, Counter[Kind]]
 ) -> dict[str, str]:
@@ -689,7 +724,7 @@ def _fold_shorter_names(
     two would make the bare "Leach" ambiguous, and every "Leach said" nobody's. Returns the
     merge keys of the shorter names' forms, each to the key of the name it ends."""
     folded: dict[str, str] = {}
-    people = [k for k, kind in kinds.items() if kind.most_common(1)[0][0] == "person"]
+    people = [k for k, kind in kinds.items() if _most_common(kind) == "person"]
     words = {key: key.split() for key in people}
     for key in sorted(people, key=lambda k: len(words[k])):
         tokens = words[key]
@@ -717,9 +752,15 @@ _SHARED_SURNAME = re.compile(
 )
 
 
+# Every match ends so: the guard, searched from its literal "and", rules most paragraphs out.
+_SHARED_SURNAME_GUARD = ending_guard(_SHARED_SURNAME, [r"and\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)\b"])
+
+
 def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
     found = []
     for text in paragraphs:
+        if _SHARED_SURNAME_GUARD is not None and _SHARED_SURNAME_GUARD.search(text) is None:
+            continue
         for match in _SHARED_SURNAME.finditer(text):
             last_first, surname = match.group(2), match.group(3)
             if classify(f"{last_first} {surname}") != "person":
@@ -740,10 +781,53 @@ def _first_name_like(token: str) -> bool:
 
 
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z]+(?![\w’'-])")
+_LOWER_WORD_SHAPE = re.compile(r"[a-z][a-z]+")
+
+
+class _WrittenLower:
+    """The words ``_LOWER_WORD`` finds in a text, as a set asked about one word at a time:
+    an article asks about a few, and finding every one is a slow pass over the whole text
+    (the pattern opens with a look-behind, so it is tried at every character). Its matches
+    cannot overlap (each is bounded by characters it cannot hold), so a word is among them
+    wherever it stands so bounded."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._answers: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        found = self._answers.get(word)
+        if found is None:
+            found = self._answers[word] = _LOWER_WORD_SHAPE.fullmatch(
+                word
+            ) is not None and self._stands_alone(word)
+        return found
+
+    def _stands_alone(self, word: str) -> bool:
+        text = self._text
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not (at and _in_word(text[at - 1])) and not (
+                end < len(text) and _in_word(text[end])
+            ):
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+def _in_word(char: str) -> bool:
+    """Whether ``_LOWER_WORD``'s look-arounds reject ``char`` (``\\w`` is ``str.isalnum`` and
+    the underscore, as the regex engine defines it)."""
+    return char.isalnum() or char in "_’'-"
+
+
 COMMON_WORD_RANK = 20_000
 
 
-def _has_common_word(name: str, lower: set[str]) -> bool:
+def _has_common_word(name: str, lower: Container[str]) -> bool:
     """Whether a would-be name holds an English word the article also writes in lower case:
     surnames such as "Bush" or "Rice" rarely stand lower-cased beside the person they name."""
     tokens = name.split()
@@ -755,6 +839,11 @@ def _has_common_word(name: str, lower: set[str]) -> bool:
 
 def headline_case(text: str) -> bool:
     """A line in Headline Case, where capitals say nothing about names."""
+    # Most lines are prose, and this rules them out without reading every word: a word that
+    # starts straight after a space with a lower-case letter is one initial not capitalised,
+    # and three of four initials must be; there are no more initials than words.
+    if len(text.split()) < 4 * (len(_LOWER_INITIAL.findall(text)) + ("a" <= text[:1] <= "z")):
+        return False
     # the first letter of each word, after any opening quote mark
     initials = [c[-1] for c in _WORD_START.findall(text) if c[-1].isalpha()]
     if len(initials) < 4:
@@ -763,6 +852,24 @@ def headline_case(text: str) -> bool:
     return capitalised >= 0.75 * len(initials)
 
 
+class _InHeadlineCase:
+    """The indexes of the paragraphs in Headline Case, as a set asked about one paragraph at a
+    time: only a paragraph with a name that got this far needs the pass over its words."""
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self._paragraphs = paragraphs
+        self._answers: dict[int, bool] = {}
+
+    def __contains__(self, index: object) -> bool:
+        if not isinstance(index, int):
+            return False
+        found = self._answers.get(index)
+        if found is None:
+            found = self._answers[index] = headline_case(self._paragraphs[index])
+        return found
+
+
+_LOWER_INITIAL = re.compile(r"\s[a-z]")
 _WORD_START = re.compile(r"(?<!\S)[“‘\"'(]*\S")  # each word's start: no split needed
 
 
