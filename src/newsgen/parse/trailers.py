@@ -246,6 +246,24 @@ PROMOTION = re.compile(
 )
 PROMOTION_LINES = 6
 
+# A press release's contact block: "Contact Us:", "Contact–", "Corporate Office:" over a name,
+# an address and phone numbers, all short lines to the end.
+CONTACT_LABEL = re.compile(
+    r"(?:media |press |sales )?contacts?(?: us| details| information| info| person)?\s*[:–—-]?"
+    r"|corporate (?:office|headquarters)\s*:?",
+    re.IGNORECASE,
+)
+_CONTACT_LINE_LENGTH = 120
+
+
+def _is_contact_block(lines: list[str], index: int) -> bool:
+    """A contact label in the second half of the text with only short lines after it."""
+    return (
+        index >= len(lines) // 2
+        and CONTACT_LABEL.fullmatch(lines[index]) is not None
+        and all(len(line) <= _CONTACT_LINE_LENGTH for line in lines[index + 1 :])
+    )
+
 
 # "Read more:" over a list of other articles' headlines: the list goes with its label.
 LIST_LABEL = re.compile(
@@ -276,7 +294,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
     tail_start = min(len(lines) * 2 // 3, max(len(lines) - 5, 0))
     listing = False  # inside the headlines under a "Read more:" label
     for index, line in enumerate(lines):
-        if index >= tail_start and is_cut_marker(line):
+        if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
         if listing and is_listed_headline(line):
             continue
