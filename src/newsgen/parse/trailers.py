@@ -69,6 +69,8 @@ _JUNK_LINES = [
     r"for more information,? (see|visit|go to|click)\W.{0,80}",
     r"\((to )?donate\b.{0,80}\)",
     r".{0,120}\bclick here( now)?\W*\)?",
+    # a site's blurb ending in its prompt: "X is a leading voice of ... Click here to see all."
+    r".{1,200}[.!?][\"”’]?\s+click here to [^.!?]{1,80}[.!?]?",
     r"(useful |related |more )?links:?",  # the label over a list of links
     r"\(?(from )?(left|right)( to (right|left))?: .{1,400}",  # "From left: NRA-ILA ...": a caption
     r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?",  # a video embed's caption
@@ -183,6 +185,7 @@ _GUARDS = {
     r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?": ("vimeo", "youtube"),
     r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,400}": ("button",),
     r".{0,120}\bclick here( now)?\W*\)?": ("click",),
+    r".{1,200}[.!?][\"”’]?\s+click here to [^.!?]{1,80}[.!?]?": ("click",),
     r".{0,120}\ball rights reserved\W*": ("reserved",),
     r".{0,400}(\.\.|…)\s*read more\W*": ("read more",),
     r".{0,250}\(\s*[A-Z][\w.-]*( [A-Z][\w.-]*)*\s*/\s*[^)]{0,80}\)": ("/",),
