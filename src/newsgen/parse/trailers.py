@@ -33,6 +33,8 @@ _JUNK_LINES = [
     r"% of readers think this story is fact\..{0,40}",
     r"add your two cents\.?",
     r"\(?(photo|image|picture|video)( credit)?s?:.{0,120}\)?",
+    # where a picture or video came from: "(Image Via: City Museum)", "VIDEO Source:"
+    r"\(?(photo|image|picture|video|graphic)s? (via|source)\s*:.{0,120}",
     r"(featured|header) image.{0,120}",
     r"(comment policy|please adhere to our commenting policy)\b.*",
     r"we (reserve|encourage you)\b.{0,200}",
