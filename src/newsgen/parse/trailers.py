@@ -270,6 +270,11 @@ def _is_contact_block(lines: list[str], index: int) -> bool:
     )
 
 
+# The blog's name signing off below the article, among its last lines (a "Source:" line may
+# follow): "Caroline’s Breast Cancer Blog".
+BLOG_SIGN_OFF = re.compile(r"[A-Z][\w’'.&-]*(?: (?:[A-Z][\w’'.&-]*|of|on|the|and|&)){0,6} Blog")
+
+
 # "Read more:" over a list of other articles' headlines: the list goes with its label.
 LIST_LABEL = re.compile(
     r"(?:read|see) (?:more|also)\s*:|also read\s*:|more\s*:|recommended(?: reading)?\s*:|"
@@ -315,6 +320,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             and index + 1 < len(lines)
             and _URL_LINE.fullmatch(lines[index + 1]) is not None
         )
-        if not is_junk(line) and not promotion and not label:
+        sign_off = index >= max(len(lines) - BIO_LINES, 1) and BLOG_SIGN_OFF.fullmatch(line)
+        if not is_junk(line) and not promotion and not label and not sign_off:
             kept.append(line)
     return kept
