@@ -71,6 +71,11 @@ _JUNK_LINES = [
     r"for more information,? (see|visit|go to|click)\W.{0,80}",
     r"\((to )?donate\b.{0,80}\)",
     r".{0,120}\bclick here( now)?\W*\)?",
+    # a report seller's prompt and its link: "Purchase this report @ http://...", "Get Discount
+    # on X is now available at http://..." ("@" before an address is never prose)
+    r".{1,300}@ ?https?://\S+ ?\.?",
+    r"((get|inquire|enquire|request)\b.{0,300}\b(sample|discount|copy)|(make an )?order|purchase"
+    r"|buy)\b.{0,300}\bat https?://\S+ ?\.?",
     # a site's blurb ending in its prompt: "X is a leading voice of ... Click here to see all."
     r".{1,200}[.!?][\"”’]?\s+click here to [^.!?]{1,80}[.!?]?",
     r"(useful |related |more )?links:?",  # the label over a list of links
@@ -187,6 +192,7 @@ _GUARDS = {
     r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?": ("vimeo", "youtube"),
     r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,400}": ("button",),
     r".{0,120}\bclick here( now)?\W*\)?": ("click",),
+    r".{1,300}@ ?https?://\S+ ?\.?": ("@",),
     r".{1,200}[.!?][\"”’]?\s+click here to [^.!?]{1,80}[.!?]?": ("click",),
     r".{0,120}\ball rights reserved\W*": ("reserved",),
     r".{0,400}(\.\.|…)\s*read more\W*": ("read more",),
