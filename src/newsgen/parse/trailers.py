@@ -47,6 +47,8 @@ _JUNK_LINES = [
     # WordPress feed footer: "The post <title> appeared first on <site>."
     r"(the|this) post .{1,300} appeared first on .{1,100}",
     r"(copyright ?(©|\(c\)|\d{4})|©|\(c\) ?\d{4}).{0,120}(all rights reserved\b.{0,300})?",
+    # the site's logo and slogan, each with its mark: "Daily Wire ©", "news for everyone ®"
+    r"[\w’'.&!, -]{1,40} ?[©®™]",
     r"this (content|article|post|story) may be (freely )?(reproduced|republished|reposted|shared)"
     r"\b.{0,400}",
     r"to (read|see) more (posts|articles|stories)\b.{0,200}",
