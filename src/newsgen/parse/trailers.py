@@ -240,11 +240,13 @@ def is_cut_marker(line: str) -> bool:
 # an organisation ("The Fraser Institute is an independent ... organization"): it and all
 # after it are the page's, not the article's.
 AUTHOR_BIO = re.compile(
-    r"(?:[—–-]\s*)?[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3},? (?:is|has been) (?:an?|the) "
+    r"(?:[—–-]\s*)?[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?: \(@\w{1,30}\))?,? (?:is|has been) "
+    r"(?:an?|the) "
     r"(?:[\w-]+ ){0,4}(?:journalist|writer|author|editor|columnist|reporter|contributor|"
     r"blogger|correspondent|contributors editor)\b.{0,600}"
-    r"|[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:can be reached|is the author of|tweets @)"
-    r".{0,400}"
+    r"|[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:can be reached|is the author of|tweets @|"
+    r"has (?:authored|written|published) (?:over |more than )?[\d,]+\+? (?:books|articles|essays|"
+    r"poems|quotes|columns|papers)\b).{0,400}"
     r"|.{0,200}\b(?:his|her) (?:writings|columns|articles) have appeared\b.{0,400}"
     r"|(?:The )?[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*){0,5},?(?: [A-Z]{2,6},)? is an? "
     r"(?:independent|non-?profit|nonpartisan|congressionally chartered)\b.{0,160}"
@@ -311,13 +313,19 @@ def strip_trailers(lines: list[str]) -> list[str]:
     kept: list[str] = []
     tail_start = min(len(lines) * 2 // 3, max(len(lines) - 5, 0))
     listing = False  # inside the headlines under a "Read more:" label
+    # A bio counts among the last lines of the page that are not junk ("Please adhere to our
+    # commenting policy ..." may stand below it).
+    end = len(lines)
+    while end > 1 and is_junk(lines[end - 1]):
+        end -= 1
+    bio_start = max(end - BIO_LINES, 1)
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
         if listing and is_listed_headline(line):
             continue
         listing = LIST_LABEL.fullmatch(line) is not None
-        if index >= max(len(lines) - BIO_LINES, 1) and AUTHOR_BIO.fullmatch(line):
+        if index >= bio_start and AUTHOR_BIO.fullmatch(line):
             break
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
         if index >= STRONG_CUT_AFTER and strong:
