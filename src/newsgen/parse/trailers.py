@@ -248,7 +248,7 @@ AUTHOR_BIO = re.compile(
     r"has (?:authored|written|published) (?:over |more than )?[\d,]+\+? (?:books|articles|essays|"
     r"poems|quotes|columns|papers)\b).{0,400}"
     r"|.{0,200}\b(?:his|her) (?:writings|columns|articles) have appeared\b.{0,400}"
-    r"|(?:The )?[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*){0,5},?(?: [A-Z]{2,6},)? is an? "
+    r"|(?:The )?[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*){0,5},?(?: [A-Z]{2,6},?)? is an? "
     r"(?:independent|non-?profit|nonpartisan|congressionally chartered)\b.{0,160}"
     r"\b(?:organi[sz]ation|agency|institute|think tank)\b.{0,600}"
 )
