@@ -224,7 +224,7 @@ junk_pieces = st.sampled_from(
      "is a post from", "The post", "appeared first on", "share this", "comment & share",
      "youtube", "Vimeo", "from", "on", "button", "like", "Kelvin", " ", "  ", "the", "x",
      "Let us KNOW", "in the comments", "HR2899-", "https://x.org/a", "fair use", "Sec. 107",
-     "TITLE 17", "Filed under:"]
+     "TITLE 17", "Filed under:", "@", "@https://x.org/a", "Click here to", "see all."]
 )  # fmt: skip
 
 

@@ -33,6 +33,8 @@ _JUNK_LINES = [
     r"% of readers think this story is fact\..{0,40}",
     r"add your two cents\.?",
     r"\(?(photo|image|picture|video)( credit)?s?:.{0,120}\)?",
+    # where a picture or video came from: "(Image Via: City Museum)", "VIDEO Source:"
+    r"\(?(photo|image|picture|video|graphic)s? (via|source)\s*:.{0,120}",
     r"(featured|header) image.{0,120}",
     r"(comment policy|please adhere to our commenting policy)\b.*",
     r"we (reserve|encourage you)\b.{0,200}",
@@ -45,6 +47,8 @@ _JUNK_LINES = [
     # WordPress feed footer: "The post <title> appeared first on <site>."
     r"(the|this) post .{1,300} appeared first on .{1,100}",
     r"(copyright ?(©|\(c\)|\d{4})|©|\(c\) ?\d{4}).{0,120}(all rights reserved\b.{0,300})?",
+    # the site's logo and slogan, each with its mark: "Daily Wire ©", "news for everyone ®"
+    r"[\w’'.&!, -]{1,40} ?[©®™]",
     r"this (content|article|post|story) may be (freely )?(reproduced|republished|reposted|shared)"
     r"\b.{0,400}",
     r"to (read|see) more (posts|articles|stories)\b.{0,200}",
@@ -69,6 +73,13 @@ _JUNK_LINES = [
     r"for more information,? (see|visit|go to|click)\W.{0,80}",
     r"\((to )?donate\b.{0,80}\)",
     r".{0,120}\bclick here( now)?\W*\)?",
+    # a report seller's prompt and its link: "Purchase this report @ http://...", "Get Discount
+    # on X is now available at http://..." ("@" before an address is never prose)
+    r".{1,300}@ ?https?://\S+ ?\.?",
+    r"((get|inquire|enquire|request)\b.{0,300}\b(sample|discount|copy)|(make an )?order|purchase"
+    r"|buy)\b.{0,300}\bat https?://\S+ ?\.?",
+    # a site's blurb ending in its prompt: "X is a leading voice of ... Click here to see all."
+    r".{1,200}[.!?][\"”’]?\s+click here to [^.!?]{1,80}[.!?]?",
     r"(useful |related |more )?links:?",  # the label over a list of links
     r"\(?(from )?(left|right)( to (right|left))?: .{1,400}",  # "From left: NRA-ILA ...": a caption
     r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?",  # a video embed's caption
@@ -183,6 +194,8 @@ _GUARDS = {
     r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?": ("vimeo", "youtube"),
     r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,400}": ("button",),
     r".{0,120}\bclick here( now)?\W*\)?": ("click",),
+    r".{1,300}@ ?https?://\S+ ?\.?": ("@",),
+    r".{1,200}[.!?][\"”’]?\s+click here to [^.!?]{1,80}[.!?]?": ("click",),
     r".{0,120}\ball rights reserved\W*": ("reserved",),
     r".{0,400}(\.\.|…)\s*read more\W*": ("read more",),
     r".{0,250}\(\s*[A-Z][\w.-]*( [A-Z][\w.-]*)*\s*/\s*[^)]{0,80}\)": ("/",),
@@ -227,13 +240,15 @@ def is_cut_marker(line: str) -> bool:
 # an organisation ("The Fraser Institute is an independent ... organization"): it and all
 # after it are the page's, not the article's.
 AUTHOR_BIO = re.compile(
-    r"(?:[—–-]\s*)?[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3},? (?:is|has been) (?:an?|the) "
+    r"(?:[—–-]\s*)?[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}(?: \(@\w{1,30}\))?,? (?:is|has been) "
+    r"(?:an?|the) "
     r"(?:[\w-]+ ){0,4}(?:journalist|writer|author|editor|columnist|reporter|contributor|"
     r"blogger|correspondent|contributors editor)\b.{0,600}"
-    r"|[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:can be reached|is the author of|tweets @)"
-    r".{0,400}"
+    r"|[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} (?:can be reached|is the author of|tweets @|"
+    r"has (?:authored|written|published) (?:over |more than )?[\d,]+\+? (?:books|articles|essays|"
+    r"poems|quotes|columns|papers)\b).{0,400}"
     r"|.{0,200}\b(?:his|her) (?:writings|columns|articles) have appeared\b.{0,400}"
-    r"|(?:The )?[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*){0,5},?(?: [A-Z]{2,6},)? is an? "
+    r"|(?:The )?[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*){0,5},?(?: [A-Z]{2,6},?)? is an? "
     r"(?:independent|non-?profit|nonpartisan|congressionally chartered)\b.{0,160}"
     r"\b(?:organi[sz]ation|agency|institute|think tank)\b.{0,600}"
 )
@@ -245,6 +260,29 @@ PROMOTION = re.compile(
     re.IGNORECASE,
 )
 PROMOTION_LINES = 6
+
+# A press release's contact block: "Contact Us:", "Contact–", "Corporate Office:" over a name,
+# an address and phone numbers, all short lines to the end.
+CONTACT_LABEL = re.compile(
+    r"(?:media |press |sales )?contacts?(?: us| details| information| info| person)?\s*[:–—-]?"
+    r"|corporate (?:office|headquarters)\s*:?",
+    re.IGNORECASE,
+)
+_CONTACT_LINE_LENGTH = 120
+
+
+def _is_contact_block(lines: list[str], index: int) -> bool:
+    """A contact label in the second half of the text with only short lines after it."""
+    return (
+        index >= len(lines) // 2
+        and CONTACT_LABEL.fullmatch(lines[index]) is not None
+        and all(len(line) <= _CONTACT_LINE_LENGTH for line in lines[index + 1 :])
+    )
+
+
+# The blog's name signing off below the article, among its last lines (a "Source:" line may
+# follow): "Caroline’s Breast Cancer Blog".
+BLOG_SIGN_OFF = re.compile(r"[A-Z][\w’'.&-]*(?: (?:[A-Z][\w’'.&-]*|of|on|the|and|&)){0,6} Blog")
 
 
 # "Read more:" over a list of other articles' headlines: the list goes with its label.
@@ -275,13 +313,19 @@ def strip_trailers(lines: list[str]) -> list[str]:
     kept: list[str] = []
     tail_start = min(len(lines) * 2 // 3, max(len(lines) - 5, 0))
     listing = False  # inside the headlines under a "Read more:" label
+    # A bio counts among the last lines of the page that are not junk ("Please adhere to our
+    # commenting policy ..." may stand below it).
+    end = len(lines)
+    while end > 1 and is_junk(lines[end - 1]):
+        end -= 1
+    bio_start = max(end - BIO_LINES, 1)
     for index, line in enumerate(lines):
-        if index >= tail_start and is_cut_marker(line):
+        if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
         if listing and is_listed_headline(line):
             continue
         listing = LIST_LABEL.fullmatch(line) is not None
-        if index >= max(len(lines) - BIO_LINES, 1) and AUTHOR_BIO.fullmatch(line):
+        if index >= bio_start and AUTHOR_BIO.fullmatch(line):
             break
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
         if index >= STRONG_CUT_AFTER and strong:
@@ -292,6 +336,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             and index + 1 < len(lines)
             and _URL_LINE.fullmatch(lines[index + 1]) is not None
         )
-        if not is_junk(line) and not promotion and not label:
+        sign_off = index >= max(len(lines) - BIO_LINES, 1) and BLOG_SIGN_OFF.fullmatch(line)
+        if not is_junk(line) and not promotion and not label and not sign_off:
             kept.append(line)
     return kept
