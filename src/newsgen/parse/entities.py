@@ -765,6 +765,11 @@ def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
             last_first, surname = match.group(2), match.group(3)
             if classify(f"{last_first} {surname}") != "person":
                 continue
+            before = text[: match.start(1)]
+            previous = before.rsplit(None, 1)[-1] if before.endswith(" ") and before.strip() else ""
+            titled = previous.lower() in lexicon.TITLE_WORDS  # "President Bill and Hillary ..."
+            if previous[:1].isupper() and not titled and previous not in lexicon.SENTENCE_WORDS:
+                continue  # "Jane Miller and Tom Baker": a surname, then another whole name
             firsts = [f.strip() for f in match.group(1).split(",")]
             if all(_first_name_like(f) for f in firsts):
                 found += [f"{first} {surname}" for first in firsts]
