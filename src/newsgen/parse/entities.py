@@ -573,6 +573,9 @@ def _is_org_word(token: str) -> bool:
     return token in lexicon.ORG_LAST_WORDS
 
 
+_FUNCTION_WORDS = frozenset(["for", "of", "and", "on", "in", "to", "at", "by", "with", "from"])
+
+
 def classify(name: str, titled: bool = False) -> Kind | None:
     """What a capitalised name is, or None when it is not an entity we can vouch for."""
     tokens = name.split()
@@ -599,6 +602,10 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return "organization"
     if len(tokens) == 1 and _is_acronym(name):
         return "organization"
+    if len(tokens) > 1 and tokens[-1] in lexicon.PLACE_LAST_WORDS:
+        return "place"  # "Pacific Ocean", "Mississippi Valley": no gazetteer lists them all
+    if tokens[0] in _FUNCTION_WORDS:
+        return None  # "for Foreign Trade" (of an "Under Secretary for ..."): no one's name
     if tokens[0] == "the" or tokens[-1] in lexicon.NOT_NAME_LAST_WORDS:
         return None  # "the FOMC" starts mid-sentence; "Affordable Care Act" is a law
     if all(lexicon.is_title_word(t) for t in tokens) or "I" in tokens[1:]:

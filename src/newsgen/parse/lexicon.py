@@ -1013,6 +1013,17 @@ GIVEN_NAMES = frozenset(
 )
 
 # Organisation words that name one body by themselves; "Council" or "Times" alone names none.
+# The last word of a geographic feature's name: "Pacific Ocean", "Arabian Peninsula", "Pearl
+# Harbor", "Beverly Hills". Only words that are hardly ever a surname (not "Lake", "Hill",
+# "Bay", "Field", "Park", "Rivers": Ricki Lake, Anita Hill, Michael Bay, Sally Field).
+PLACE_LAST_WORDS = frozenset(
+    [
+        "Ocean", "Sea", "Seas", "Island", "Islands", "Isles", "Peninsula", "Valley", "Valleys",
+        "Desert", "Harbor", "Harbour", "Mountains", "Canyon", "Strait", "Straits", "Hills",
+        "Plains", "Plateau", "Archipelago", "Glacier", "Basin", "Lowlands", "Highlands",
+    ]
+)  # fmt: skip
+
 STANDALONE_ORGS = frozenset(
     ["Pentagon", "Kremlin", "Congress", "Senate", "Parliament", "Knesset", "Duma", "Bundestag"]
 )

@@ -1218,12 +1218,28 @@ def _name_candidates(name: str) -> list[str]:
         or tokens[0] in ("The", "US", "U.S.")
     ):
         tokens = tokens[1:]
+        if tokens[:1] == ["of"]:
+            # "President of France Emmanuel Macron": the office's place goes with the title
+            tokens = tokens[_place_after_of(tokens) :]
         if tokens:
             candidates.append(" ".join(tokens))
     titled = [i for i, t in enumerate(tokens) if lexicon.is_title_word(t)]
     if titled and titled[-1] + 1 < len(tokens):
         candidates.append(" ".join(tokens[titled[-1] + 1 :]))
+    if tokens[:1] in (["of"], ["for"]):
+        # "Secretary of State Antony Blinken", "Minister for Foreign Affairs Penny Wong": where
+        # the office ends, the registry tells: each shorter ending is a candidate
+        candidates += [" ".join(tokens[i:]) for i in range(2, len(tokens))]
     return candidates
+
+
+def _place_after_of(tokens: list[str]) -> int:
+    """How many of ``tokens`` ("of", then words) are "of" and a place: the longest such."""
+    start = 2 if tokens[1:2] == ["the"] else 1  # "of the United States"
+    for end in range(len(tokens) - 1, start, -1):
+        if lexicon.canonical_place(" ".join(tokens[start:end])):
+            return end
+    return 0
 
 
 def _until_next_quote(text: str) -> str:
