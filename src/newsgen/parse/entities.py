@@ -668,6 +668,15 @@ def build_registry(
             continue  # "Putin" alone is evidence for "Vladimir Putin", not a person by itself
         if mention.kind == "person" and single and _part_of(mention.text, full_keys, has_title):
             continue
+        if (
+            mention.kind == "person"
+            and single
+            and not mention.honorific
+            and key not in speaker_keys
+            and _common_in_lower_case(mention.text, lower)
+        ):
+            continue  # "Executive Order", "General Electric": a title word, then a word the
+            # article writes in lower case ("an order", "electric cars"); not "President Trump"
         if mention.kind == "person" and mention.paragraph in in_headline_case and not has_title:
             continue  # "CIA Refuses To Show Evidence": every word is capitalised in a headline
         if mention.kind == "person" and not has_title and _has_common_word(mention.text, lower):
@@ -844,9 +853,14 @@ def _has_common_word(name: str, lower: Container[str]) -> bool:
     surnames such as "Bush" or "Rice" rarely stand lower-cased beside the person they name."""
     tokens = name.split()
     return len(tokens) > 1 and any(
-        t[:1].isupper() and t.lower() in lower and (rank(t) or COMMON_WORD_RANK) < COMMON_WORD_RANK
+        t[:1].isupper() and _common_in_lower_case(t, lower)
         for t in tokens  # "bin" in "Osama bin Laden" is lower case in the name itself
     )
+
+
+def _common_in_lower_case(word: str, lower: Container[str]) -> bool:
+    """An English word (not a rare one) that the article also writes in lower case."""
+    return word.lower() in lower and (rank(word) or COMMON_WORD_RANK) < COMMON_WORD_RANK
 
 
 def headline_case(text: str) -> bool:
