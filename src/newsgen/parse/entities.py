@@ -411,7 +411,10 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         if (
             token.endswith(("’s", "'s"))
             and len(token) > 2
-            and _owner(tokens[: cut + 1])
+            # "AlterNet’s Steven Rosenfeld": a given name and a surname after it are a person
+            and (
+                _owner(tokens[: cut + 1]) or (given_name(tokens[cut + 1]) and len(tokens) > cut + 2)
+            )
             and tokens[cut + 1 :] != ["Office"]  # "the District Attorney’s Office" is one
         ):
             head = " ".join(tokens[: cut + 1])
