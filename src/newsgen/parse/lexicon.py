@@ -668,6 +668,22 @@ DEMONYMS = frozenset(
 # Words that make a role: "National Security Advisor", "the chief spokesman of ...".
 TITLE_WORDS = frozenset(
     [
+        # local and parliamentary offices, British and American spellings
+        "councillor",
+        "councilor",
+        "councilman",
+        "councilwoman",
+        "councilmember",
+        "alderman",
+        "alderwoman",
+        "assemblyman",
+        "assemblywoman",
+        "assemblymember",
+        "comptroller",
+        "magistrate",
+        "constable",
+        "mp",
+        "mep",
         "president",
         "historian",
         "evangelist",
