@@ -53,7 +53,7 @@ def parse_raw(
     kicker, headline_speaker = split_kicker(parts.title, registry)
     if headline_speaker:
         quotes = [*_headline_quote(parts.title, headline_speaker, registry.roles), *quotes]
-    entities = registry.entities()
+    entities = registry.entities(speakers={q.speaker for q in quotes if q.speaker})
 
     body = render_body(blocks)
     topics = _topics(kicker, folder_topic, topic_rules or {}, body, entities.people)

@@ -12,7 +12,7 @@ import difflib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, TypeVar
@@ -113,11 +113,18 @@ class Registry:
     def canonical(self, name: str) -> str | None:
         return self._by_key.get(merge_key(name))
 
-    def entities(self) -> Entities:
+    def entities(self, speakers: Collection[str] = ()) -> Entities:
+        """The article's entities. A would-be person of everyday words ("Border Protection",
+        "Capitol Hill", "Golden Age") is left out unless a title or a quote vouches for it
+        ("Sen. Rand Paul"); it still served to resolve names while quotes were attributed."""
+
         def of(kind: Kind) -> tuple[str, ...]:
             return tuple(sorted({n for n, k in self.kinds.items() if k == kind}, key=str.lower))
 
-        return Entities(people=of("person"), places=of("place"), organizations=of("organization"))
+        people = tuple(
+            n for n in of("person") if n in speakers or n in self.roles or not _everyday_words(n)
+        )
+        return Entities(people=people, places=of("place"), organizations=of("organization"))
 
     def last_person_before(
         self,
@@ -858,6 +865,18 @@ def _has_common_word(name: str, lower: Container[str]) -> bool:
     return len(tokens) > 1 and any(
         t[:1].isupper() and _common_in_lower_case(t, lower)
         for t in tokens  # "bin" in "Osama bin Laden" is lower case in the name itself
+    )
+
+
+def _everyday_words(name: str) -> bool:
+    """Two or more English words, none of them rare enough to be a surname, the first no
+    given name: "Border Protection", "Capitol Hill" (and "Rand Paul", whom a title or a
+    quote must vouch for)."""
+    tokens = name.split()
+    return (
+        len(tokens) > 1
+        and not given_name(tokens[0])
+        and all((rank(t.strip(".")) or COMMON_WORD_RANK) < COMMON_WORD_RANK for t in tokens)
     )
 
 

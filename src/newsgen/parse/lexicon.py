@@ -811,6 +811,23 @@ TITLE_WORDS = frozenset(
 # ordinary words ("George Washington", "Robert King") are a person's name after all.
 GIVEN_NAMES = frozenset(
     [
+        # names both men and women bear (gender.usual_pronoun gives none for them), and
+        # given names of public figures the name counts miss
+        "Robin",
+        "Jamie",
+        "Casey",
+        "Pat",
+        "Kay",
+        "Sasha",
+        "Eli",
+        "Reese",
+        "Rand",
+        "Bernie",
+        "Mitt",
+        "Rahm",
+        "Beto",
+        "Kellyanne",
+        "Reince",
         "Aaron",
         "Abigail",
         "Adam",
