@@ -302,11 +302,17 @@ def _rank(keys: Sequence[Sequence[tuple[str, str]]]) -> list[list[int]]:
         for key, found in index.items()
         if len(found) <= _MAX_RELATED_DF
     }
-    # Rarer shared terms count more (a log-scaled inverse document frequency).
-    weights = {key: _WEIGHTS[key[0]] / math.log2(1 + len(found)) for key, found in members.items()}
+    # Rarer shared terms count more (a log-scaled inverse document frequency), one array of
+    # a term's weight per member, made once rather than per article that shares the term.
+    weights = {
+        key: np.full(len(found), _WEIGHTS[key[0]] / math.log2(1 + len(found)))
+        for key, found in members.items()
+    }
+    scratch = _Scratch(len(keys))
     ranking = []
     for i in range(len(keys)):
-        ranked = _best(i, [k for k in keys[i] if k in members], members, weights)
+        shared = [k for k in keys[i] if k in members]
+        ranked = _best(i, shared, members, weights, scratch) if shared else []
         # Too few shared terms: fill with the stories nearest in time, so every page offers some.
         for j in _nearest(i, len(keys)):
             if len(ranked) >= RELATED_MIN:
@@ -317,35 +323,57 @@ def _rank(keys: Sequence[Sequence[tuple[str, str]]]) -> list[list[int]]:
     return ranking
 
 
+class _Scratch:
+    """Per-article sums kept in one array of every article, zeroed again after each use: no
+    sort to find the distinct candidates (``np.unique`` was most of the ranking's time)."""
+
+    def __init__(self, n: int) -> None:
+        import numpy as np
+
+        self.sums = np.zeros(n)
+        self.seen = np.zeros(n, dtype=np.int64)
+        self.positions = np.arange(0)
+
+    def order(self, count: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+        import numpy as np
+
+        if len(self.positions) < count:
+            self.positions = np.arange(max(count, 2 * len(self.positions)))
+        return self.positions[:count]
+
+
 def _best(
     i: int,
     shared: list[tuple[str, str]],
     members: Mapping[tuple[str, str], np.ndarray[Any, np.dtype[np.int64]]],
-    weights: Mapping[tuple[str, str], float],
+    weights: Mapping[tuple[str, str], np.ndarray[Any, np.dtype[np.float64]]],
+    scratch: _Scratch,
 ) -> list[int]:
     """The top articles by summed weight of shared terms, ties to the earlier one.
 
-    Vectorised, but exactly the sums of adding weights one by one in key order (bincount
-    adds in input order), so the ranking is the same as the plain loop's.
+    Vectorised, but exactly the sums of adding weights one by one in key order (``add.at``
+    adds unbuffered, in input order, from 0.0), so the ranking is the same as the plain
+    loop's (``tests/test_related.py`` holds it to that loop).
     """
-    if not shared:
-        return []
     import numpy as np
 
     index = np.concatenate([members[k] for k in shared])
-    weight = np.concatenate([np.full(len(members[k]), weights[k]) for k in shared])
-    keep = index != i
-    index, weight = index[keep], weight[keep]
-    if not len(index):
-        return []
-    candidates, position = np.unique(index, return_inverse=True)
-    sums = np.bincount(position, weights=weight)
-    if len(sums) > RELATED_MAX:
+    sums, seen = scratch.sums, scratch.seen
+    np.add.at(sums, index, np.concatenate([weights[k] for k in shared]))
+    # One position of each distinct candidate: whichever of its repeats the assignment kept.
+    order = scratch.order(len(index))
+    seen[index] = order
+    candidates = index[seen[index] == order]
+    found = sums[candidates]
+    sums[index] = 0.0
+    keep = candidates != i
+    candidates, found = candidates[keep], found[keep]
+    if len(found) > RELATED_MAX:
         # Only those that can reach the top after rounding need the exact comparison.
-        cutoff = np.partition(sums, -RELATED_MAX)[-RELATED_MAX] - 1e-6
-        near = sums >= cutoff
-        candidates, sums = candidates[near], sums[near]
-    scored = [(-round(float(s), 9), int(j)) for s, j in zip(sums, candidates, strict=True)]
+        cutoff = np.partition(found, -RELATED_MAX)[-RELATED_MAX] - 1e-6
+        near = found >= cutoff
+        candidates, found = candidates[near], found[near]
+    scored = [(-round(s, 9), j) for s, j in zip(found.tolist(), candidates.tolist(), strict=True)]
     return [j for _, j in heapq.nsmallest(RELATED_MAX, scored)]
 
 
