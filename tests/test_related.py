@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,3 +75,13 @@ def test_ties_go_to_the_earlier_article_and_repeats_are_summed() -> None:
     ]
     assert _rank(keys)[0] == [6, 1, 2, 3, 4]
     assert _rank(keys) == plain_rank(keys, 1000)
+
+
+def test_forked_processes_rank_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = [f"p{n}" for n in range(30)]
+    keys = [
+        tuple(sorted({("people", names[(i * 7 + d) % 30]) for d in range(i % 4)}))
+        for i in range(120)
+    ]
+    monkeypatch.setattr(archive, "RANK_PARALLEL_FROM", 10)
+    assert _rank(keys, workers=3) == _rank(keys) == plain_rank(keys, 1000)

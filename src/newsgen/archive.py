@@ -123,9 +123,10 @@ def select(
 
 
 def make_archive(
-    articles: Sequence[Article], tz: dt.tzinfo, epoch: dt.datetime | None = None
+    articles: Sequence[Article], tz: dt.tzinfo, epoch: dt.datetime | None = None, workers: int = 1
 ) -> Archive:
-    """Group and rank ``articles``. ``epoch`` (from SOURCE_DATE_EPOCH) overrides ``updated``."""
+    """Group and rank ``articles``. ``epoch`` (from SOURCE_DATE_EPOCH) overrides ``updated``;
+    related articles are ranked on up to ``workers`` processes."""
     unique, clashes = _unique_slugs(articles)
     warnings = clashes + [
         NewsgenError(f"implausible date {a.date.isoformat()}: check the record", a.origin)
@@ -157,7 +158,7 @@ def make_archive(
         undated=tuple(a for a in ordered if a.date is None),
         quotes=quotes,
         quotes_by_speaker={k: tuple(v) for k, v in sorted(by_speaker.items())},
-        related=_related(ordered),
+        related=_related(ordered, workers),
         previous={a.slug: b for a, b in itertools.pairwise(ordered)},
         next={b.slug: a for a, b in itertools.pairwise(ordered)},
         originals=originals,
@@ -271,7 +272,7 @@ def _date_terms(
     return year_terms, {y: tuple(t) for y, t in by_year.items()}
 
 
-def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
+def _related(ordered: Sequence[Article], workers: int = 1) -> dict[str, tuple[Article, ...]]:
     """3-5 related articles each, ranked by weighted shared terms through an inverted index."""
     keys = tuple(
         tuple(sorted({(kind, make_slug(n, kind)) for kind in _WEIGHTS for n in names_of(a, kind)}))
@@ -280,7 +281,7 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     if _LAST_RELATED and _LAST_RELATED[0][0] == keys:
         ranking = _LAST_RELATED[0][1]  # a rebuild where no article's terms or place changed
     else:
-        ranking = _rank(keys)
+        ranking = _rank(keys, workers)
         _LAST_RELATED[:] = [(keys, ranking)]
     return {a.slug: tuple(ordered[j] for j in ranking[i]) for i, a in enumerate(ordered)}
 
@@ -289,38 +290,84 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
 # make_archive after each edit, and most edits change no article's terms.
 _LAST_RELATED: list[tuple[tuple[tuple[tuple[str, str], ...], ...], list[list[int]]]] = []
 
+# Below this many articles, forking a process to rank some of them costs more than it saves.
+RANK_PARALLEL_FROM = 2000
+# The ranker of the ranking under way: set before a fork, so the children inherit it.
+_RANKER: list[_Ranker] = []
 
-def _rank(keys: Sequence[Sequence[tuple[str, str]]]) -> list[list[int]]:
-    import numpy as np
 
-    index: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, mine in enumerate(keys):
-        for key in mine:
-            index[key].append(i)
-    members = {
-        key: np.array(found, dtype=np.int64)
-        for key, found in index.items()
-        if len(found) <= _MAX_RELATED_DF
-    }
-    # Rarer shared terms count more (a log-scaled inverse document frequency), one array of
-    # a term's weight per member, made once rather than per article that shares the term.
-    weights = {
-        key: np.full(len(found), _WEIGHTS[key[0]] / math.log2(1 + len(found)))
-        for key, found in members.items()
-    }
-    scratch = _Scratch(len(keys))
-    ranking = []
-    for i in range(len(keys)):
-        shared = [k for k in keys[i] if k in members]
-        ranked = _best(i, shared, members, weights, scratch) if shared else []
-        # Too few shared terms: fill with the stories nearest in time, so every page offers some.
-        for j in _nearest(i, len(keys)):
-            if len(ranked) >= RELATED_MIN:
-                break
-            if j not in ranked:
-                ranked.append(j)
-        ranking.append(ranked)
-    return ranking
+def _rank(keys: Sequence[Sequence[tuple[str, str]]], workers: int = 1) -> list[list[int]]:
+    """Each article's related articles, by index into ``keys``. With ``workers`` > 1 and many
+    articles, forked processes rank ranges of them while this one ranks the first: the
+    ranking runs before any page can be rendered, so a second core would otherwise idle."""
+    ranker = _Ranker(keys)
+    n = len(keys)
+    if workers <= 1 or n < RANK_PARALLEL_FROM:
+        return ranker.rank(range(n))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from newsgen.fs import release_inherited_locks
+
+    bounds = [n * p // workers for p in range(workers + 1)]
+    _RANKER[:] = [ranker]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            workers - 1, mp_context=context, initializer=release_inherited_locks
+        ) as pool:
+            others = pool.map(_rank_part, bounds[1:-1], bounds[2:])
+            ranking = ranker.rank(range(bounds[0], bounds[1]))
+            for part in others:
+                ranking.extend(part)
+        return ranking
+    finally:
+        _RANKER.clear()
+
+
+def _rank_part(start: int, stop: int) -> list[list[int]]:
+    return _RANKER[0].rank(range(start, stop))
+
+
+class _Ranker:
+    """The inverted index of articles' terms, and the ranking of any article by it."""
+
+    def __init__(self, keys: Sequence[Sequence[tuple[str, str]]]) -> None:
+        import numpy as np
+
+        index: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, mine in enumerate(keys):
+            for key in mine:
+                index[key].append(i)
+        self.keys = keys
+        self.members = {
+            key: np.array(found, dtype=np.int64)
+            for key, found in index.items()
+            if len(found) <= _MAX_RELATED_DF
+        }
+        # Rarer shared terms count more (a log-scaled inverse document frequency), one array
+        # of a term's weight per member, made once rather than per article sharing the term.
+        self.weights = {
+            key: np.full(len(found), _WEIGHTS[key[0]] / math.log2(1 + len(found)))
+            for key, found in self.members.items()
+        }
+
+    def rank(self, articles: Iterable[int]) -> list[list[int]]:
+        keys, members, n = self.keys, self.members, len(self.keys)
+        scratch = _Scratch(n)
+        ranking = []
+        for i in articles:
+            shared = [k for k in keys[i] if k in members]
+            ranked = _best(i, shared, members, self.weights, scratch) if shared else []
+            # Too few shared terms: fill with the stories nearest in time, so every page
+            # offers some.
+            for j in _nearest(i, n):
+                if len(ranked) >= RELATED_MIN:
+                    break
+                if j not in ranked:
+                    ranked.append(j)
+            ranking.append(ranked)
+        return ranking
 
 
 class _Scratch:
