@@ -111,9 +111,10 @@ def select(
 
 
 def make_archive(
-    articles: Sequence[Article], tz: dt.tzinfo, epoch: dt.datetime | None = None
+    articles: Sequence[Article], tz: dt.tzinfo, epoch: dt.datetime | None = None, workers: int = 1
 ) -> Archive:
-    """Group and rank ``articles``. ``epoch`` (from SOURCE_DATE_EPOCH) overrides ``updated``."""
+    """Group and rank ``articles``. ``epoch`` (from SOURCE_DATE_EPOCH) overrides ``updated``;
+    related articles are ranked on up to ``workers`` processes."""
     unique, clashes = _unique_slugs(articles)
     warnings = clashes + [
         NewsgenError(f"implausible date {a.date.isoformat()}: check the record", a.origin)
@@ -145,7 +146,7 @@ def make_archive(
         undated=tuple(a for a in ordered if a.date is None),
         quotes=quotes,
         quotes_by_speaker={k: tuple(v) for k, v in sorted(by_speaker.items())},
-        related=_related(ordered),
+        related=_related(ordered, workers),
         previous={a.slug: b for a, b in itertools.pairwise(ordered)},
         next={b.slug: a for a, b in itertools.pairwise(ordered)},
         originals=originals,
@@ -259,7 +260,7 @@ def _date_terms(
     return year_terms, {y: tuple(t) for y, t in by_year.items()}
 
 
-def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
+def _related(ordered: Sequence[Article], workers: int = 1) -> dict[str, tuple[Article, ...]]:
     """3-5 related articles each, ranked by weighted shared terms through an inverted index."""
     keys = tuple(
         tuple(sorted({(kind, make_slug(n, kind)) for kind in _WEIGHTS for n in names_of(a, kind)}))
@@ -268,7 +269,7 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     if _LAST_RELATED and _LAST_RELATED[0][0] == keys:
         ranking = _LAST_RELATED[0][1]  # a rebuild where no article's terms or place changed
     else:
-        ranking = _rank(keys)
+        ranking = _rank(keys, workers)
         _LAST_RELATED[:] = [(keys, ranking)]
     return {a.slug: tuple(ordered[j] for j in ranking[i]) for i, a in enumerate(ordered)}
 
@@ -277,63 +278,137 @@ def _related(ordered: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
 # make_archive after each edit, and most edits change no article's terms.
 _LAST_RELATED: list[tuple[tuple[tuple[tuple[str, str], ...], ...], list[list[int]]]] = []
 
+# Below this many articles, forking a process to rank some of them costs more than it saves.
+RANK_PARALLEL_FROM = 2000
+# The ranker of the ranking under way: set before a fork, so the children inherit it.
+_RANKER: list[_Ranker] = []
 
-def _rank(keys: Sequence[Sequence[tuple[str, str]]]) -> list[list[int]]:
-    import numpy as np
 
-    index: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, mine in enumerate(keys):
-        for key in mine:
-            index[key].append(i)
-    members = {
-        key: np.array(found, dtype=np.int64)
-        for key, found in index.items()
-        if len(found) <= _MAX_RELATED_DF
-    }
-    # Rarer shared terms count more (a log-scaled inverse document frequency).
-    weights = {key: _WEIGHTS[key[0]] / math.log2(1 + len(found)) for key, found in members.items()}
-    ranking = []
-    for i in range(len(keys)):
-        ranked = _best(i, [k for k in keys[i] if k in members], members, weights)
-        # Too few shared terms: fill with the stories nearest in time, so every page offers some.
-        for j in _nearest(i, len(keys)):
-            if len(ranked) >= RELATED_MIN:
-                break
-            if j not in ranked:
-                ranked.append(j)
-        ranking.append(ranked)
-    return ranking
+def _rank(keys: Sequence[Sequence[tuple[str, str]]], workers: int = 1) -> list[list[int]]:
+    """Each article's related articles, by index into ``keys``. With ``workers`` > 1 and many
+    articles, forked processes rank ranges of them while this one ranks the first: the
+    ranking runs before any page can be rendered, so a second core would otherwise idle."""
+    ranker = _Ranker(keys)
+    n = len(keys)
+    if workers <= 1 or n < RANK_PARALLEL_FROM:
+        return ranker.rank(range(n))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from newsgen.fs import release_inherited_locks
+
+    bounds = [n * p // workers for p in range(workers + 1)]
+    _RANKER[:] = [ranker]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            workers - 1, mp_context=context, initializer=release_inherited_locks
+        ) as pool:
+            others = pool.map(_rank_part, bounds[1:-1], bounds[2:])
+            ranking = ranker.rank(range(bounds[0], bounds[1]))
+            for part in others:
+                ranking.extend(part)
+        return ranking
+    finally:
+        _RANKER.clear()
+
+
+def _rank_part(start: int, stop: int) -> list[list[int]]:
+    return _RANKER[0].rank(range(start, stop))
+
+
+class _Ranker:
+    """The inverted index of articles' terms, and the ranking of any article by it."""
+
+    def __init__(self, keys: Sequence[Sequence[tuple[str, str]]]) -> None:
+        import numpy as np
+
+        index: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, mine in enumerate(keys):
+            for key in mine:
+                index[key].append(i)
+        self.keys = keys
+        self.members = {
+            key: np.array(found, dtype=np.int64)
+            for key, found in index.items()
+            if len(found) <= _MAX_RELATED_DF
+        }
+        # Rarer shared terms count more (a log-scaled inverse document frequency), one array
+        # of a term's weight per member, made once rather than per article sharing the term.
+        self.weights = {
+            key: np.full(len(found), _WEIGHTS[key[0]] / math.log2(1 + len(found)))
+            for key, found in self.members.items()
+        }
+
+    def rank(self, articles: Iterable[int]) -> list[list[int]]:
+        keys, members, n = self.keys, self.members, len(self.keys)
+        scratch = _Scratch(n)
+        ranking = []
+        for i in articles:
+            shared = [k for k in keys[i] if k in members]
+            ranked = _best(i, shared, members, self.weights, scratch) if shared else []
+            # Too few shared terms: fill with the stories nearest in time, so every page
+            # offers some.
+            for j in _nearest(i, n):
+                if len(ranked) >= RELATED_MIN:
+                    break
+                if j not in ranked:
+                    ranked.append(j)
+            ranking.append(ranked)
+        return ranking
+
+
+class _Scratch:
+    """Per-article sums kept in one array of every article, zeroed again after each use: no
+    sort to find the distinct candidates (``np.unique`` was most of the ranking's time)."""
+
+    def __init__(self, n: int) -> None:
+        import numpy as np
+
+        self.sums = np.zeros(n)
+        self.seen = np.zeros(n, dtype=np.int64)
+        self.positions = np.arange(0)
+
+    def order(self, count: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+        import numpy as np
+
+        if len(self.positions) < count:
+            self.positions = np.arange(max(count, 2 * len(self.positions)))
+        return self.positions[:count]
 
 
 def _best(
     i: int,
     shared: list[tuple[str, str]],
     members: Mapping[tuple[str, str], np.ndarray[Any, np.dtype[np.int64]]],
-    weights: Mapping[tuple[str, str], float],
+    weights: Mapping[tuple[str, str], np.ndarray[Any, np.dtype[np.float64]]],
+    scratch: _Scratch,
 ) -> list[int]:
     """The top articles by summed weight of shared terms, ties to the earlier one.
 
-    Vectorised, but exactly the sums of adding weights one by one in key order (bincount
-    adds in input order), so the ranking is the same as the plain loop's.
+    Vectorised, but exactly the sums of adding weights one by one in key order (``add.at``
+    adds unbuffered, in input order, from 0.0), so the ranking is the same as the plain
+    loop's (``tests/test_related.py`` holds it to that loop).
     """
-    if not shared:
-        return []
     import numpy as np
 
     index = np.concatenate([members[k] for k in shared])
-    weight = np.concatenate([np.full(len(members[k]), weights[k]) for k in shared])
-    keep = index != i
-    index, weight = index[keep], weight[keep]
-    if not len(index):
-        return []
-    candidates, position = np.unique(index, return_inverse=True)
-    sums = np.bincount(position, weights=weight)
-    if len(sums) > RELATED_MAX:
+    sums, seen = scratch.sums, scratch.seen
+    np.add.at(sums, index, np.concatenate([weights[k] for k in shared]))
+    # One position of each distinct candidate: whichever of its repeats the assignment kept.
+    order = scratch.order(len(index))
+    seen[index] = order
+    candidates = index[seen[index] == order]
+    found = sums[candidates]
+    sums[index] = 0.0
+    keep = candidates != i
+    candidates, found = candidates[keep], found[keep]
+    if len(found) > RELATED_MAX:
         # Only those that can reach the top after rounding need the exact comparison.
-        cutoff = np.partition(sums, -RELATED_MAX)[-RELATED_MAX] - 1e-6
-        near = sums >= cutoff
-        candidates, sums = candidates[near], sums[near]
-    scored = [(-round(float(s), 9), int(j)) for s, j in zip(sums, candidates, strict=True)]
+        cutoff = np.partition(found, -RELATED_MAX)[-RELATED_MAX] - 1e-6
+        near = found >= cutoff
+        candidates, found = candidates[near], found[near]
+    scored = [(-round(s, 9), j) for s, j in zip(found.tolist(), candidates.tolist(), strict=True)]
     return [j for _, j in heapq.nsmallest(RELATED_MAX, scored)]
 
 

@@ -6,7 +6,6 @@ path or base URL. Two pages at one URL is an error, never a silent overwrite.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,7 +18,7 @@ from newsgen.config import Config
 from newsgen.dates import local_date, month_name, zone
 from newsgen.errors import NewsgenError
 from newsgen.model import Article
-from newsgen.timeline import Timeline, timeline
+from newsgen.timeline import Timeline, month_key, timeline_of
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, the protocol's limit
 # Article fields that reach a page only through its templates (which the build cache
@@ -283,6 +282,8 @@ def _source_term(archive: Archive, article: Article) -> Term | None:
 
 def _taxonomies(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
     tz = zone(config.timezone)
+    # Each article's month, worked out once: an article is in several terms' timelines.
+    months = {a.slug: month_key(a.date, tz) for a in archive.articles}
     for kind, taxonomy in archive.taxonomies.items():
         yield Page(
             urls.taxonomy(kind),
@@ -293,7 +294,8 @@ def _taxonomies(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
         for term in taxonomy.terms:
             extra: dict[str, Any] = {"title": term.name, "term": term, "taxonomy": taxonomy}
             if kind in ("topics", "people"):
-                extra["timeline"] = _timeline(tuple(a.date for a in term.articles), tz)
+                dated = (months[a.slug] for a in term.articles)
+                extra["timeline"] = _timeline(tuple(m for m in dated if m is not None))
             if kind == "topics":
                 extra["feed"] = urls.feed(term)
             quotes: tuple[QuoteRef, ...] = ()
@@ -313,9 +315,9 @@ def _taxonomies(archive: Archive, config: Config, urls: Urls) -> Iterator[Page]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _timeline(dates: tuple[dt.date | None, ...], tz: dt.tzinfo) -> Timeline | None:
-    # A rebuild after one edit plans every term again; most terms' dates did not change.
-    return timeline(dates, tz)
+def _timeline(months: tuple[str, ...]) -> Timeline | None:
+    # A rebuild after one edit plans every term again; most terms' months did not change.
+    return timeline_of(months)
 
 
 def _person_quotes(

@@ -210,7 +210,9 @@ def shared(outcome: Outcome) -> Outcome:
     entry = outcome.entry
     if entry is None or outcome.kept:
         return outcome
-    return dataclasses.replace(outcome, entry=dataclasses.replace(entry, keys=_keys(entry.keys)))
+    # Sorted by the worker already (``_keys``): interned here, not sorted again.
+    keys = tuple(map(sys.intern, entry.keys))
+    return dataclasses.replace(outcome, entry=dataclasses.replace(entry, keys=keys))
 
 
 def chunks(indices: Sequence[int], workers: int, smallest: int = 25) -> list[list[int]]:

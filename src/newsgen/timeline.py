@@ -48,26 +48,37 @@ class Timeline:
         )
 
 
-def _months(first: dt.date, last: dt.date) -> list[str]:
+def _months(first: str, last: str) -> list[str]:
     out = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
+    year, month = int(first[:4]), int(first[5:])
+    while (year, month) <= (int(last[:4]), int(last[5:])):
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
 
 
+def month_key(value: dt.date | None, tz: dt.tzinfo) -> str | None:
+    """ "2024-03": the month of a date in ``tz``; None for no date."""
+    day = local_date(value, tz)
+    return None if day is None else f"{day.year:04d}-{day.month:02d}"
+
+
 def timeline(dates: Iterable[dt.date | None], tz: dt.tzinfo) -> Timeline | None:
     """Bars for every month from the first to the last dated article; None when none is dated."""
-    days = [d for d in (local_date(v, tz) for v in dates) if d is not None]
-    if not days:
+    return timeline_of(m for m in (month_key(v, tz) for v in dates) if m is not None)
+
+
+def timeline_of(months: Iterable[str]) -> Timeline | None:
+    """``timeline`` of the dated articles' months (``month_key``), in any order."""
+    counts = Counter(months)
+    if not counts:
         return None
-    counts = Counter(f"{d.year:04d}-{d.month:02d}" for d in days)
-    months = _months(min(days), max(days))[-MAX_MONTHS:]
-    peak = max(counts[m] for m in months)
-    slot = WIDTH / len(months)
+    # "YYYY-MM" keys sort as the months do.
+    span = _months(min(counts), max(counts))[-MAX_MONTHS:]
+    peak = max(counts[m] for m in span)
+    slot = WIDTH / len(span)
     bars = []
-    for i, month in enumerate(months):
+    for i, month in enumerate(span):
         n = counts[month]
         height = round((HEIGHT - 4) * n / peak, 2)
         noun = "article" if n == 1 else "articles"
@@ -84,8 +95,8 @@ def timeline(dates: Iterable[dt.date | None], tz: dt.tzinfo) -> Timeline | None:
         )
     return Timeline(
         bars=tuple(bars),
-        first=month_name(months[0]),
-        last=month_name(months[-1]),
+        first=month_name(span[0]),
+        last=month_name(span[-1]),
         peak=peak,
-        total=sum(counts[m] for m in months),
+        total=sum(counts[m] for m in span),
     )
