@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from corpus import write_records
+from corpus import let_settle, write_records
 from measure import Run, run
 
 EPOCH = "1700000000"  # a fixed build time: every run builds the same site
@@ -77,6 +77,7 @@ def main() -> None:
             project = options.keep / str(n) if options.keep else Path(tmp)
             if not (project / "articles").is_dir():
                 write_records(project, n)
+                let_settle()
             figures = measure(project, n, tuple(options.args.split()))
             for name, figure in figures.items():
                 cells = (

