@@ -34,7 +34,10 @@ def run_build(project: Path, *args: str) -> Run:
 
 
 def clean(project: Path) -> None:
-    for name in ("site", ".newsgen-cache"):
+    """No output, no cache and no spare (the site the last swap replaced, ``.site.spare``):
+    a spare left from an earlier run, with no cache to vouch for it, is looked at page by
+    page by the next build."""
+    for name in ("site", ".newsgen-cache", ".site.spare"):
         shutil.rmtree(project / name, ignore_errors=True)
 
 
