@@ -704,7 +704,12 @@ def build_registry(
     for key, counter in forms.items():
         kind = _most_common(kinds[key])
         if kind == "place":
-            name = lexicon.canonical_place(_most_common(counter)) or ""
+            form = _most_common(counter)
+            # The gazetteer's name, or a feature's own ("Pacific Ocean": no gazetteer has all;
+            # not "Battle of the Coral Sea" or "Law of the Sea")
+            words = form.split()
+            feature = words[-1] in lexicon.PLACE_LAST_WORDS and all(w[:1].isupper() for w in words)
+            name = lexicon.canonical_place(form) or (form if feature else "")
         else:
             # Most frequent spelling; on a tie the one introduced with a role ("leader Kim
             # Jong Un"), as a writer spells a name in full when introducing it; then the first.
