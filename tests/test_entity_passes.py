@@ -23,9 +23,9 @@ from newsgen.parse import entities
 from newsgen.parse.entities import (
     Mention,
     Range,
-    _InHeadlineCase,
+    _in_headline_case,
     _most_common,
-    _WrittenLower,
+    _written_lower,
     find_mentions,
     headline_case,
 )
@@ -136,7 +136,7 @@ def test_lower_case_words_are_looked_up_as_finding_them_all_would_find_them(
     text: str, asked: list[str]
 ) -> None:
     found = set(entities._LOWER_WORD.findall(text))
-    lower = _WrittenLower(text)
+    lower = _written_lower(text)
     for word in [*found, *asked, "".join(asked), *re.findall(r"\S+", text)]:
         assert (word in lower) == (word in found), word
         assert (word in lower) == (word in found), word  # the answer remembered
@@ -161,7 +161,7 @@ def test_headline_case_counts_initials_as_splitting_into_words_would(text: str) 
 
 def test_paragraphs_in_headline_case_are_asked_about_one_at_a_time() -> None:
     paragraphs = ["CIA Refuses To Show Evidence", "The CIA refused to show it.", "Trump Says"]
-    in_headline_case = _InHeadlineCase(paragraphs)
+    in_headline_case = _in_headline_case(paragraphs)
     assert [i in in_headline_case for i in range(3)] == [True, False, False]
     assert "0" not in in_headline_case
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 import wordfreq
 
@@ -657,8 +657,8 @@ def build_registry(
     kinds: dict[str, Counter[Kind]] = {}
     first_seen: dict[str, int] = {}
     speaker_keys = {merge_key(s) for s in speakers}
-    in_headline_case = _InHeadlineCase(paragraphs)
-    lower = _WrittenLower(" ".join(paragraphs))
+    in_headline_case = _in_headline_case(paragraphs)
+    lower = _written_lower(" ".join(paragraphs))
 
     full_names = [m for m in mentions if m.kind == "person" and len(m.text.split()) > 1]
     full_keys = [merge_key(m.text).split() for m in full_names]
@@ -820,29 +820,30 @@ _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z]+(?![\w’'-])")
 _LOWER_WORD_SHAPE = re.compile(r"[a-z][a-z]+")
 
 
-class _WrittenLower:
-    """The words ``_LOWER_WORD`` finds in a text, as a set asked about one word at a time:
-    an article asks about a few, and finding every one is a slow pass over the whole text
-    (the pattern opens with a look-behind, so it is tried at every character). Its matches
-    cannot overlap (each is bounded by characters it cannot hold), so a word is among them
-    wherever it stands so bounded."""
+class _AskedOnce(Generic[_T]):
+    """A set whose members ``test`` tells, each value asked about once and only when it is:
+    an article asks about a few words or paragraphs, and finding every member at the start
+    is a slow pass over the whole text."""
 
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._answers: dict[str, bool] = {}
+    def __init__(self, kind: type[_T], test: Callable[[_T], bool]) -> None:
+        self._kind, self._test = kind, test
+        self._answers: dict[_T, bool] = {}
 
-    def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str):
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, self._kind):
             return False
-        found = self._answers.get(word)
+        found = self._answers.get(value)
         if found is None:
-            found = self._answers[word] = _LOWER_WORD_SHAPE.fullmatch(
-                word
-            ) is not None and self._stands_alone(word)
+            found = self._answers[value] = self._test(value)
         return found
 
-    def _stands_alone(self, word: str) -> bool:
-        text = self._text
+
+def _written_lower(text: str) -> _AskedOnce[str]:
+    """The words ``_LOWER_WORD`` finds in ``text`` (its pattern opens with a look-behind, so
+    it is tried at every character). Its matches cannot overlap (each is bounded by
+    characters it cannot hold), so a word is among them wherever it stands so bounded."""
+
+    def stands_alone(word: str) -> bool:
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
@@ -852,6 +853,10 @@ class _WrittenLower:
                 return True
             at = text.find(word, at + 1)
         return False
+
+    return _AskedOnce(
+        str, lambda word: _LOWER_WORD_SHAPE.fullmatch(word) is not None and stands_alone(word)
+    )
 
 
 def _in_word(char: str) -> bool:
@@ -905,21 +910,10 @@ def headline_case(text: str) -> bool:
     return capitalised >= 0.75 * len(initials)
 
 
-class _InHeadlineCase:
-    """The indexes of the paragraphs in Headline Case, as a set asked about one paragraph at a
-    time: only a paragraph with a name that got this far needs the pass over its words."""
-
-    def __init__(self, paragraphs: Sequence[str]) -> None:
-        self._paragraphs = paragraphs
-        self._answers: dict[int, bool] = {}
-
-    def __contains__(self, index: object) -> bool:
-        if not isinstance(index, int):
-            return False
-        found = self._answers.get(index)
-        if found is None:
-            found = self._answers[index] = headline_case(self._paragraphs[index])
-        return found
+def _in_headline_case(paragraphs: Sequence[str]) -> _AskedOnce[int]:
+    """The indexes of the paragraphs in Headline Case: only a paragraph with a name that got
+    this far needs the pass over its words."""
+    return _AskedOnce(int, lambda index: headline_case(paragraphs[index]))
 
 
 _LOWER_INITIAL = re.compile(r"\s[a-z]")
