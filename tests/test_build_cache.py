@@ -70,6 +70,25 @@ def _clean(project: Path, tmp_path: Path, name: str = "clean") -> dict[str, byte
     return _tree(out)
 
 
+def _retitle(path: Path, title: str) -> None:
+    """Give the record at ``path`` a new title."""
+    old = next(line for line in path.read_text("utf-8").splitlines() if "title:" in line)
+    _edit(path, old, f"title: {title}")
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the article files read from now on, in order."""
+    reads: list[str] = []
+    read_article = fs.read_article
+
+    def counted(path: Path, name: str, real_root: Path, found: fs.Sources) -> None:
+        reads.append(name)
+        read_article(path, name, real_root, found)
+
+    monkeypatch.setattr(fs, "read_article", counted)
+    return reads
+
+
 def _cached(project: Path, out: Path) -> BuildResult:
     result = build(project, _options(out, jobs=1))
     assert result.ok, result.errors
@@ -129,8 +148,7 @@ def test_a_retitled_article_is_retitled_on_every_listing_that_shows_it(
     out = tmp_path / "site"
     _cached(project, out)
     path = project / "articles" / "20-prices-03.md"
-    old_title = next(line for line in path.read_text("utf-8").splitlines() if "title:" in line)
-    _edit(path, old_title, "title: A retitled report")
+    _retitle(path, "A retitled report")
     edited = _cached(project, out)
     listings = [p for p in out.rglob("index.html") if "A retitled report" in p.read_text()]
     assert len(listings) > 3 and edited.rendered >= len(listings)
@@ -331,14 +349,7 @@ def test_a_complete_list_of_changes_is_all_the_builder_reads(
     builder = Builder(project, _options(out, jobs=1))
     assert builder.rebuild().ok
     articles = project / "articles"
-    reads: list[str] = []
-    read_article = fs.read_article
-
-    def counted(path: Path, name: str, real_root: Path, found: fs.Sources) -> None:
-        reads.append(name)
-        read_article(path, name, real_root, found)
-
-    monkeypatch.setattr(fs, "read_article", counted)
+    reads = _count_reads(monkeypatch)
     _edit(articles / "20-prices-01.md", "Food prices fell", "Bread prices fell")
     assert builder.rebuild([articles / "20-prices-01.md"], complete=True).ok
     assert reads == ["articles/20-prices-01.md"] and builder.short
@@ -489,14 +500,7 @@ def test_a_record_known_by_its_stamp_is_not_read_and_any_edit_is(
     monkeypatch.setattr(stamps, "RACY_NS", 0)  # trust stamps of files written just now
     out = tmp_path / "site"
     _cached(project, out)
-    reads: list[str] = []
-    read_article = fs.read_article
-
-    def counted(path: Path, name: str, real_root: Path, found: fs.Sources) -> None:
-        reads.append(name)
-        read_article(path, name, real_root, found)
-
-    monkeypatch.setattr(fs, "read_article", counted)
+    reads = _count_reads(monkeypatch)
     _cached(project, out)
     assert reads == []
     path = project / "articles" / "20-prices-05.md"
@@ -529,14 +533,7 @@ def test_a_damaged_stamp_row_only_costs_a_read_of_its_file(
     _cached(project, out)
     with sqlite3.connect(project / CACHE_DIR / "build.sqlite") as db:
         db.execute("UPDATE stamps SET digest = 'x' || substr(digest, 2) WHERE name LIKE '%-05.md'")
-    reads: list[str] = []
-    read_article = fs.read_article
-
-    def counted(path: Path, name: str, real_root: Path, found: fs.Sources) -> None:
-        reads.append(name)
-        read_article(path, name, real_root, found)
-
-    monkeypatch.setattr(fs, "read_article", counted)
+    reads = _count_reads(monkeypatch)
     result = _cached(project, out)
     assert reads == ["articles/20-prices-05.md"] and result.way == "replayed"
     assert _tree(out) == _clean(project, tmp_path)

@@ -24,7 +24,7 @@ from newsgen import fs, render, resume
 from newsgen.build import BuildResult, build
 from newsgen.cache import CACHE_DIR
 from newsgen.errors import NewsgenError
-from tests.test_build_cache import _clean, _edit, _options, _tree, prices_project
+from tests.test_build_cache import _clean, _edit, _options, _retitle, _tree, prices_project
 
 
 @pytest.fixture
@@ -61,8 +61,7 @@ def test_a_retitled_article_is_retitled_everywhere_without_planning_again(
     out = tmp_path / "site"
     _build(project, out)
     path = project / "articles" / "20-prices-03.md"
-    old = next(line for line in path.read_text("utf-8").splitlines() if "title:" in line)
-    _edit(path, old, "title: A retitled report")
+    _retitle(path, "A retitled report")
     edited = _build(project, out)
     assert edited.way == "resumed"
     listings = [p for p in out.rglob("index.html") if "A retitled report" in p.read_text()]
@@ -95,8 +94,7 @@ def test_an_edit_undone_is_undone_on_every_page(project: Path, tmp_path: Path) -
     _build(project, out)
     path = project / "articles" / "20-prices-03.md"
     original = path.read_text(encoding="utf-8")
-    old = next(line for line in original.splitlines() if "title:" in line)
-    _edit(path, old, "title: A retitled report")
+    _retitle(path, "A retitled report")
     assert _build(project, out).way == "resumed"
     path.write_text(original, encoding="utf-8")  # the record as the state holds it
     undone = _build(project, out)
@@ -242,8 +240,7 @@ def test_a_resumed_build_that_fails_leaves_the_site_as_it_was(
     _build(project, out)
     before = _tree(out)
     path = project / "articles" / "20-prices-03.md"
-    old = next(line for line in path.read_text("utf-8").splitlines() if "title:" in line)
-    _edit(path, old, "title: A retitled report")
+    _retitle(path, "A retitled report")
     written: list[str] = []
     real_write = fs.PageWriter.write
 
