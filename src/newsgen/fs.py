@@ -439,13 +439,14 @@ class Staging(PageWriter):
             return False
         if not S_ISREG(live.st_mode):
             return False
-        if written is not None and written != (live.st_size, live.st_mtime_ns):
-            return False
-        if written and self.differ is not None and "/" in name and name not in self.differ:
-            # The spare's file is the live one: no folder of the spare (the root's stamp is
-            # not known) changed since the build that made the live site linked it, and a
-            # write into the file is a write into the live one, just checked.
-            return True
+        if written is not None:
+            if written != (live.st_size, live.st_mtime_ns):
+                return False
+            if self.differ is not None and "/" in name and name not in self.differ:
+                # The spare's file is the live one: no folder of the spare (the root's stamp
+                # is not known) changed since the build that made the live site linked it,
+                # and a write into the file is a write into the live one, just checked.
+                return True
         mine = f"{self.root}/{name}"
         if self.reused:
             try:
