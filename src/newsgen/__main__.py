@@ -1,3 +1,3 @@
-from newsgen.cli import main
+from newsgen.cli import run
 
-main()
+run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -30,6 +32,32 @@ def main() -> None:
       newsgen ingest            # seeds/**/*.txt  ->  articles/*.md
       newsgen build             # articles/*.md   ->  site/
     """
+
+
+def run() -> None:
+    """The ``newsgen`` program: ``main``, then an exit without the interpreter's teardown.
+
+    A build's process ends holding its whole model, a million objects at 10,000 articles.
+    Freeing them one by one and a last collection over them cost 0.3 s of CPU, a quarter of
+    a one-article edit's build, and tell nobody anything. So the process ends at once with
+    ``main``'s status, after every exit handler (this one, registered first, runs last) and
+    with the standard streams flushed; files are closed by the commands themselves.
+    """
+    status = [1]  # an exception that escapes ``main``: Python's own status for it
+    atexit.register(_end_now, status)
+    try:
+        main()
+    except SystemExit as stop:
+        # Python's reading of the status: None is success, a message is printed and fails.
+        status[0] = 0 if stop.code is None else stop.code if isinstance(stop.code, int) else 1
+        raise
+
+
+def _end_now(status: list[int]) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(status[0])
 
 
 @main.command()
