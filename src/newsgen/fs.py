@@ -332,6 +332,26 @@ def folder_stamps(root: Path, folders: Iterable[str]) -> dict[str, tuple[int, in
     return found
 
 
+def files_as_written(root: Path, written: Mapping[str, tuple[int, int]]) -> bool:
+    """Every file of ``written`` (relative name -> size and mtime) is in ``root``, a regular
+    file of that size and mtime: an ``lstat`` per file."""
+    top = str(root)
+    try:
+        for name, (size, mtime) in written.items():
+            stat = os.lstat(f"{top}/{name}")
+            if stat.st_size != size or stat.st_mtime_ns != mtime or not S_ISREG(stat.st_mode):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def spare_unchanged(out: Path, known: Mapping[str, tuple[int, int]]) -> bool:
+    """Every folder below the root of the spare of ``out`` still has the stamp ``known``
+    gives it (``folder_stamps``)."""
+    return _unchanged(spare_of(out.absolute()), known)
+
+
 def folders_of(names: Iterable[str]) -> set[str]:
     """Every folder that holds one of ``names`` (relative paths), the root ("") included."""
     found = {""}
@@ -368,6 +388,9 @@ class Staging(PageWriter):
     # file in it is not the live site's very file (those the live site's build wrote anew);
     # every other one is. None: not known, each page is looked at.
     differ: frozenset[str] | None = None
+    # With ``differ`` known: every page of the live site was just found as the manifest
+    # ``keep`` is given describes it, so a page not in ``differ`` needs no look at all.
+    vouched: bool = False
 
     @classmethod
     def begin(
@@ -376,6 +399,7 @@ class Staging(PageWriter):
         pages: Iterable[str] | None = None,
         known: Mapping[str, tuple[int, int]] | None = None,
         differ: Iterable[str] | None = None,
+        checked: bool = False,
     ) -> Staging:
         """A staging folder for the site in ``out``; with ``pages`` (every path of the new
         site) made from the spare the last swap kept, when there is one.
@@ -386,7 +410,10 @@ class Staging(PageWriter):
         what is not a page (newsgen's marker, the search index, strays); else every folder
         is walked. ``differ``: the pages the live site's build wrote as new files; with
         ``known`` holding, every other page below the root in the spare is a hard link of
-        the live site's file, and ``keep`` need not look at it."""
+        the live site's file, and ``keep`` need not look at it. ``checked``: the spare's
+        folders were just found as ``known`` has them (``spare_unchanged``), and every page
+        of the live site as the manifest has it (``files_as_written``), so ``keep`` need
+        not look at a page ``differ`` does not name."""
         out = out.absolute()
         out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(out)
@@ -395,10 +422,11 @@ class Staging(PageWriter):
         if pages is not None and _adopt_spare(spare_of(out), root):
             try:
                 pages = frozenset(pages)
-                trusted = known is not None and _unchanged(root, known)
+                trusted = known is not None and (checked or _unchanged(root, known))
                 _prune(root, pages, trusted)
                 differ = frozenset(differ) if trusted and differ is not None else None
-                return cls(out, root, keep_spare=True, reused=True, differ=differ)
+                vouched = checked and differ is not None
+                return cls(out, root, keep_spare=True, reused=True, differ=differ, vouched=vouched)
             except OSError:
                 # A spare that cannot be cleaned (a read-only folder in it): today's way, in
                 # a folder of another name, since this one may not have gone away.
@@ -432,6 +460,8 @@ class Staging(PageWriter):
         and ``written`` is given; any other is linked, on strings,
         its folder made when the link says so (a ``Path`` per page was most of an edit's
         build at 10,000 pages)."""
+        if self.vouched and self.differ is not None and "/" in name and name not in self.differ:
+            return True  # the spare's file is the live one, found as written just now
         check_relative(name)
         try:
             live = os.lstat(f"{self.out}/{name}")

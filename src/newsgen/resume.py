@@ -25,12 +25,13 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsgen import fs, renderjob, search, snapshot, stamps
 from newsgen.archive import Archive
+from newsgen.aside import aside
 from newsgen.build import (
     BuildOptions,
     BuildResult,
@@ -90,10 +91,45 @@ def edit(
     """The build of an edit that keeps every article's shape, from the last full build's
     state; None when there is none to resume from, or the edit needs the full way. Called
     with the output lock held."""
-    try:
-        return _edit(project, options, cache, sources, inputs, started)
-    finally:
-        gc.unfreeze()  # the state's objects can go once garbage (the full way needs the room)
+    out = options.out.absolute()
+    key = str(out)
+    site = cache.site(key)
+    last = summary_of(site)
+    if options.strict or not inputs or site is None or last is None or not last.state:
+        return None
+    written = cache.written(key)
+    spare = last.spare_folders if last.spare_paths == site.paths else None
+    if not written or last.result.out != options.out or not last.folders:
+        return None
+
+    def as_left() -> bool:
+        return (
+            spare is not None
+            and fs.spare_unchanged(out, spare)
+            and fs.files_as_written(out, written)
+        )
+
+    # What the live site and the spare are is looked at on the other core, while this one
+    # loads the state and renders (``aside``).
+    with aside(as_left) as checked:
+        try:
+            before = Last(site, last, written, spare, checked)
+            return _edit(project, options, cache, sources, inputs, started, before)
+        finally:
+            gc.unfreeze()  # the state's objects can go once garbage (the full way needs the room)
+
+
+@dataclass(frozen=True)
+class Last:
+    """The last build of the site, as the cache and the file system tell it."""
+
+    site: SiteEntry
+    summary: Summary
+    written: Mapping[str, tuple[int, int]]  # the manifest: each page's size and mtime
+    spare: Mapping[str, Stamp] | None  # the spare's folders' stamps, when it is that site's
+    # Whether the spare's folders have those stamps and every page its manifest's size and
+    # mtime: asked only when a new site is made.
+    as_left: Callable[[], bool]
 
 
 def _edit(
@@ -103,16 +139,14 @@ def _edit(
     sources: fs.Sources,
     inputs: str,
     started: float,
+    before: Last,
 ) -> BuildResult | None:
     out = options.out.absolute()
     key = str(out)
-    site = cache.site(key)
-    last = summary_of(site)
-    if options.strict or not inputs or site is None or last is None or not last.state:
-        return None
+    site, last, written, spare = before.site, before.summary, before.written, before.spare
     result = last.result
     data = cache.state(key, build_frame(project, options, cache.code), last.state)
-    if data is None or result.out != options.out or not last.folders:
+    if data is None:
         return None
     try:
         state = snapshot.loads(data)
@@ -121,8 +155,7 @@ def _edit(
     # Millions of objects that live as long as this edit: never walked by the collector (the
     # first collection after the load walked them all, a tenth of an edit's build).
     gc.freeze()
-    written = cache.written(key)
-    if not isinstance(state, State) or not written:
+    if not isinstance(state, State):
         return None
     if source_notes(sources) != state.notes or state.paths != site.paths:
         return None
@@ -178,8 +211,7 @@ def _edit(
     paths = frozenset(written)
     if state.config.search:
         paths |= frozenset(search.ENTRY_POINTS)
-    spare = last.spare_folders if last.spare_paths == site.paths else None
-    made = _render(project, options, cache, model, entries, paths, written, spare, last.fresh)
+    made = _render(project, options, cache, model, entries, paths, before, last.fresh)
     if made is None:
         return None
     outcomes, staging = made
@@ -228,16 +260,15 @@ def _render(
     model: Model,
     entries: dict[str, PageEntry],
     paths: frozenset[str],
-    written: Mapping[str, tuple[int, int]],
-    spare: Mapping[str, Stamp] | None,
+    before: Last,
     differ: tuple[str, ...] | None,
 ) -> tuple[list[Outcome], fs.Staging | None] | None:
     """Each of the model's pages kept (its fingerprint unchanged) or rendered, in a new site
-    made from the spare (``fs.Staging``, ``spare`` its folders' stamps, ``differ`` the pages
-    where it is not the live site) with every other page of the site (``written``: the
-    manifest's size and mtime of each) linked from the live one, and swapped in whole: as
-    atomic as the full way's. The outcomes and the new site swapped in (None when no page
-    changed); None if a page of the live site is not the manifest's."""
+    made from the spare (``fs.Staging``; ``differ`` the pages where it is not the live site)
+    with every other page of the site (``before.written``: the manifest's size and mtime of
+    each) linked from the live one, and swapped in whole: as atomic as the full way's. The
+    outcomes and the new site swapped in (None when no page changed); None if a page of the
+    live site is not the manifest's."""
     # Checked against the live site first: when no page changed, no new site is made.
     spec = JobSpec(
         f"{os.getpid()}-{time.time_ns()}",
@@ -254,7 +285,8 @@ def _render(
         checked = renderjob.check_chunk(spec, every)
         missing = [i for i in every if checked[i] is None]
         if missing:
-            staging = fs.Staging.begin(options.out, written, spare, differ)
+            written = before.written
+            staging = fs.Staging.begin(options.out, written, before.spare, differ, before.as_left())
             job.spec = spec = dataclasses.replace(spec, staging=staging)
             try:
                 rendered = {o.index: o for o in renderjob.render_chunk(spec, missing)}
