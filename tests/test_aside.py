@@ -100,3 +100,17 @@ def test_with_another_thread_running_the_check_runs_in_the_caller(tmp_path: Path
         stop.set()
         other.join()
     assert int(mark.read_text()) == os.getpid()
+
+
+def test_in_the_caller_a_check_never_asked_for_never_runs(tmp_path: Path) -> None:
+    mark = tmp_path / "ran"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with aside(lambda: bool(mark.write_text("ran"))):
+            pass
+    finally:
+        stop.set()
+        other.join()
+    assert not mark.exists()

@@ -10,7 +10,8 @@ the file system; it leaves at once, running none of the parent's exit handlers a
 flushing none of its buffers.
 
 Where there is no ``fork``, or other threads run (a fork copies only the calling thread,
-and a lock another one held stays locked in the child), the check runs in the caller.
+and a lock another one held stays locked in the child), the check runs in the caller, when
+its answer is first asked for.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator
+from functools import cache, partial
 
 
 class Answer:
@@ -39,12 +41,15 @@ class Answer:
 
 
 @contextlib.contextmanager
-def aside(check: Callable[[], bool]) -> Iterator[Callable[[], bool]]:
+def aside(check: Callable[[], bool] | None) -> Iterator[Callable[[], bool]]:
     """``check`` started beside the caller; the value is a function giving its answer (a
-    check that raises answers False). The child is waited for when the block ends."""
+    check that raises answers False; no check, False). The child is waited for when the
+    block ends."""
+    if check is None:
+        yield lambda: False
+        return
     if not hasattr(os, "fork") or threading.active_count() > 1:
-        answer = _safely(check)
-        yield lambda: answer
+        yield cache(partial(_safely, check))  # in the caller, when first asked
         return
     read, write = os.pipe()
     pid = os.fork()

@@ -17,10 +17,12 @@ import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsgen import fs, stamps
+from newsgen.aside import aside
 from newsgen.cache import CACHE_DIR, BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.errors import NewsgenError
 from newsgen.hashing import blake, code_digest
@@ -127,6 +129,31 @@ MAX_FRESH = 2_000
 def fresh_pages(paths: Iterable[str]) -> tuple[str, ...] | None:
     fresh = tuple(paths)
     return fresh if len(fresh) <= MAX_FRESH else None
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last build of an output folder, as the cache kept it."""
+
+    site: SiteEntry
+    summary: Summary
+    written: Mapping[str, tuple[int, int]]  # the manifest: each page's size and mtime
+
+    def intact(self, out: Path) -> bool:
+        """The output folder ``out`` is still exactly the site this build wrote."""
+        return _files_are(out, self.written, self.summary.folders)
+
+
+def previous_build(cache: BuildCache, out: Path) -> Previous | None:
+    """The last build of ``out`` (as given: a result names it so), when the cache has one
+    with its manifest."""
+    key = str(out.absolute())
+    site = cache.site(key) if cache.enabled else None
+    summary = summary_of(site)
+    if site is None or summary is None or summary.result.out != out or not summary.folders:
+        return None
+    written = cache.written(key)
+    return Previous(site, summary, written) if written else None
 
 
 def summary_of(site: SiteEntry | None) -> Summary | None:
@@ -324,35 +351,52 @@ def _build(
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], 1_000_000))
     try:
-        if reader is fs.read_articles and cache.enabled:
-            sources = stamps.read_articles(project, cache)  # no read of a file known unchanged
-        else:
-            sources = reader(project)
-        inputs = _inputs(project, options, cache, sources)
-        replayed = _replay(cache, options.out, inputs)
-        if replayed is not None:
-            seconds = time.perf_counter() - started
-            return dataclasses.replace(replayed, seconds=seconds, rendered=0, way="replayed")
-        state: Callable[[Model], tuple[str, bytes]] | None = None
-        if own and cache.enabled:
-            # ``newsgen build`` (not the incremental builder, which keeps its model itself):
-            # resume from the last full build's model, and leave one for the next build.
-            from newsgen import resume
-            from newsgen.incremental import build_frame
+        previous = previous_build(cache, options.out)
+        out = options.out.absolute()
+        # Whether the output folder is still the site the last build wrote is asked by the
+        # replay and by an edit's way: a ``stat`` per page and folder, made on the other core
+        # while this one reads the inputs (``aside``).
+        with aside(None if previous is None else partial(previous.intact, out)) as intact:
+            if reader is fs.read_articles and cache.enabled:
+                sources = stamps.read_articles(project, cache)  # no read of a file known unchanged
+            else:
+                sources = reader(project)
+            inputs = _inputs(project, options, cache, sources)
+            replayed = _replay(previous, inputs, intact)
+            if replayed is not None:
+                seconds = time.perf_counter() - started
+                return dataclasses.replace(replayed, seconds=seconds, rendered=0, way="replayed")
+            state: Callable[[Model], tuple[str, bytes]] | None = None
+            if own and cache.enabled:
+                # ``newsgen build`` (not the incremental builder, which keeps its model itself):
+                # resume from the last full build's model, and leave one for the next build.
+                from newsgen import resume
+                from newsgen.incremental import build_frame
 
-            resumed = resume.edit(project, options, cache, sources, inputs, started)
-            if resumed is not None:
-                return resumed
-            if len(sources.texts) <= resume.MAX_RECORDS:
-                frame = build_frame(project, options, cache.code)
-                state = lambda model: (frame, resume.state_bytes(model, sources))  # noqa: E731
-        workers = options.jobs or os.cpu_count() or 1
-        model = load(project, options, cache, lambda _: sources, workers)
-        if planned is not None:
-            planned(model)
-        return _render_and_write(
-            project, options, executor, model, cache, cache.code, started, in_place, inputs, state
-        )
+                resumed = resume.edit(
+                    project, options, cache, sources, inputs, started, previous, intact
+                )
+                if resumed is not None:
+                    return resumed
+                if len(sources.texts) <= resume.MAX_RECORDS:
+                    frame = build_frame(project, options, cache.code)
+                    state = lambda model: (frame, resume.state_bytes(model, sources))  # noqa: E731
+            workers = options.jobs or os.cpu_count() or 1
+            model = load(project, options, cache, lambda _: sources, workers)
+            if planned is not None:
+                planned(model)
+            return _render_and_write(
+                project,
+                options,
+                executor,
+                model,
+                cache,
+                cache.code,
+                started,
+                in_place,
+                inputs,
+                state,
+            )
     finally:
         gc.set_threshold(*thresholds)
         if own:
@@ -382,18 +426,14 @@ def _inputs(project: Path, options: BuildOptions, cache: BuildCache, sources: fs
     )
 
 
-def _replay(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
+def _replay(
+    previous: Previous | None, inputs: str, intact: Callable[[], bool]
+) -> BuildResult | None:
     """The last build's result, when it read exactly these inputs and its site is intact:
     then there is nothing to parse, plan, render or write."""
-    shown, out = out, out.absolute()
-    site = cache.site(str(out)) if inputs else None
-    summary = summary_of(site) if site is not None and site.inputs == inputs else None
-    if summary is None or summary.result.out != shown or not summary.folders:
+    if previous is None or not inputs or previous.site.inputs != inputs or not intact():
         return None
-    written = cache.written(str(out))
-    if not written or not _files_are(out, written, summary.folders):
-        return None
-    return summary.result
+    return previous.summary.result
 
 
 def _folder_stamps(out: Path, names: Iterable[str]) -> dict[str, Stamp] | None:

@@ -27,6 +27,7 @@ import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from newsgen import fs, renderjob, search, snapshot, stamps
@@ -36,15 +37,14 @@ from newsgen.build import (
     BuildOptions,
     BuildResult,
     Model,
+    Previous,
     Stamp,
     Summary,
-    _files_are,
     _folder_digest,
     _folder_stamps,
     _paths_digest,
     fresh_pages,
     make_job,
-    summary_of,
 )
 from newsgen.cache import BuildCache, Loaded, PageEntry, SiteEntry
 from newsgen.config import Config
@@ -87,33 +87,23 @@ def edit(
     sources: fs.Sources,
     inputs: str,
     started: float,
+    previous: Previous | None,
+    intact: Callable[[], bool],
 ) -> BuildResult | None:
     """The build of an edit that keeps every article's shape, from the last full build's
-    state; None when there is none to resume from, or the edit needs the full way. Called
-    with the output lock held."""
+    state (``previous``, its site in the output folder as ``intact`` says); None when there
+    is none to resume from, or the edit needs the full way. Called with the output lock
+    held."""
+    if options.strict or not inputs or previous is None or not previous.summary.state:
+        return None
     out = options.out.absolute()
-    key = str(out)
-    site = cache.site(key)
-    last = summary_of(site)
-    if options.strict or not inputs or site is None or last is None or not last.state:
-        return None
-    written = cache.written(key)
-    spare = last.spare_folders if last.spare_paths == site.paths else None
-    if not written or last.result.out != options.out or not last.folders:
-        return None
-
-    def as_left() -> bool:
-        return (
-            spare is not None
-            and fs.spare_unchanged(out, spare)
-            and fs.files_as_written(out, written)
-        )
-
-    # What the live site and the spare are is looked at on the other core, while this one
-    # loads the state and renders (``aside``).
-    with aside(as_left) as checked:
+    last = previous.summary
+    spare = last.spare_folders if last.spare_paths == previous.site.paths else None
+    # The spare's folders are looked at on the other core, while this one loads the state
+    # and renders (``aside``).
+    with aside(None if spare is None else partial(fs.spare_unchanged, out, spare)) as kept:
         try:
-            before = Last(site, last, written, spare, checked)
+            before = Last(previous, spare, intact, kept)
             return _edit(project, options, cache, sources, inputs, started, before)
         finally:
             gc.unfreeze()  # the state's objects can go once garbage (the full way needs the room)
@@ -121,15 +111,12 @@ def edit(
 
 @dataclass(frozen=True)
 class Last:
-    """The last build of the site, as the cache and the file system tell it."""
+    """The last build of the site, and what the file system says of it."""
 
-    site: SiteEntry
-    summary: Summary
-    written: Mapping[str, tuple[int, int]]  # the manifest: each page's size and mtime
+    previous: Previous
     spare: Mapping[str, Stamp] | None  # the spare's folders' stamps, when it is that site's
-    # Whether the spare's folders have those stamps and every page its manifest's size and
-    # mtime: asked only when a new site is made.
-    as_left: Callable[[], bool]
+    intact: Callable[[], bool]  # whether the live site is the manifest's
+    spare_kept: Callable[[], bool]  # whether the spare's folders keep those stamps
 
 
 def _edit(
@@ -143,7 +130,8 @@ def _edit(
 ) -> BuildResult | None:
     out = options.out.absolute()
     key = str(out)
-    site, last, written, spare = before.site, before.summary, before.written, before.spare
+    site, last, written = before.previous.site, before.previous.summary, before.previous.written
+    spare = before.spare
     result = last.result
     data = cache.state(key, build_frame(project, options, cache.code), last.state)
     if data is None:
@@ -215,7 +203,7 @@ def _edit(
     if made is None:
         return None
     outcomes, staging = made
-    if staging is None and not _files_are(out, written, last.folders):
+    if staging is None and not before.intact():
         return None  # no new site was made: the live one must be the manifest's
     cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in found.parsed)
     changed = {
@@ -285,8 +273,9 @@ def _render(
         checked = renderjob.check_chunk(spec, every)
         missing = [i for i in every if checked[i] is None]
         if missing:
-            written = before.written
-            staging = fs.Staging.begin(options.out, written, before.spare, differ, before.as_left())
+            written = before.previous.written
+            as_left = before.spare_kept() and before.intact()
+            staging = fs.Staging.begin(options.out, written, before.spare, differ, as_left)
             job.spec = spec = dataclasses.replace(spec, staging=staging)
             try:
                 rendered = {o.index: o for o in renderjob.render_chunk(spec, missing)}
