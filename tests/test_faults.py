@@ -181,7 +181,8 @@ def test_disk_full_on_a_small_tmpfs_keeps_the_previous_site(tmp_path: Path) -> N
         assert full.returncode == 1
         assert "disk full while writing" in full.stderr, full.stderr
         assert digest(disk / "site") == before
-        assert sorted(p.name for p in disk.iterdir()) == [".site.lock", "site"]  # no temp
+        # No temporary folder; the spare is the first build's mirror (fs.Staging.mirror).
+        assert sorted(p.name for p in disk.iterdir()) == [".site.lock", ".site.spare", "site"]
 
 
 def _limit_file_size() -> None:

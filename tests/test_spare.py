@@ -16,6 +16,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -303,10 +304,67 @@ def test_an_untouched_spare_is_cleaned_by_its_root_alone_and_a_touched_one_walke
     for n in range(3):
         _replace(project / "articles" / "01-summit.md", "title: ", f"title: {n} ")
         _build(project, out)
-    assert walks == [True, True]  # the first edit had no spare yet
+    assert walks == [True, True, True]  # the first build left its mirror as the spare
     stray = fs.spare_of(out) / "articles" / "parliament-passes-budget" / "stray.html"
     stray.write_text("<p>stray</p>\n", encoding="utf-8")
     _replace(project / "articles" / "01-summit.md", "title: ", "title: Last ")
     _build(project, out)
     assert walks[-1] is False
     assert _snapshot(out) == _clean(project, tmp_path)
+
+
+def test_a_site_built_where_there_was_none_leaves_its_mirror_as_the_spare(
+    project: Path, tmp_path: Path
+) -> None:
+    """No site was replaced, so none can be kept: each page written was also linked into a
+    mirror, which is the spare, and the first edit after it starts from it at once."""
+    out = tmp_path / "out" / "site"
+    _build(project, out)
+    live, spare = _inodes(out), _inodes(fs.spare_of(out))
+    pages = {name for name in live if not name.startswith("pagefind/") and name != fs.MARKER}
+    assert len(pages) > 50
+    assert spare == {name: live[name] for name in pages}, "every page, as the live file itself"
+    assert sorted(p.name for p in out.parent.iterdir()) == [".site.lock", ".site.spare", "site"]
+    walks: list[bool] = []
+    prune = fs._prune
+
+    def recorded(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
+        walks.append(root_only)
+        prune(root, pages, root_only)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fs, "_prune", recorded)
+        _replace(project / "articles" / "01-summit.md", "title: ", "title: Edited ")
+        _build(project, out)
+    assert walks == [True]  # trusted by its folders' stamps
+    assert _snapshot(out) == _clean(project, tmp_path)
+
+
+def test_a_build_that_fails_leaves_no_mirror(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out" / "site"
+    (project / "articles" / "zz-broken.md").write_text("---\ntitle: [\n---\nBody\n")
+    made: list[fs.Staging] = []
+    begin = fs.Staging.begin
+
+    def recorded(*args: Any) -> fs.Staging:
+        made.append(begin(*args))
+        return made[-1]
+
+    monkeypatch.setattr(fs.Staging, "begin", recorded)
+    result = build(project, BuildOptions(out=out, today=TODAY, search=False, strict=True))
+    assert made and made[0].mirror is not None  # it rendered into a staging folder, mirrored
+    assert not result.ok and not out.exists()
+    assert out.parent.is_dir() and not leftovers(out.parent) and not fs.spare_of(out).exists()
+
+
+def test_a_mirror_left_by_a_killed_build_is_removed_by_the_next(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out" / "site"
+    left = out.parent / ".site.mirror-123-456" / "articles" / "a"
+    left.mkdir(parents=True)
+    (left / "index.html").write_text("<p>half a mirror</p>\n")
+    _build(project, out)
+    assert leftovers(out.parent) == []

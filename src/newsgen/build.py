@@ -575,6 +575,10 @@ def _render_and_write(
             fresh = None
             if unchanged and last:  # nothing swapped: the spare is the one it was
                 retired, fresh = (last.spare_paths, last.spare_folders), last.fresh
+            elif staging.mirror is not None:
+                # The spare is this site's mirror: every page in it is the live one's file.
+                spare = fs.folder_stamps(fs.spare_of(out), fs.folders_of(entries))
+                retired, fresh = ((paths_digest, spare), ()) if spare else (("", None), None)
             elif site and last:
                 retired = (site.paths, last.folders)
                 if not in_place:  # a swap: the new site links the old one's other files

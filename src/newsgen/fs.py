@@ -30,6 +30,7 @@ MAX_ARTICLE_BYTES = MAX_BYTES
 _TMP, _OLD = ".tmp-", ".old-"
 # The site a swap replaced, kept beside the output for the next build to patch (``Staging``).
 _SPARE = ".spare"
+_MIRROR = ".mirror-"
 CONFIG_NAME = "newsgen.yaml"  # the project's settings (parsed by newsgen.config)
 # Written into every site newsgen builds: only a folder carrying it may be replaced whole.
 MARKER = ".newsgen-site"
@@ -391,6 +392,10 @@ class Staging(PageWriter):
     # With ``differ`` known: every page of the live site was just found as the manifest
     # ``keep`` is given describes it, so a page not in ``differ`` needs no look at all.
     vouched: bool = False
+    # Where each page written is also hard-linked, to be the next spare: a site built where
+    # there was none leaves no replaced site to keep, and without a spare the first edit
+    # after it linked every page into a new tree (2.6 s of a one-edit build at 10,000).
+    mirror: Path | None = None
 
     @classmethod
     def begin(
@@ -413,12 +418,20 @@ class Staging(PageWriter):
         the live site's file, and ``keep`` need not look at it. ``checked``: the spare's
         folders were just found as ``known`` has them (``spare_unchanged``), and every page
         of the live site as the manifest has it (``files_as_written``), so ``keep`` need
-        not look at a page ``differ`` does not name."""
+        not look at a page ``differ`` does not name.
+
+        With ``pages`` and no site in ``out`` yet, each page written is also linked into a
+        mirror, which becomes the spare (``mirror``)."""
         out = out.absolute()
         out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(out)
         # Unique per build, so a worker's memory of checked folders never matches a new one.
-        root = out.parent / f".{out.name}{_TMP}{os.getpid()}-{time.time_ns()}"
+        unique = f"{os.getpid()}-{time.time_ns()}"
+        root = out.parent / f".{out.name}{_TMP}{unique}"
+        mirror = None
+        if pages is not None and not out.exists():
+            mirror = out.parent / f".{out.name}{_MIRROR}{unique}"
+            _write_one(mirror, None, b"")
         if pages is not None and _adopt_spare(spare_of(out), root):
             try:
                 pages = frozenset(pages)
@@ -426,14 +439,31 @@ class Staging(PageWriter):
                 _prune(root, pages, trusted)
                 differ = frozenset(differ) if trusted and differ is not None else None
                 vouched = checked and differ is not None
-                return cls(out, root, keep_spare=True, reused=True, differ=differ, vouched=vouched)
+                return cls(out, root, True, True, differ, vouched, mirror)
             except OSError:
                 # A spare that cannot be cleaned (a read-only folder in it): today's way, in
                 # a folder of another name, since this one may not have gone away.
                 shutil.rmtree(root, ignore_errors=True)
                 root = root.with_name(f"{root.name}-fresh")
         _write_one(root, None, b"")  # a read-only parent fails here, before any work
-        return cls(out, root, keep_spare=pages is not None)
+        return cls(out, root, keep_spare=pages is not None, mirror=mirror)
+
+    def write(self, name: str, data: bytes) -> os.stat_result:
+        written = super().write(name, data)
+        if self.mirror is not None:
+            self._mirror(name)
+        return written
+
+    def _mirror(self, name: str) -> None:
+        source, dest = f"{self.root}/{name}", f"{self.mirror}/{name}"
+        try:
+            os.link(source, dest)
+        except FileNotFoundError:
+            os.makedirs(dest.rpartition("/")[0], exist_ok=True)
+            os.link(source, dest)
+        except FileExistsError:  # written twice (a retried chunk): the newer file
+            os.unlink(dest)
+            os.link(source, dest)
 
     def target(self, name: str) -> Path:
         """Where ``name`` goes in the staging folder; its parent folders are made."""
@@ -521,6 +551,8 @@ class Staging(PageWriter):
             finish(self.root)
         _CHECKED.clear()  # the staging root becomes the site: its folders are no longer ours
         _swap(self.root, self.out, self.keep_spare)
+        if self.mirror is not None:
+            _keep_as_spare(self.mirror, self.out)
 
     def patch(self, names: Iterable[str], removed: Iterable[str]) -> None:
         """Move ``names`` from the staging folder into the live site file by file, remove
@@ -540,6 +572,8 @@ class Staging(PageWriter):
 
     def discard(self) -> None:
         _CHECKED.clear()
+        if self.mirror is not None:
+            shutil.rmtree(self.mirror, ignore_errors=True)
         if self.reused:
             # Still a fine spare: the next build trusts nothing in it either.
             with contextlib.suppress(OSError):
@@ -719,7 +753,8 @@ def clean_leftovers(out: Path) -> list[Path]:
         # Killed between the two renames of a swap: the previous site is whole; put it back.
         olds[-1].rename(out)
     for path in sorted(out.parent.glob(f".{out.name}.*-*")):
-        if (_TMP in path.name or _OLD in path.name) and path.is_dir() and not path.is_symlink():
+        temporary = _TMP in path.name or _OLD in path.name or _MIRROR in path.name
+        if temporary and path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
