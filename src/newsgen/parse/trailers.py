@@ -73,6 +73,8 @@ _JUNK_LINES = [
     r"for more information,? (see|visit|go to|click)\W.{0,80}",
     r"\((to )?donate\b.{0,80}\)",
     r".{0,120}\bclick here( now)?\W*\)?",
+    # a prompt under a banner: "Tips, Gear and more; click graphic", "click banner above to ..."
+    r".{0,120}\bclick (the |this )?(graphic|banner|image|logo)\b.{0,80}",
     # a report seller's prompt and its link: "Purchase this report @ http://...", "Get Discount
     # on X is now available at http://..." ("@" before an address is never prose)
     r".{1,300}@ ?https?://\S+ ?\.?",
@@ -125,6 +127,13 @@ _JUNK_LINES = [
     # a link list's address, its text cut short by the page (a whole address may be an embed
     # the article shows), alone or run into the next label: "http://example.org…Plastics:"
     r"https?://[^\s…]+…(\S*\s.{0,60}:)?",
+    r"[\[(](more|continued|read on)\s*(…|\.\.\.)?[\])]",  # "[More…]": a link to the rest
+    # a pointer to the next part on another page: "continued: The Second Visit"
+    r"(to be )?continued( (in|on|at))?:\s*\S.{0,100}",
+    r"(also|more) (by|from) [\w.’' -]{1,40}:",  # "Also by Jane Doe:" over her other posts
+    r"this (article|post|entry|story) was posted:? .{1,60}",  # "... was posted: Monday, ..."
+    r"(royalty[- ]free|stock|file) (photo|image|picture)s?\W*",  # an image's licence label
+    r"by:?",  # a byline whose name the scraper lost
 ]
 # Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
 # every line of every article.
@@ -194,6 +203,7 @@ _GUARDS = {
     r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?": ("vimeo", "youtube"),
     r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,400}": ("button",),
     r".{0,120}\bclick here( now)?\W*\)?": ("click",),
+    r".{0,120}\bclick (the |this )?(graphic|banner|image|logo)\b.{0,80}": ("click",),
     r".{1,300}@ ?https?://\S+ ?\.?": ("@",),
     r".{1,200}[.!?][\"”’]?\s+click here to [^.!?]{1,80}[.!?]?": ("click",),
     r".{0,120}\ball rights reserved\W*": ("reserved",),
