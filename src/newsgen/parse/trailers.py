@@ -134,6 +134,7 @@ _JUNK_LINES = [
     r"this (article|post|entry|story) was posted:? .{1,60}",  # "... was posted: Monday, ..."
     r"(royalty[- ]free|stock|file) (photo|image|picture)s?\W*",  # an image's licence label
     r"by:?",  # a byline whose name the scraper lost
+    r"contact me\s*:",  # the label over a blogger's addresses ("Email: ...", "Skype: ...")
 ]
 # Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
 # every line of every article.
@@ -298,7 +299,9 @@ BLOG_SIGN_OFF = re.compile(r"[A-Z][\w’'.&-]*(?: (?:[A-Z][\w’'.&-]*|of|on|the
 # "Read more:" over a list of other articles' headlines: the list goes with its label.
 LIST_LABEL = re.compile(
     r"(?:read|see) (?:more|also)\s*:|also read\s*:|more\s*:|recommended(?: reading)?\s*:|"
-    r"(?:trending|popular|top) (?:now|posts|stories)\s*:?|you may have missed\s*:?",
+    r"(?:trending|popular|top) (?:now|posts|stories)\s*:?|you may have missed\s*:?|"
+    # a sign-up offer over the titles on offer: "Receive the next book of messages from X:"
+    r"receive (?:the next|our|more|future) .{0,60}:",
     re.IGNORECASE,
 )
 _LISTED_HEADLINE_LENGTH = 160
@@ -312,6 +315,53 @@ def is_listed_headline(line: str) -> bool:
     words = [w.strip("“”‘’\"'():,") for w in line.split()]
     longer = [w for w in words if len(w) > 3]
     return len(words) >= 3 and sum(w[:1].isupper() for w in longer) >= 0.6 * len(longer)
+
+
+# A link list the page cut short: "The decoricator machine" over "https://www.erowid.org…".
+_TRUNCATED_LINK = re.compile(r"https?://[^\s…]+…\S*")
+_LINK_LABEL_WORDS = 8
+
+
+def _is_truncated_link_label(lines: list[str], index: int) -> bool:
+    """A short unpunctuated line over a truncated link, or closing the text right below one:
+    the link's text, or the list's own label. A truncated address is never the article's."""
+    line = lines[index]
+    if len(line.split()) > _LINK_LABEL_WORDS or line.endswith((".", "!", "?", "”", '"')):
+        return False
+    above = index + 1 < len(lines) and _TRUNCATED_LINK.fullmatch(lines[index + 1]) is not None
+    closing = (
+        index == len(lines) - 1
+        and index > 0
+        and _TRUNCATED_LINK.fullmatch(lines[index - 1]) is not None
+    )
+    return above or closing
+
+
+# A blog page copied by an aggregator ends with the blog's name over its "Source: URL" line:
+# "Stockopedia", "NESARA- Restore America – Galactic News", "http://x.blogspot.com – The X".
+_SOURCE_URL = re.compile(r"source\s*:\s*https?://(?:www\.)?(?P<host>[^/\s]+)\S*", re.IGNORECASE)
+_HOME_PAGE = re.compile(r"https?://(?:www\.)?(?P<host>[^/\s]+)/?(?=\s|$)", re.IGNORECASE)
+_SIGN_OFF_WORDS = 12
+_HOST_WORDS = {"www", "blogspot", "wordpress", "com", "org", "net", "co", "uk", "info", "news"}
+
+
+def _is_site_name_over_source(lines: list[str], index: int) -> bool:
+    """The line just above a closing "Source: URL" that names the site: a word of it is in
+    the source's host name, or it carries the site's home-page address."""
+    if index != len(lines) - 2 or len(lines) < 3:
+        return False
+    line = lines[index]
+    source = _SOURCE_URL.fullmatch(lines[-1])
+    if source is None or len(line.split()) > _SIGN_OFF_WORDS or line.endswith((".", "”", '"')):
+        return False
+    if "," in line:  # a greeting signed with the writer's name: "Blessed be, Ellen"
+        return False
+    if _HOME_PAGE.search(line):
+        return True
+    host = set(re.split(r"[.-]", source["host"].casefold())) - _HOST_WORDS
+    # Five letters at least: "life" is in many a host name ("vividlife") by chance.
+    words = {w for w in re.findall(r"\w+", line.casefold()) if len(w) >= 5} - _HOST_WORDS
+    return any(word in part for word in words for part in host)
 
 
 def strip_trailers(lines: list[str]) -> list[str]:
@@ -347,6 +397,8 @@ def strip_trailers(lines: list[str]) -> list[str]:
             and _URL_LINE.fullmatch(lines[index + 1]) is not None
         )
         sign_off = index >= max(len(lines) - BIO_LINES, 1) and BLOG_SIGN_OFF.fullmatch(line)
-        if not is_junk(line) and not promotion and not label and not sign_off:
+        link_label = _is_truncated_link_label(lines, index)
+        site_name = _is_site_name_over_source(lines, index)
+        if not (is_junk(line) or promotion or label or sign_off or link_label or site_name):
             kept.append(line)
     return kept
