@@ -144,6 +144,17 @@ _GUARDED_JUNK = [
         r"(?!(?:source|sources|via)\b)[\w’'&. ]{1,60}[-–—] ?https?://\S+",
     ),  # "HR2899- https://"
     ("know", r".{0,200}\blet (me|us) know\b.{0,100}\bcomments?\b.{0,300}"),  # "in the comments"
+    # the writer's appeal for money: "You can support my work through my PayPal account."
+    (
+        "paypal",
+        r"(?=.{0,300}\b(paypal|patreon)\b).{0,300}\b(support|fund) (my|our) (work|site|blog|"
+        r"ministry|channel|writing|research)\b.{0,300}",
+    ),
+    # a channel's plug: "Important: X TV is available on DirecTV Ch. 349, U-Verse 1220, ..."
+    (
+        "directv",
+        r".{0,200}\bdirectv (ch(annel|\.)? ?)?\d{2,4}\b.{0,400}",
+    ),
     # a prompt to the reader: "Share your thoughts in the comment section!", "Please feel free
     # to post your comments ... in the comments below."
     (
@@ -267,10 +278,30 @@ BIO_LINES = 3  # a bio stands among the last lines
 # An offer below the article: "Select Bibles are now 50% OFF plus Free Shipping".
 PROMOTION = re.compile(
     r".{0,300}\b(\d+% off|free (shipping|gift|guide|kit|report|e-?book|chapter|trial)|"
-    r"download .{0,60}\bfree\b|learn how with a free)\b.{0,300}",
+    r"download .{0,60}\bfree\b|learn how with a free|"
+    # a deals plug: "Who needs slot machines when we have Amazon Lightning Deals?"
+    r"lightning deals|amazon deals|deals on amazon|"
+    # the writer's own appeal for money ("GoFundMe for the family" is the story's, not this)
+    r"support (my|our|this|the) (work|site|blog|ministry|channel|posting|writing|research))"
+    r"\b.{0,300}",
     re.IGNORECASE,
 )
 PROMOTION_LINES = 6
+# The salvation appeal a site stands below every post: "ARE YOU COMPLETELY PREPARED?" in
+# capitals, then the gospel ("The Bible tells us that every human has sinned ..."). It and
+# all after it are the site's.
+SALVATION_CALL = re.compile(r"ARE YOU [A-Z’' ]{0,30}\b(?:PREPARED|READY|SAVED)\s*\?")
+_GOSPEL = re.compile(r"\b(?:sinned|sinners?|salvation|saved|jesus|christ|gospel)\b", re.IGNORECASE)
+_GOSPEL_LINES = 3
+
+
+def _is_salvation_appeal(lines: list[str], index: int) -> bool:
+    return (
+        index >= len(lines) - PROMOTION_LINES
+        and SALVATION_CALL.fullmatch(lines[index]) is not None
+        and any(_GOSPEL.search(line) for line in lines[index + 1 : index + 1 + _GOSPEL_LINES])
+    )
+
 
 # A press release's contact block: "Contact Us:", "Contact–", "Corporate Office:" over a name,
 # an address and phone numbers, all short lines to the end.
@@ -322,11 +353,15 @@ _TRUNCATED_LINK = re.compile(r"https?://[^\s…]+…\S*")
 _LINK_LABEL_WORDS = 8
 
 
+def _is_bare_label(line: str) -> bool:
+    """A few words with no closing punctuation: a link's text or a list's label, no sentence."""
+    return len(line.split()) <= _LINK_LABEL_WORDS and not line.endswith((".", "!", "?", "”", '"'))
+
+
 def _is_truncated_link_label(lines: list[str], index: int) -> bool:
     """A short unpunctuated line over a truncated link, or closing the text right below one:
     the link's text, or the list's own label. A truncated address is never the article's."""
-    line = lines[index]
-    if len(line.split()) > _LINK_LABEL_WORDS or line.endswith((".", "!", "?", "”", '"')):
+    if not _is_bare_label(lines[index]):
         return False
     above = index + 1 < len(lines) and _TRUNCATED_LINK.fullmatch(lines[index + 1]) is not None
     closing = (
@@ -364,6 +399,34 @@ def _is_site_name_over_source(lines: list[str], index: int) -> bool:
     return any(word in part for word in words for part in host)
 
 
+# A list of links below the article: each line a headline or a note, then its address
+# ("Live map of the conflict https://..."), three or more in a row, nothing but short lines
+# after them. The line over them, short and unpunctuated, is their label.
+# A numbered item ("1. Smith J, ... https://doi.org/...") is a reference list: the article's.
+_LINK_ITEM = re.compile(r"(?![\d(\[])\S.{0,200}\shttps?://\S+")
+_LINK_RUN = 3
+_AFTER_LINK_RUN_LENGTH = 120
+
+
+def _link_list(lines: list[str]) -> set[int]:
+    """The indexes of the lines of a closing link list and of its label."""
+    run: list[int] = []
+    for index, line in enumerate(lines):
+        if _LINK_ITEM.fullmatch(line) and len(line) <= 400:
+            run.append(index)
+            continue
+        if len(run) >= _LINK_RUN and all(len(x) <= _AFTER_LINK_RUN_LENGTH for x in lines[index:]):
+            break
+        run = []
+    if len(run) < _LINK_RUN:
+        return set()
+    listed = set(run)
+    above = run[0] - 1
+    if above >= 0 and _is_bare_label(lines[above]):
+        listed.add(above)
+    return listed
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -379,13 +442,16 @@ def strip_trailers(lines: list[str]) -> list[str]:
     while end > 1 and is_junk(lines[end - 1]):
         end -= 1
     bio_start = max(end - BIO_LINES, 1)
+    link_list = _link_list(lines)
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
         if listing and is_listed_headline(line):
             continue
         listing = LIST_LABEL.fullmatch(line) is not None
-        if index >= bio_start and AUTHOR_BIO.fullmatch(line):
+        if (index >= bio_start and AUTHOR_BIO.fullmatch(line)) or _is_salvation_appeal(
+            lines, index
+        ):
             break
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
         if index >= STRONG_CUT_AFTER and strong:
@@ -399,6 +465,9 @@ def strip_trailers(lines: list[str]) -> list[str]:
         sign_off = index >= max(len(lines) - BIO_LINES, 1) and BLOG_SIGN_OFF.fullmatch(line)
         link_label = _is_truncated_link_label(lines, index)
         site_name = _is_site_name_over_source(lines, index)
-        if not (is_junk(line) or promotion or label or sign_off or link_label or site_name):
+        listed = index in link_list
+        if not (
+            is_junk(line) or promotion or label or sign_off or link_label or site_name or listed
+        ):
             kept.append(line)
     return kept
