@@ -150,6 +150,13 @@ _GUARDED_JUNK = [
         r"(?=.{0,300}\b(paypal|patreon)\b).{0,300}\b(support|fund) (my|our) (work|site|blog|"
         r"ministry|channel|writing|research)\b.{0,300}",
     ),
+    # a plug for another site: "An Exclusive Un-Censored Video Site!", "The Last Frontier of
+    # Free Press Is Here! No More Censorship, Unlike YouTube and Others!"
+    (
+        "censor",
+        r"(?=.{0,400}!)(?=.{0,400}\b(un-?censored|no more censorship)\b)"
+        r"(?=.{0,400}\b(site|free press)\b).{1,400}",
+    ),
     # a channel's plug: "Important: X TV is available on DirecTV Ch. 349, U-Verse 1220, ..."
     (
         "directv",
@@ -277,6 +284,9 @@ AUTHOR_BIO = re.compile(
 BIO_LINES = 3  # a bio stands among the last lines
 # An offer below the article: "Select Bibles are now 50% OFF plus Free Shipping".
 PROMOTION = re.compile(
+    # "For more information on X, visit ... download a free chapter": the issuer's pointer to
+    # more about the article's subject, article text as in a press release
+    r"(?!for more information\b)"
     r".{0,300}\b(\d+% off|free (shipping|gift|guide|kit|report|e-?book|chapter|trial)|"
     r"download .{0,60}\bfree\b|learn how with a free|"
     # a deals plug: "Who needs slot machines when we have Amazon Lightning Deals?"
@@ -287,6 +297,16 @@ PROMOTION = re.compile(
     re.IGNORECASE,
 )
 PROMOTION_LINES = 6
+
+
+def _is_promotion(lines: list[str], index: int) -> bool:
+    """An offer among the last lines of the page."""
+    return (
+        len(lines) - PROMOTION_LINES <= index < len(lines)
+        and PROMOTION.fullmatch(lines[index]) is not None
+    )
+
+
 # The salvation appeal a site stands below every post: "ARE YOU COMPLETELY PREPARED?" in
 # capitals, then the gospel ("The Bible tells us that every human has sinned ..."). It and
 # all after it are the site's.
@@ -456,7 +476,10 @@ def strip_trailers(lines: list[str]) -> list[str]:
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
         if index >= STRONG_CUT_AFTER and strong:
             break
-        promotion = index >= len(lines) - PROMOTION_LINES and PROMOTION.fullmatch(line)
+        promotion = _is_promotion(lines, index) or (
+            # a plug between two plugs: "Explore the ... Series." in a block of offers
+            _is_promotion(lines, index - 1) and _is_promotion(lines, index + 1)
+        )
         label = (
             line.endswith(":")
             and index + 1 < len(lines)
