@@ -326,7 +326,8 @@ def _is_salvation_appeal(lines: list[str], index: int) -> bool:
 # A press release's contact block: "Contact Us:", "Contact–", "Corporate Office:" over a name,
 # an address and phone numbers, all short lines to the end.
 CONTACT_LABEL = re.compile(
-    r"(?:media |press |sales )?contacts?(?: us| details| information| info| person)?\s*[:–—-]?"
+    r"(?:media |press |sales )?contacts?(?: us| details| information| info| person| and sources)?"
+    r"\s*[:–—-]?"
     r"|corporate (?:office|headquarters)\s*:?",
     re.IGNORECASE,
 )
@@ -447,6 +448,46 @@ def _link_list(lines: list[str]) -> set[int]:
     return listed
 
 
+# Another article offered in the middle of the page: "Related Report" over its headline, a
+# teaser and its link ("Access Report: http://..."): the label down to the link go.
+RELATED_LABEL = re.compile(
+    r"related (?:reports?|posts?|articles?|stories|story)\s*:?", re.IGNORECASE
+)
+_RELATED_ITEM_LINES = 4
+_ENDS_IN_LINK = re.compile(r".*\shttps?://\S+|https?://\S+")
+
+
+def _related_items(lines: list[str]) -> set[int]:
+    """The indexes of each related-article label and the lines down to its link."""
+    related: set[int] = set()
+    for index, line in enumerate(lines):
+        if len(line) > 40 or not RELATED_LABEL.fullmatch(line):
+            continue
+        for end in range(index + 1, min(index + 1 + _RELATED_ITEM_LINES, len(lines))):
+            if _ENDS_IN_LINK.fullmatch(lines[end]):
+                related.update(range(index, end + 1))
+                break
+    return related
+
+
+# A writer's "About Jane Doe" box, her bio in the first person under it ("I am a blogger,
+# thinker and ..."): it and all after it are the page's. (An "About Acme Inc." paragraph
+# of a press release speaks in the third person and is the release's.)
+ABOUT_LABEL = re.compile(r"[Aa]bout [A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){0,3}:?")
+FIRST_PERSON_BIO = re.compile(
+    r"(?:I am|I’m|I'm) an? (?:[\w-]+,? ){0,4}(?:blogger|writer|author|journalist|editor|"
+    r"columnist|reporter|thinker|researcher|contributor)\b.*"
+)
+
+
+def _is_about_me_box(lines: list[str], index: int) -> bool:
+    return (
+        index + 1 < len(lines)
+        and ABOUT_LABEL.fullmatch(lines[index]) is not None
+        and FIRST_PERSON_BIO.fullmatch(lines[index + 1]) is not None
+    )
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -463,15 +504,16 @@ def strip_trailers(lines: list[str]) -> list[str]:
         end -= 1
     bio_start = max(end - BIO_LINES, 1)
     link_list = _link_list(lines)
+    related = _related_items(lines)
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
         if listing and is_listed_headline(line):
             continue
         listing = LIST_LABEL.fullmatch(line) is not None
-        if (index >= bio_start and AUTHOR_BIO.fullmatch(line)) or _is_salvation_appeal(
-            lines, index
-        ):
+        bio = index >= bio_start and AUTHOR_BIO.fullmatch(line) is not None
+        about_me = index >= STRONG_CUT_AFTER and _is_about_me_box(lines, index)
+        if bio or about_me or _is_salvation_appeal(lines, index):
             break
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
         if index >= STRONG_CUT_AFTER and strong:
@@ -488,7 +530,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
         sign_off = index >= max(len(lines) - BIO_LINES, 1) and BLOG_SIGN_OFF.fullmatch(line)
         link_label = _is_truncated_link_label(lines, index)
         site_name = _is_site_name_over_source(lines, index)
-        listed = index in link_list
+        listed = index in link_list or index in related
         if not (
             is_junk(line) or promotion or label or sign_off or link_label or site_name or listed
         ):
