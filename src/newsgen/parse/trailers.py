@@ -134,6 +134,8 @@ _JUNK_LINES = [
     r"this (article|post|entry|story) was posted:? .{1,60}",  # "... was posted: Monday, ..."
     r"(royalty[- ]free|stock|file) (photo|image|picture)s?\W*",  # an image's licence label
     r"by:?",  # a byline whose name the scraper lost
+    # an ad plugin's placeholder: "========= Multi-Author AdSense ========= Skipped due to ..."
+    r"={7,}\s*[a-z].{0,400}",
     r"contact me\s*:",  # the label over a blogger's addresses ("Email: ...", "Skype: ...")
 ]
 # Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
@@ -488,6 +490,20 @@ def _is_about_me_box(lines: list[str], index: int) -> bool:
     )
 
 
+# A site's blurb run on from its name on the line above: "redOrbit.com" then "offers
+# Science, Space, ... news. Learn something new every day." (lower case: the same sentence)
+_BARE_SITE = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|tv|co|io|info|us|uk)/?")
+_SITE_BLURB = re.compile(r"(?:offers|provides|brings|delivers|covers|publishes) \S.{0,400}")
+
+
+def _is_site_blurb(lines: list[str], index: int) -> bool:
+    return (
+        index > 0
+        and _SITE_BLURB.fullmatch(lines[index]) is not None
+        and _BARE_SITE.fullmatch(lines[index - 1]) is not None
+    )
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -530,7 +546,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
         sign_off = index >= max(len(lines) - BIO_LINES, 1) and BLOG_SIGN_OFF.fullmatch(line)
         link_label = _is_truncated_link_label(lines, index)
         site_name = _is_site_name_over_source(lines, index)
-        listed = index in link_list or index in related
+        listed = index in link_list or index in related or _is_site_blurb(lines, index)
         if not (
             is_junk(line) or promotion or label or sign_off or link_label or site_name or listed
         ):
