@@ -301,12 +301,12 @@ PROMOTION = re.compile(
 PROMOTION_LINES = 6
 
 
-def _is_promotion(lines: list[str], index: int) -> bool:
-    """An offer among the last lines of the page."""
-    return (
-        len(lines) - PROMOTION_LINES <= index < len(lines)
-        and PROMOTION.fullmatch(lines[index]) is not None
-    )
+def _promotions(lines: list[str]) -> set[int]:
+    """The offers among the last lines of the page, and a plug between two offers ("Explore
+    the ... Series." in a block of Bible deals and free eBooks)."""
+    tail = range(max(len(lines) - PROMOTION_LINES, 0), len(lines))
+    offers = {index for index in tail if PROMOTION.fullmatch(lines[index])}
+    return offers | {index for index in tail if index - 1 in offers and index + 1 in offers}
 
 
 # The salvation appeal a site stands below every post: "ARE YOU COMPLETELY PREPARED?" in
@@ -384,15 +384,13 @@ def _is_bare_label(line: str) -> bool:
 def _is_truncated_link_label(lines: list[str], index: int) -> bool:
     """A short unpunctuated line over a truncated link, or closing the text right below one:
     the link's text, or the list's own label. A truncated address is never the article's."""
-    if not _is_bare_label(lines[index]):
-        return False
     above = index + 1 < len(lines) and _TRUNCATED_LINK.fullmatch(lines[index + 1]) is not None
     closing = (
         index == len(lines) - 1
         and index > 0
         and _TRUNCATED_LINK.fullmatch(lines[index - 1]) is not None
     )
-    return above or closing
+    return (above or closing) and _is_bare_label(lines[index])
 
 
 # A blog page copied by an aggregator ends with the blog's name over its "Source: URL" line:
@@ -435,7 +433,7 @@ def _link_list(lines: list[str]) -> set[int]:
     """The indexes of the lines of a closing link list and of its label."""
     run: list[int] = []
     for index, line in enumerate(lines):
-        if _LINK_ITEM.fullmatch(line) and len(line) <= 400:
+        if "://" in line and len(line) <= 400 and _LINK_ITEM.fullmatch(line):
             run.append(index)
             continue
         if len(run) >= _LINK_RUN and all(len(x) <= _AFTER_LINK_RUN_LENGTH for x in lines[index:]):
@@ -519,8 +517,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
     while end > 1 and is_junk(lines[end - 1]):
         end -= 1
     bio_start = max(end - BIO_LINES, 1)
-    link_list = _link_list(lines)
-    related = _related_items(lines)
+    dropped_lines = _promotions(lines) | _link_list(lines) | _related_items(lines)
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
@@ -534,21 +531,21 @@ def strip_trailers(lines: list[str]) -> list[str]:
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
         if index >= STRONG_CUT_AFTER and strong:
             break
-        promotion = _is_promotion(lines, index) or (
-            # a plug between two plugs: "Explore the ... Series." in a block of offers
-            _is_promotion(lines, index - 1) and _is_promotion(lines, index + 1)
-        )
         label = (
             line.endswith(":")
             and index + 1 < len(lines)
             and _URL_LINE.fullmatch(lines[index + 1]) is not None
         )
         sign_off = index >= max(len(lines) - BIO_LINES, 1) and BLOG_SIGN_OFF.fullmatch(line)
-        link_label = _is_truncated_link_label(lines, index)
-        site_name = _is_site_name_over_source(lines, index)
-        listed = index in link_list or index in related or _is_site_blurb(lines, index)
-        if not (
-            is_junk(line) or promotion or label or sign_off or link_label or site_name or listed
-        ):
+        dropped = (
+            label
+            or sign_off
+            or index in dropped_lines
+            or is_junk(line)
+            or _is_truncated_link_label(lines, index)
+            or _is_site_name_over_source(lines, index)
+            or _is_site_blurb(lines, index)
+        )
+        if not dropped:
             kept.append(line)
     return kept
