@@ -147,10 +147,15 @@ _GUARDED_JUNK = [
     ),  # "HR2899- https://"
     ("know", r".{0,200}\blet (me|us) know\b.{0,100}\bcomments?\b.{0,300}"),  # "in the comments"
     # the writer's appeal for money: "You can support my work through my PayPal account."
-    (
-        "paypal",
-        r"(?=.{0,300}\b(paypal|patreon)\b).{0,300}\b(support|fund) (my|our) (work|site|blog|"
-        r"ministry|channel|writing|research)\b.{0,300}",
+    *(
+        (
+            payee,
+            # the reader asked ("you can", "please", "consider"): a report about the firm is not
+            rf"(?=.{{0,300}}\b{payee}\b).{{0,300}}\b(you can|please|consider|if you)\b.{{0,60}}"
+            r"\b(support|fund) (my|our) (work|site|blog|"
+            r"ministry|channel|writing|research)\b.{0,300}",
+        )
+        for payee in ("paypal", "patreon")
     ),
     # a plug for another site: "An Exclusive Un-Censored Video Site!", "The Last Frontier of
     # Free Press Is Here! No More Censorship, Unlike YouTube and Others!"
