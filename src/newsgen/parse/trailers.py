@@ -157,6 +157,14 @@ _GUARDED_JUNK = [
         )
         for payee in ("paypal", "patreon")
     ),
+    # the writer's own appeal for money, with its button: "If you would like to make a donation
+    # to support the posting of these messages ... click on the button below." ("If you would
+    # like to donate to Alyssa's fund, please click here" is the story's appeal, not the site's)
+    (
+        "donat",
+        r"(?=.{0,400}\b(button|click)\b).{0,300}\bdonat\w*\b.{0,100}\bsupport (my|our|this|the) "
+        r"(work|site|blog|ministry|channel|posting|writing|research)\b.{0,400}",
+    ),
     # a plug for another site: "An Exclusive Un-Censored Video Site!", "The Last Frontier of
     # Free Press Is Here! No More Censorship, Unlike YouTube and Others!"
     (
@@ -297,10 +305,7 @@ PROMOTION = re.compile(
     r".{0,300}\b(\d+% off|free (shipping|gift|guide|kit|report|e-?book|chapter|trial)|"
     r"download .{0,60}\bfree\b|learn how with a free|"
     # a deals plug: "Who needs slot machines when we have Amazon Lightning Deals?"
-    r"lightning deals|amazon deals|deals on amazon|"
-    # the writer's own appeal for money ("GoFundMe for the family" is the story's, not this)
-    r"support (my|our|this|the) (work|site|blog|ministry|channel|posting|writing|research))"
-    r"\b.{0,300}",
+    r"lightning deals|amazon deals|deals on amazon)\b.{0,300}",
     re.IGNORECASE,
 )
 PROMOTION_LINES = 6
