@@ -130,8 +130,10 @@ _JUNK_LINES = [
     r"[\[(](more|continued|read on)\s*(…|\.\.\.)?[\])]",  # "[More…]": a link to the rest
     # a pointer to the next part on another page: "continued: The Second Visit"
     r"(to be )?continued( (in|on|at))?:\s*\S.{0,100}",
-    r"(also|more) (by|from) [\w.’' -]{1,40}:",  # "Also by Jane Doe:" over her other posts
-    r"this (article|post|entry|story) was posted:? .{1,60}",  # "... was posted: Monday, ..."
+    r"(also|more) by [\w.’' -]{1,40}:",  # "Also by Jane Doe:" over her other posts
+    # "This article was posted: Saturday, October 26, ..." (never "... was posted by a user")
+    r"this (article|post|entry|story) was posted:? (on )?(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar"
+    r"|apr|may|jun|jul|aug|sep|oct|nov|dec|\d)[\w,./: -]{0,60}",
     r"(royalty[- ]free|stock|file) (photo|image|picture)s?\W*",  # an image's licence label
     r"by:?",  # a byline whose name the scraper lost
     # an ad plugin's placeholder: "========= Multi-Author AdSense ========= Skipped due to ..."
@@ -175,7 +177,7 @@ _GUARDED_JUNK = [
     # a channel's plug: "Important: X TV is available on DirecTV Ch. 349, U-Verse 1220, ..."
     (
         "directv",
-        r".{0,200}\bdirectv (ch(annel|\.)? ?)?\d{2,4}\b.{0,400}",
+        r".{0,200}\bdirectv (ch\.|channel) ?\d{2,4}\b.{0,400}",  # never "DirecTV 2016 sales"
     ),
     # a prompt to the reader: "Share your thoughts in the comment section!", "Please feel free
     # to post your comments ... in the comments below."
@@ -303,19 +305,28 @@ PROMOTION = re.compile(
     # more about the article's subject, article text as in a press release
     r"(?!for more information\b)"
     r".{0,300}\b(\d+% off|free (shipping|gift|guide|kit|report|e-?book|chapter|trial)|"
-    r"download .{0,60}\bfree\b|learn how with a free|"
-    # a deals plug: "Who needs slot machines when we have Amazon Lightning Deals?"
-    r"lightning deals|amazon deals|deals on amazon)\b.{0,300}",
+    r"download .{0,60}\bfree\b|learn how with a free)\b.{0,300}",
     re.IGNORECASE,
 )
 PROMOTION_LINES = 6
+# A deals plug in the writer's voice: "Who needs slot machines when we have Amazon Lightning
+# Deals?" (a report on what shoppers spent on them speaks of no "I", "we" or "you")
+DEALS_PLUG = re.compile(
+    r"(?=.{0,300}\b(?:I|we|you|my|our)\b).{0,300}"
+    r"\b(?:lightning deals|amazon deals|deals on amazon)\b.{0,300}",
+    re.IGNORECASE,
+)
 
 
 def _promotions(lines: list[str]) -> set[int]:
     """The offers among the last lines of the page, and a plug between two offers ("Explore
     the ... Series." in a block of Bible deals and free eBooks)."""
     tail = range(max(len(lines) - PROMOTION_LINES, 0), len(lines))
-    offers = {index for index in tail if PROMOTION.fullmatch(lines[index])}
+    offers = {
+        index
+        for index in tail
+        if PROMOTION.fullmatch(lines[index]) or DEALS_PLUG.fullmatch(lines[index])
+    }
     return offers | {index for index in tail if index - 1 in offers and index + 1 in offers}
 
 
