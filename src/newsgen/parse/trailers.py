@@ -73,6 +73,8 @@ _JUNK_LINES = [
     r"for more information,? (see|visit|go to|click)\W.{0,80}",
     r"\((to )?donate\b.{0,80}\)",
     r".{0,120}\bclick here( now)?\W*\)?",
+    # a prompt under a banner: "Tips, Gear and more; click graphic", "click banner above to ..."
+    r".{0,120}\bclick (the |this )?(graphic|banner|image|logo)\b.{0,80}",
     # a report seller's prompt and its link: "Purchase this report @ http://...", "Get Discount
     # on X is now available at http://..." ("@" before an address is never prose)
     r".{1,300}@ ?https?://\S+ ?\.?",
@@ -125,6 +127,18 @@ _JUNK_LINES = [
     # a link list's address, its text cut short by the page (a whole address may be an embed
     # the article shows), alone or run into the next label: "http://example.org…Plastics:"
     r"https?://[^\s…]+…(\S*\s.{0,60}:)?",
+    r"[\[(](more|continued|read on)\s*(…|\.\.\.)?[\])]",  # "[More…]": a link to the rest
+    # a pointer to the next part on another page: "continued: The Second Visit"
+    r"(to be )?continued( (in|on|at))?:\s*\S.{0,100}",
+    r"(also|more) by [\w.’' -]{1,40}:",  # "Also by Jane Doe:" over her other posts
+    # "This article was posted: Saturday, October 26, ..." (never "... was posted by a user")
+    r"this (article|post|entry|story) was posted:? (on )?(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar"
+    r"|apr|may|jun|jul|aug|sep|oct|nov|dec|\d)[\w,./: -]{0,60}",
+    r"(royalty[- ]free|stock|file) (photo|image|picture)s?\W*",  # an image's licence label
+    r"by:?",  # a byline whose name the scraper lost
+    # an ad plugin's placeholder: "========= Multi-Author AdSense ========= Skipped due to ..."
+    r"={7,}\s*[a-z].{0,400}",
+    r"contact me\s*:",  # the label over a blogger's addresses ("Email: ...", "Skype: ...")
 ]
 # Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
 # every line of every article.
@@ -134,6 +148,37 @@ _GUARDED_JUNK = [
         r"(?!(?:source|sources|via)\b)[\w’'&. ]{1,60}[-–—] ?https?://\S+",
     ),  # "HR2899- https://"
     ("know", r".{0,200}\blet (me|us) know\b.{0,100}\bcomments?\b.{0,300}"),  # "in the comments"
+    # the writer's appeal for money: "You can support my work through my PayPal account."
+    *(
+        (
+            payee,
+            # the reader asked ("you can", "please", "consider"): a report about the firm is not
+            rf"(?=.{{0,300}}\b{payee}\b).{{0,300}}\b(you can|please|consider|if you)\b.{{0,60}}"
+            r"\b(support|fund) (my|our) (work|site|blog|"
+            r"ministry|channel|writing|research)\b.{0,300}",
+        )
+        for payee in ("paypal", "patreon")
+    ),
+    # the writer's own appeal for money, with its button: "If you would like to make a donation
+    # to support the posting of these messages ... click on the button below." ("If you would
+    # like to donate to Alyssa's fund, please click here" is the story's appeal, not the site's)
+    (
+        "donat",
+        r"(?=.{0,400}\b(button|click)\b).{0,300}\bdonat\w*\b.{0,100}\bsupport (my|our|this|the) "
+        r"(work|site|blog|ministry|channel|posting|writing|research)\b.{0,400}",
+    ),
+    # a plug for another site: "An Exclusive Un-Censored Video Site!", "The Last Frontier of
+    # Free Press Is Here! No More Censorship, Unlike YouTube and Others!"
+    (
+        "censor",
+        r"(?=.{0,400}!)(?=.{0,400}\b(un-?censored|no more censorship)\b)"
+        r"(?=.{0,400}\b(site|free press)\b).{1,400}",
+    ),
+    # a channel's plug: "Important: X TV is available on DirecTV Ch. 349, U-Verse 1220, ..."
+    (
+        "directv",
+        r".{0,200}\bdirectv (ch\.|channel) ?\d{2,4}\b.{0,400}",  # never "DirecTV 2016 sales"
+    ),
     # a prompt to the reader: "Share your thoughts in the comment section!", "Please feel free
     # to post your comments ... in the comments below."
     (
@@ -194,6 +239,7 @@ _GUARDS = {
     r".{0,200}\bfrom .{1,60} on (vimeo|youtube)\.?": ("vimeo", "youtube"),
     r".{0,120}\bclick the\W{0,2}\w*\W{0,2}(like|share)\W{0,2} button\b.{0,400}": ("button",),
     r".{0,120}\bclick here( now)?\W*\)?": ("click",),
+    r".{0,120}\bclick (the |this )?(graphic|banner|image|logo)\b.{0,80}": ("click",),
     r".{1,300}@ ?https?://\S+ ?\.?": ("@",),
     r".{1,200}[.!?][\"”’]?\s+click here to [^.!?]{1,80}[.!?]?": ("click",),
     r".{0,120}\ball rights reserved\W*": ("reserved",),
@@ -255,16 +301,56 @@ AUTHOR_BIO = re.compile(
 BIO_LINES = 3  # a bio stands among the last lines
 # An offer below the article: "Select Bibles are now 50% OFF plus Free Shipping".
 PROMOTION = re.compile(
+    # "For more information on X, visit ... download a free chapter": the issuer's pointer to
+    # more about the article's subject, article text as in a press release
+    r"(?!for more information\b)"
     r".{0,300}\b(\d+% off|free (shipping|gift|guide|kit|report|e-?book|chapter|trial)|"
     r"download .{0,60}\bfree\b|learn how with a free)\b.{0,300}",
     re.IGNORECASE,
 )
 PROMOTION_LINES = 6
+# A deals plug in the writer's voice: "Who needs slot machines when we have Amazon Lightning
+# Deals?" (a report on what shoppers spent on them speaks of no "I", "we" or "you")
+DEALS_PLUG = re.compile(
+    r"(?=.{0,300}\b(?:I|we|you|my|our)\b).{0,300}"
+    r"\b(?:lightning deals|amazon deals|deals on amazon)\b.{0,300}",
+    re.IGNORECASE,
+)
+
+
+def _promotions(lines: list[str]) -> set[int]:
+    """The offers among the last lines of the page, and a plug between two offers ("Explore
+    the ... Series." in a block of Bible deals and free eBooks)."""
+    tail = range(max(len(lines) - PROMOTION_LINES, 0), len(lines))
+    offers = {
+        index
+        for index in tail
+        if PROMOTION.fullmatch(lines[index]) or DEALS_PLUG.fullmatch(lines[index])
+    }
+    return offers | {index for index in tail if index - 1 in offers and index + 1 in offers}
+
+
+# The salvation appeal a site stands below every post: "ARE YOU COMPLETELY PREPARED?" in
+# capitals, then the gospel ("The Bible tells us that every human has sinned ..."). It and
+# all after it are the site's.
+SALVATION_CALL = re.compile(r"ARE YOU [A-Z’' ]{0,30}\b(?:PREPARED|READY|SAVED)\s*\?")
+_GOSPEL = re.compile(r"\b(?:sinned|sinners?|salvation|saved|jesus|christ|gospel)\b", re.IGNORECASE)
+_GOSPEL_LINES = 3
+
+
+def _is_salvation_appeal(lines: list[str], index: int) -> bool:
+    return (
+        index >= len(lines) - PROMOTION_LINES
+        and SALVATION_CALL.fullmatch(lines[index]) is not None
+        and any(_GOSPEL.search(line) for line in lines[index + 1 : index + 1 + _GOSPEL_LINES])
+    )
+
 
 # A press release's contact block: "Contact Us:", "Contact–", "Corporate Office:" over a name,
 # an address and phone numbers, all short lines to the end.
 CONTACT_LABEL = re.compile(
-    r"(?:media |press |sales )?contacts?(?: us| details| information| info| person)?\s*[:–—-]?"
+    r"(?:media |press |sales )?contacts?(?: us| details| information| info| person| and sources)?"
+    r"\s*[:–—-]?"
     r"|corporate (?:office|headquarters)\s*:?",
     re.IGNORECASE,
 )
@@ -288,7 +374,9 @@ BLOG_SIGN_OFF = re.compile(r"[A-Z][\w’'.&-]*(?: (?:[A-Z][\w’'.&-]*|of|on|the
 # "Read more:" over a list of other articles' headlines: the list goes with its label.
 LIST_LABEL = re.compile(
     r"(?:read|see) (?:more|also)\s*:|also read\s*:|more\s*:|recommended(?: reading)?\s*:|"
-    r"(?:trending|popular|top) (?:now|posts|stories)\s*:?|you may have missed\s*:?",
+    r"(?:trending|popular|top) (?:now|posts|stories)\s*:?|you may have missed\s*:?|"
+    # a sign-up offer over the titles on offer: "Receive the next book of messages from X:"
+    r"receive (?:the next|our|more|future) .{0,60}:",
     re.IGNORECASE,
 )
 _LISTED_HEADLINE_LENGTH = 160
@@ -302,6 +390,137 @@ def is_listed_headline(line: str) -> bool:
     words = [w.strip("“”‘’\"'():,") for w in line.split()]
     longer = [w for w in words if len(w) > 3]
     return len(words) >= 3 and sum(w[:1].isupper() for w in longer) >= 0.6 * len(longer)
+
+
+# A link list the page cut short: "The decoricator machine" over "https://www.erowid.org…".
+_TRUNCATED_LINK = re.compile(r"https?://[^\s…]+…\S*")
+_LINK_LABEL_WORDS = 8
+
+
+def _is_bare_label(line: str) -> bool:
+    """A few words with no closing punctuation: a link's text or a list's label, no sentence."""
+    return len(line.split()) <= _LINK_LABEL_WORDS and not line.endswith((".", "!", "?", "”", '"'))
+
+
+def _is_truncated_link_label(lines: list[str], index: int) -> bool:
+    """A short unpunctuated line over a truncated link, or closing the text right below one:
+    the link's text, or the list's own label. A truncated address is never the article's."""
+    above = index + 1 < len(lines) and _TRUNCATED_LINK.fullmatch(lines[index + 1]) is not None
+    closing = (
+        index == len(lines) - 1
+        and index > 0
+        and _TRUNCATED_LINK.fullmatch(lines[index - 1]) is not None
+    )
+    return (above or closing) and _is_bare_label(lines[index])
+
+
+# A blog page copied by an aggregator ends with the blog's name over its "Source: URL" line:
+# "Stockopedia", "NESARA- Restore America – Galactic News", "http://x.blogspot.com – The X".
+_SOURCE_URL = re.compile(r"source\s*:\s*https?://(?:www\.)?(?P<host>[^/\s]+)\S*", re.IGNORECASE)
+_HOME_PAGE = re.compile(r"https?://(?:www\.)?(?P<host>[^/\s]+)/?(?=\s|$)", re.IGNORECASE)
+_SIGN_OFF_WORDS = 12
+_HOST_WORDS = {"www", "blogspot", "wordpress", "com", "org", "net", "co", "uk", "info", "news"}
+
+
+def _is_site_name_over_source(lines: list[str], index: int) -> bool:
+    """The line just above a closing "Source: URL" that names the site: a word of it is in
+    the source's host name, or it carries the site's home-page address."""
+    if index != len(lines) - 2 or len(lines) < 3:
+        return False
+    line = lines[index]
+    source = _SOURCE_URL.fullmatch(lines[-1])
+    if source is None or len(line.split()) > _SIGN_OFF_WORDS or line.endswith((".", "”", '"')):
+        return False
+    if "," in line:  # a greeting signed with the writer's name: "Blessed be, Ellen"
+        return False
+    if _HOME_PAGE.search(line):
+        return True
+    host = set(re.split(r"[.-]", source["host"].casefold())) - _HOST_WORDS
+    # Five letters at least: "life" is in many a host name ("vividlife") by chance.
+    words = {w for w in re.findall(r"\w+", line.casefold()) if len(w) >= 5} - _HOST_WORDS
+    return any(word in part for word in words for part in host)
+
+
+# A list of links below the article: each line a headline or a note, then its address
+# ("Live map of the conflict https://..."), three or more in a row, nothing but short lines
+# after them. The line over them, short and unpunctuated, is their label.
+# A numbered item ("1. Smith J, ... https://doi.org/...") is a reference list: the article's.
+_LINK_ITEM = re.compile(r"(?![\d(\[])\S.{0,200}\shttps?://\S+")
+_LINK_RUN = 3
+_AFTER_LINK_RUN_LENGTH = 120
+
+
+def _link_list(lines: list[str]) -> set[int]:
+    """The indexes of the lines of a closing link list and of its label."""
+    run: list[int] = []
+    for index, line in enumerate(lines):
+        if "://" in line and len(line) <= 400 and _LINK_ITEM.fullmatch(line):
+            run.append(index)
+            continue
+        if len(run) >= _LINK_RUN and all(len(x) <= _AFTER_LINK_RUN_LENGTH for x in lines[index:]):
+            break
+        run = []
+    if len(run) < _LINK_RUN:
+        return set()
+    listed = set(run)
+    above = run[0] - 1
+    if above >= 0 and _is_bare_label(lines[above]):
+        listed.add(above)
+    return listed
+
+
+# Another article offered in the middle of the page: "Related Report" over its headline, a
+# teaser and its link ("Access Report: http://..."): the label down to the link go.
+RELATED_LABEL = re.compile(
+    r"related (?:reports?|posts?|articles?|stories|story)\s*:?", re.IGNORECASE
+)
+_RELATED_ITEM_LINES = 4
+_ENDS_IN_LINK = re.compile(r".*\shttps?://\S+|https?://\S+")
+
+
+def _related_items(lines: list[str]) -> set[int]:
+    """The indexes of each related-article label and the lines down to its link."""
+    related: set[int] = set()
+    for index, line in enumerate(lines):
+        if len(line) > 40 or not RELATED_LABEL.fullmatch(line):
+            continue
+        for end in range(index + 1, min(index + 1 + _RELATED_ITEM_LINES, len(lines))):
+            if _ENDS_IN_LINK.fullmatch(lines[end]):
+                related.update(range(index, end + 1))
+                break
+    return related
+
+
+# A writer's "About Jane Doe" box, her bio in the first person under it ("I am a blogger,
+# thinker and ..."): it and all after it are the page's. (An "About Acme Inc." paragraph
+# of a press release speaks in the third person and is the release's.)
+ABOUT_LABEL = re.compile(r"[Aa]bout [A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){0,3}:?")
+FIRST_PERSON_BIO = re.compile(
+    r"(?:I am|I’m|I'm) an? (?:[\w-]+,? ){0,4}(?:blogger|writer|author|journalist|editor|"
+    r"columnist|reporter|thinker|researcher|contributor)\b.*"
+)
+
+
+def _is_about_me_box(lines: list[str], index: int) -> bool:
+    return (
+        index + 1 < len(lines)
+        and ABOUT_LABEL.fullmatch(lines[index]) is not None
+        and FIRST_PERSON_BIO.fullmatch(lines[index + 1]) is not None
+    )
+
+
+# A site's blurb run on from its name on the line above: "redOrbit.com" then "offers
+# Science, Space, ... news. Learn something new every day." (lower case: the same sentence)
+_BARE_SITE = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|tv|co|io|info|us|uk)/?")
+_SITE_BLURB = re.compile(r"(?:offers|provides|brings|delivers|covers|publishes) \S.{0,400}")
+
+
+def _is_site_blurb(lines: list[str], index: int) -> bool:
+    return (
+        index > 0
+        and _SITE_BLURB.fullmatch(lines[index]) is not None
+        and _BARE_SITE.fullmatch(lines[index - 1]) is not None
+    )
 
 
 def strip_trailers(lines: list[str]) -> list[str]:
@@ -319,24 +538,35 @@ def strip_trailers(lines: list[str]) -> list[str]:
     while end > 1 and is_junk(lines[end - 1]):
         end -= 1
     bio_start = max(end - BIO_LINES, 1)
+    dropped_lines = _promotions(lines) | _link_list(lines) | _related_items(lines)
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
         if listing and is_listed_headline(line):
             continue
         listing = LIST_LABEL.fullmatch(line) is not None
-        if index >= bio_start and AUTHOR_BIO.fullmatch(line):
+        bio = index >= bio_start and AUTHOR_BIO.fullmatch(line) is not None
+        about_me = index >= STRONG_CUT_AFTER and _is_about_me_box(lines, index)
+        if bio or about_me or _is_salvation_appeal(lines, index):
             break
         strong = len(line) <= 80 and STRONG_CUT_MARKER.fullmatch(line) is not None
         if index >= STRONG_CUT_AFTER and strong:
             break
-        promotion = index >= len(lines) - PROMOTION_LINES and PROMOTION.fullmatch(line)
         label = (
             line.endswith(":")
             and index + 1 < len(lines)
             and _URL_LINE.fullmatch(lines[index + 1]) is not None
         )
         sign_off = index >= max(len(lines) - BIO_LINES, 1) and BLOG_SIGN_OFF.fullmatch(line)
-        if not is_junk(line) and not promotion and not label and not sign_off:
+        dropped = (
+            label
+            or sign_off
+            or index in dropped_lines
+            or is_junk(line)
+            or _is_truncated_link_label(lines, index)
+            or _is_site_name_over_source(lines, index)
+            or _is_site_blurb(lines, index)
+        )
+        if not dropped:
             kept.append(line)
     return kept
