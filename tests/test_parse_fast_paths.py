@@ -270,3 +270,28 @@ def test_a_role_before_a_name_is_found_from_the_last_words_as_from_the_start(
         entities._ROLE_BEFORE.search(before),
     )
     assert (found and found.group(1)) == (expected and expected.group(1))
+
+
+glue_parts = st.sampled_from(
+    [
+        *("ukraine", "warned", "times", "Times", "Kim", "new", "york", "road", "map", "over"),
+        *("reach", "Mc", "Donald", "i", "Phone", "NATO", "in", "said", "the", "x", "é"),
+        *(".", ",", "(", ")", "-", "’", "'", "7", "/", "www", "“", "_"),
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(glue_parts, min_size=1, max_size=5), st.lists(glue_parts, max_size=8), st.data())
+def test_tokens_kept_whatever_the_article_are_kept_by_every_article(
+    token_parts: list[str], other_words: list[str], data: st.DataObject
+) -> None:
+    """``glue.repair`` skips, in every article, the tokens ``_kept_anywhere`` settles: for any
+    article, even one that writes the token's own parts apart or the token twice, the
+    per-article rules would have kept them too."""
+    token = "".join(token_parts)
+    repeats = data.draw(st.integers(0, 2))
+    text = " ".join([*token_parts, *other_words, *[token] * repeats])
+    vocabulary = glue.Vocabulary.of([text])
+    if glue._kept_anywhere(token, glue._core(token)):
+        assert glue._repair_token(token, vocabulary) == token
