@@ -15,7 +15,7 @@ from newsgen import dedupe
 from newsgen.parse import entities, glue, quotes, trailers
 from newsgen.parse.entities import MENTION, _capitalised_runs, headline_case
 from newsgen.parse.guards import ending_guard, may_search
-from newsgen.parse.text import _FTFY, _SPACES, fix_mojibake
+from newsgen.parse.text import _FTFY, _ODD_SPACE, _SPACES, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
 pieces = st.sampled_from(
@@ -38,6 +38,11 @@ pieces = st.sampled_from(
         "&amp;",
         "&lt;b&gt;",
         "AT&T",
+        "Q&A;",
+        "&#",
+        "&#8217;",
+        "&AMP;",
+        "& x;",
         "<b>",
         "ﬁ",
         "ＡＢ",
@@ -214,6 +219,17 @@ def test_space_runs_become_one_space_as_the_plain_pattern_would_make_them(chars:
     text = "".join(chars)
     expected = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
     assert _SPACES.sub(" ", text) == expected
+
+
+# Every character Unicode or a pattern here calls a space, and a letter.
+every_space = sorted({c for c in map(chr, range(0x3100)) if c.isspace()} | {"\u200b", "a"})
+
+
+def test_text_with_no_double_space_or_odd_space_has_no_space_run_to_replace() -> None:
+    # A match of ``_SPACES`` is one or two characters at its shortest: every pair decides it.
+    for text in (a + b for a in every_space for b in every_space):
+        if "  " not in text and not _ODD_SPACE.search(text):
+            assert _SPACES.search(text) is None, repr(text)
 
 
 # Lines near the guarded junk patterns: their words, in odd cases and with the letters that
