@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 import ftfy
+import pytest
 from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -311,3 +312,21 @@ def test_tokens_kept_whatever_the_article_are_kept_by_every_article(
     vocabulary = glue.Vocabulary.of([text])
     if glue._kept_anywhere(token, glue._core(token)):
         assert glue._repair_token(token, vocabulary) == token
+
+
+def test_the_per_process_memos_forget_past_their_bound_and_decide_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = ["the ukrainewarned TimesKim said", "end.Next officials, ukrainewarned the"]
+    glued = [glue.repair([text]) for text in texts]
+    fingerprints = [dedupe.fingerprint(text) for text in texts]
+    monkeypatch.setattr(glue, "_MEMO", ({}, set()))
+    monkeypatch.setattr(glue, "_MAX_TOKENS", 2)
+    monkeypatch.setattr(dedupe, "_WORD_HASHES", {})
+    monkeypatch.setattr(dedupe, "_MAX_WORD_HASHES", 2)
+    for _ in range(2):
+        assert [glue.repair([text]) for text in texts] == glued
+        assert [dedupe.fingerprint(text) for text in texts] == fingerprints
+    # Each article brought new words past the bound: what is kept is the last article's.
+    assert set(glue._MEMO[0]) == set(texts[-1].split())
+    assert set(dedupe._WORD_HASHES) == set(re.findall(r"\w+", texts[-1].casefold()))

@@ -45,11 +45,14 @@ def _word_hashes(words: list[str]) -> NDArray[np.uint64]:
     an earlier article), trigrams rarely (one in twelve): each distinct word is hashed once per
     process and looked up in a plain dict after that (an ``lru_cache`` hit costs four times a
     dict's)."""
+    global _WORD_HASHES
     known = _WORD_HASHES
     new = set(words).difference(known)
     if new:
         if len(known) + len(new) > _MAX_WORD_HASHES:
-            known.clear()  # a bound on memory; forgetting costs only the hashing again
+            # A bound on memory (forgetting costs only the hashing again). A new dict, not
+            # ``clear()``: a thread still reading the old one keeps every word it added.
+            known = _WORD_HASHES = {}
             new = set(words)
         known.update(zip(new, map(_word_hash, new), strict=True))
     return np.fromiter(map(known.__getitem__, words), dtype=np.uint64, count=len(words))

@@ -114,21 +114,24 @@ def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list
     # ``str.split`` splits where ``_TOKEN`` does (both use Unicode's whitespace).
     tokens = text.split()
     distinct = set(tokens)
-    new = distinct.difference(_WORD_OF)
+    global _MEMO
+    word_of, settled = _MEMO
+    new = distinct.difference(word_of)
     if new:
-        if len(_WORD_OF) + len(new) > _MAX_TOKENS:
-            _WORD_OF.clear()  # a bound on memory; forgetting costs only this work again
-            _SETTLED.clear()
+        if len(word_of) + len(new) > _MAX_TOKENS:
+            # A bound on memory (forgetting costs only this work again). New objects, not
+            # ``clear()``: a thread still using the old pair keeps every token it learned.
+            word_of, settled = _MEMO = ({}, set())
             new = distinct
-        _learn(new)
+        _learn(new, word_of, settled)
     # Nine in ten of an article's distinct tokens are kept whatever the article says; the
     # few left (two an article) are decided against its vocabulary, as before.
-    unsettled = sorted(distinct.difference(_SETTLED))
+    unsettled = sorted(distinct.difference(settled))
     if not unsettled:
         return list(paragraphs)
     # Counted token by token in C; a Counter keeps first appearances in order, as the
     # article's own order of words (``Vocabulary.cased`` breaks ties by it).
-    counts = Counter(map(_WORD_OF.__getitem__, tokens))
+    counts = Counter(map(word_of.__getitem__, tokens))
     counts.pop("", None)
     vocabulary = Vocabulary(counts, text)
     # A token's repair depends on the token and the article only: decide each distinct one
@@ -144,20 +147,19 @@ def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list
     return [changed.sub(lambda m: changes[m.group(0)], p) for p in paragraphs]
 
 
-def _learn(tokens: Iterable[str]) -> None:
+def _learn(tokens: Iterable[str], word_of: dict[str, str], settled: set[str]) -> None:
     """What ``repair`` needs of each token whatever the article: the word it adds to the
-    vocabulary ("" for none) and whether ``_repair_token`` keeps it in every article.
-    Remembered per process: a worker sees the same tokens ("said,", "officials") in article
-    after article."""
+    vocabulary (``word_of``, "" for none) and whether ``_repair_token`` keeps it in every
+    article (``settled``). Remembered per process (``_MEMO``): a worker sees the same tokens
+    ("said,", "officials") in article after article."""
     for token in tokens:
         core = _core(token)
-        _WORD_OF[token] = core if core.isalpha() else ""
+        word_of[token] = core if core.isalpha() else ""
         if _kept_anywhere(token, core):
-            _SETTLED.add(token)
+            settled.add(token)
 
 
-_WORD_OF: dict[str, str] = {}
-_SETTLED: set[str] = set()
+_MEMO: tuple[dict[str, str], set[str]] = ({}, set())
 _MAX_TOKENS = 1 << 17
 
 
