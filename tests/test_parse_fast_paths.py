@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 import ftfy
+import pytest
 from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from newsgen import dedupe
 from newsgen.parse import entities, glue, quotes, trailers
 from newsgen.parse.entities import MENTION, _capitalised_runs, headline_case
 from newsgen.parse.guards import ending_guard, may_search
-from newsgen.parse.text import _FTFY, _SPACES, fix_mojibake
+from newsgen.parse.text import _FTFY, _ODD_SPACE, _SPACES, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
 pieces = st.sampled_from(
@@ -38,6 +39,11 @@ pieces = st.sampled_from(
         "&amp;",
         "&lt;b&gt;",
         "AT&T",
+        "Q&A;",
+        "&#",
+        "&#8217;",
+        "&AMP;",
+        "& x;",
         "<b>",
         "ﬁ",
         "ＡＢ",
@@ -216,6 +222,17 @@ def test_space_runs_become_one_space_as_the_plain_pattern_would_make_them(chars:
     assert _SPACES.sub(" ", text) == expected
 
 
+# Every character Unicode or a pattern here calls a space, and a letter.
+every_space = sorted({c for c in map(chr, range(0x3100)) if c.isspace()} | {"\u200b", "a"})
+
+
+def test_text_with_no_double_space_or_odd_space_has_no_space_run_to_replace() -> None:
+    # A match of ``_SPACES`` is one or two characters at its shortest: every pair decides it.
+    for text in (a + b for a in every_space for b in every_space):
+        if "  " not in text and not _ODD_SPACE.search(text):
+            assert _SPACES.search(text) is None, repr(text)
+
+
 # Lines near the guarded junk patterns: their words, in odd cases and with the letters that
 # match an ASCII letter only under IGNORECASE.
 junk_pieces = st.sampled_from(
@@ -270,3 +287,46 @@ def test_a_role_before_a_name_is_found_from_the_last_words_as_from_the_start(
         entities._ROLE_BEFORE.search(before),
     )
     assert (found and found.group(1)) == (expected and expected.group(1))
+
+
+glue_parts = st.sampled_from(
+    [
+        *("ukraine", "warned", "times", "Times", "Kim", "new", "york", "road", "map", "over"),
+        *("reach", "Mc", "Donald", "i", "Phone", "NATO", "in", "said", "the", "x", "é"),
+        *(".", ",", "(", ")", "-", "’", "'", "7", "/", "www", "“", "_"),
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(glue_parts, min_size=1, max_size=5), st.lists(glue_parts, max_size=8), st.data())
+def test_tokens_kept_whatever_the_article_are_kept_by_every_article(
+    token_parts: list[str], other_words: list[str], data: st.DataObject
+) -> None:
+    """``glue.repair`` skips, in every article, the tokens ``_kept_anywhere`` settles: for any
+    article, even one that writes the token's own parts apart or the token twice, the
+    per-article rules would have kept them too."""
+    token = "".join(token_parts)
+    repeats = data.draw(st.integers(0, 2))
+    text = " ".join([*token_parts, *other_words, *[token] * repeats])
+    vocabulary = glue.Vocabulary.of([text])
+    if glue._kept_anywhere(token, glue._core(token)):
+        assert glue._repair_token(token, vocabulary) == token
+
+
+def test_the_per_process_memos_forget_past_their_bound_and_decide_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = ["the ukrainewarned TimesKim said", "end.Next officials, ukrainewarned the"]
+    glued = [glue.repair([text]) for text in texts]
+    fingerprints = [dedupe.fingerprint(text) for text in texts]
+    monkeypatch.setattr(glue, "_MEMO", ({}, set()))
+    monkeypatch.setattr(glue, "_MAX_TOKENS", 2)
+    monkeypatch.setattr(dedupe, "_WORD_HASHES", {})
+    monkeypatch.setattr(dedupe, "_MAX_WORD_HASHES", 2)
+    for _ in range(2):
+        assert [glue.repair([text]) for text in texts] == glued
+        assert [dedupe.fingerprint(text) for text in texts] == fingerprints
+    # Each article brought new words past the bound: what is kept is the last article's.
+    assert set(glue._MEMO[0]) == set(texts[-1].split())
+    assert set(dedupe._WORD_HASHES) == set(re.findall(r"\w+", texts[-1].casefold()))

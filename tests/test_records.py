@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import string
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from newsgen.errors import NewsgenError
-from newsgen.model import Article, Entities, Quote, Source
+from newsgen.model import Article, BodyRef, Entities, Quote, Source
 from newsgen.records import dump_article, load_article
 
 text = (
@@ -54,6 +56,19 @@ articles = st.builds(
 @given(articles)
 def test_record_to_file_to_record_is_identity(article: Article) -> None:
     assert load_article(dump_article(article), "x.md") == article
+
+
+@given(articles, st.none() | st.builds(BodyRef, record=text, digest=text))
+def test_an_article_pickled_and_unpickled_is_the_same_article(
+    article: Article, body_ref: BodyRef | None
+) -> None:
+    # Articles cross process boundaries (ingest's and the build's workers, the build cache).
+    article = replace(article, body_ref=body_ref)
+    copy = pickle.loads(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == article
+    assert [type(x) for x in (copy.entities, copy.source, *copy.quotes, copy.body_ref)] == [
+        type(x) for x in (article.entities, article.source, *article.quotes, article.body_ref)
+    ]
 
 
 def test_invalid_yaml_is_located_in_the_file() -> None:

@@ -18,6 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.errors import NewsgenError
 from newsgen.model import Article, Entities, Quote, Source
+from newsgen.yaml_events import dump_mapping
 
 # libyaml is several times faster; the pure-Python classes read and write the same YAML.
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -87,15 +88,24 @@ class _RecordHandler(YAMLHandler):
         return metadata
 
     def export(self, metadata: dict[str, object], **kwargs: object) -> str:
-        text: str = yaml.dump(
-            metadata,
-            Dumper=_SafeDumper,
-            sort_keys=False,
-            allow_unicode=True,
-            default_flow_style=False,
-            width=100,
+        text = dump_mapping(
+            metadata, _SafeDumper, lambda: _yaml_dump(metadata), allow_unicode=True, width=100
         )
         return text.rstrip("\n")
+
+
+def _yaml_dump(metadata: dict[str, object]) -> str:
+    """The front matter as PyYAML writes it: ``yaml_events.dump_mapping`` writes the same,
+    faster, and calls this for what it does not handle."""
+    text: str = yaml.dump(
+        metadata,
+        Dumper=_SafeDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return text
 
 
 _HANDLER = _RecordHandler()

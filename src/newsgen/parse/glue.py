@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import wordfreq
 import wordninja
@@ -48,8 +48,12 @@ class Vocabulary:
     appearance, and the words it knows in lowercase."""
 
     counts: Counter[str]
-    lowered: frozenset[str]
     text: str = ""  # the article itself, for the rare question of which phrases it writes
+
+    @cached_property
+    def lowered(self) -> frozenset[str]:
+        # Asked only for a token with a case break ("TimesKim"): most articles never do.
+        return frozenset(map(str.lower, self.counts))
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Vocabulary:
@@ -69,7 +73,7 @@ class Vocabulary:
             core = cores[token] if cores is not None else _core(token)
             if core.isalpha():
                 counts[core] = count(core, 0) + n
-        return cls(Counter(counts), frozenset(map(str.lower, counts)), text)
+        return cls(Counter(counts), text)
 
     def writes_phrase(self, words: Sequence[str]) -> bool:
         """Whether the article writes these words apart somewhere ("New York" beside a
@@ -106,16 +110,34 @@ def _preferred(forms: Counter[str]) -> str:
 
 def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list[str]:
     """Each paragraph with its glued words split, cased as the article cases them."""
-    texts = [*paragraphs, *extra_context]
-    tokens = _tokens(texts)
-    cores = {token: token if token.isalpha() else _core(token) for token in tokens}
-    vocabulary = Vocabulary.of_tokens(tokens, "\n".join(texts), cores)
+    text = "\n".join([*paragraphs, *extra_context])
+    # ``str.split`` splits where ``_TOKEN`` does (both use Unicode's whitespace).
+    tokens = text.split()
+    distinct = set(tokens)
+    global _MEMO
+    word_of, settled = _MEMO
+    new = distinct.difference(word_of)
+    if new:
+        if len(word_of) + len(new) > _MAX_TOKENS:
+            # A bound on memory (forgetting costs only this work again). New objects, not
+            # ``clear()``: a thread still using the old pair keeps every token it learned.
+            word_of, settled = _MEMO = ({}, set())
+            new = distinct
+        _learn(new, word_of, settled)
+    # Nine in ten of an article's distinct tokens are kept whatever the article says; the
+    # few left (two an article) are decided against its vocabulary, as before.
+    unsettled = sorted(distinct.difference(settled))
+    if not unsettled:
+        return list(paragraphs)
+    # Counted token by token in C; a Counter keeps first appearances in order, as the
+    # article's own order of words (``Vocabulary.cased`` breaks ties by it).
+    counts = Counter(map(word_of.__getitem__, tokens))
+    counts.pop("", None)
+    vocabulary = Vocabulary(counts, text)
     # A token's repair depends on the token and the article only: decide each distinct one
     # once, and rewrite only the paragraphs that hold one that changes (few do).
     changes: dict[str, str] = {}
-    for token, core in cores.items():
-        if len(token) < 5 or (core.isalpha() and _plain_word(core)):
-            continue  # the common cases ("said", "officials,"), kept as they are
+    for token in unsettled:
         fixed = _repair_token(token, vocabulary)
         if fixed != token:
             changes[token] = fixed
@@ -123,6 +145,42 @@ def repair(paragraphs: Sequence[str], extra_context: Sequence[str] = ()) -> list
         return list(paragraphs)
     changed = re.compile(rf"(?<!\S)(?:{'|'.join(map(re.escape, changes))})(?!\S)")
     return [changed.sub(lambda m: changes[m.group(0)], p) for p in paragraphs]
+
+
+def _learn(tokens: Iterable[str], word_of: dict[str, str], settled: set[str]) -> None:
+    """What ``repair`` needs of each token whatever the article: the word it adds to the
+    vocabulary (``word_of``, "" for none) and whether ``_repair_token`` keeps it in every
+    article (``settled``). Remembered per process (``_MEMO``): a worker sees the same tokens
+    ("said,", "officials") in article after article."""
+    for token in tokens:
+        core = _core(token)
+        word_of[token] = core if core.isalpha() else ""
+        if _kept_anywhere(token, core):
+            settled.add(token)
+
+
+_MEMO: tuple[dict[str, str], set[str]] = ({}, set())
+_MAX_TOKENS = 1 << 17
+
+
+def _kept_anywhere(token: str, core: str) -> bool:
+    """True only when ``_repair_token`` returns the token unchanged for every vocabulary:
+    the tests that do not look at the article, in its order (a token left False is decided
+    per article, as before)."""
+    if len(token) < 5 or (core.isalpha() and _plain_word(core)):
+        return True  # the common cases ("said", "officials,"), never split
+    if len(core) < 5 or "-" in core or "’" in core or "'" in core or _NOT_PROSE.search(core):
+        return True
+    if _SENTENCE_GLUE.search(core):
+        return False
+    if _CASE_BREAK.search(core):
+        return rank(core) is not None or _NAME_PREFIX.match(core) is not None
+    if core.isalpha() and core.islower():
+        if rank(core) is not None or len(core) > _MAX_GLUED:
+            return True
+        parts = _ninja(core)  # not two parts, or a prefix first: kept by any vocabulary
+        return len(parts) != 2 or parts[0] in _PREFIXES
+    return True
 
 
 def _repair_token(token: str, vocabulary: Vocabulary) -> str:

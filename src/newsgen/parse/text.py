@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import ftfy
+from ftfy.chardata import HTML_ENTITY_RE
 
 from newsgen.errors import NewsgenError
 from newsgen.sniff import MAX_BYTES, looks_binary
@@ -20,8 +21,10 @@ _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=F
 # every Windows code page ftfy tries and lead bytes only in MacRoman, where what follows them
 # would have to be a non-ASCII letter. ftfy costs about a millisecond per article when
 # called on every line; this leaves it the few percent of lines that need it.
-_PLAIN_LINE = re.compile(r"[\t\x20-\x25\x27-\x7e‘’“”–—…]*\n?")
-_PLAIN_TEXT = re.compile(r"[\t\n\x20-\x25\x27-\x7e‘’“”–—…]*")
+# "&" is plain unless it opens what ftfy decodes as an entity (its own pattern, asked only
+# of the text or line that holds an "&": "AT&T" and "Q&A" are the common cases).
+_PLAIN_LINE = re.compile(r"[\t\x20-\x7e‘’“”–—…]*\n?")
+_PLAIN_TEXT = re.compile(r"[\t\n\x20-\x7e‘’“”–—…]*")
 
 # Control characters other than newline and tab; zero-width and bidi marks that only hide text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -31,6 +34,10 @@ _SPACES = re.compile(
     r" [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
     r"|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
 )
+
+# Every match of ``_SPACES`` holds two spaces or one of these (its pattern, less " "); a
+# search for them is a tenth of the cost of the substitution, which most texts do not need.
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
 
 @dataclass(frozen=True)
@@ -73,20 +80,27 @@ def clean(text: str) -> str:
     text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)
     # One pass for the whole text: runs of spaces never hold a line break.
-    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
+    if "  " in text or _ODD_SPACE.search(text):  # else ``_SPACES`` has nothing to replace
+        text = _SPACES.sub(" ", text)
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(lines).strip("\n")
 
 
 def fix_mojibake(text: str) -> str:
     """``ftfy.fix_text`` with our settings: line by line as ftfy works, skipping plain lines."""
-    if _PLAIN_TEXT.fullmatch(text):
+    if _PLAIN_TEXT.fullmatch(text) and _no_entity(text):
         return text  # every line plain: most articles, seen in one pass
     config = _FTFY
     lines = text.split("\n")
     out = []
     for index, line in enumerate(lines):
         segment = line + "\n" if index < len(lines) - 1 else line
-        out.append(segment if _PLAIN_LINE.fullmatch(segment) else ftfy.fix_text(segment, config))
+        plain = _PLAIN_LINE.fullmatch(segment) and _no_entity(segment)
+        out.append(segment if plain else ftfy.fix_text(segment, config))
         if "<" in segment:  # as ftfy does: in a text with tags, entities are left alone
             config = config._replace(unescape_html=False)
     return "".join(out)
+
+
+def _no_entity(text: str) -> bool:
+    return "&" not in text or HTML_ENTITY_RE.search(text) is None
