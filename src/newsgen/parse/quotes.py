@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from newsgen.model import Quote
 from newsgen.parse import lexicon
@@ -504,12 +505,70 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             continue
         elif speaker == _UNNAMED:
             speaker = None
+        if speaker and registry.kinds.get(speaker) == "person":
+            speaker = _joint_speaker(speaker, span, paragraphs, registry)
         speakers.append(speaker)
         if _phrase_key(span.text) in terms:
             speaker = None  # "'fake news'" quoted all through: the article's term, not words
         role = registry.roles.get(speaker) if speaker else None
         quotes.append(Quote(span.text, speaker, role))
     return quotes
+
+
+# "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
+# together as who speaks are the speaker, both of them ("X and Y", the annotation convention).
+_PAIRED = re.compile(r"(?:\s*\([^()]{1,40}\))?,?\s+and\s+(?:[\w.-]+,?\s+){0,4}?$")
+_AFTER_PAIR = re.compile(
+    rf"(?:\s*\([^()]{{1,40}}\))?,?\s+(?:(?:also|jointly|have|has|had|\w+ly)\s+)?"
+    rf"(?:{_VERB}|released|issued|published|signed|sent)\b"
+)
+_BEFORE_PAIR = re.compile(rf"\b(?:{_VERB}|from|by)\s+(?:[\w.-]+\s+){{0,3}}?$")
+
+
+def _joint_speaker(speaker: str, span: Span, paragraphs: Sequence[str], registry: Registry) -> str:
+    """The speaker, or the pair they speak with when the quote's sentence names the two
+    together as its speaker: "X and Y said", "said X and Y", "a letter from X and Y"."""
+    before = paragraphs[span.start_paragraph][: span.start]
+    after = _until_sentence_end(paragraphs[span.end_paragraph][span.end :])
+    sentence_start = len(before) - len(_since_sentence_start(before, True))
+    for text, start in ((before, sentence_start), (after, 0)):
+        if " and " not in text[start:]:
+            continue
+        people = [
+            (begin, end, person)
+            for begin, end, name in _names_in(text, start)
+            if (person := _person_named(name, span, registry))
+        ]
+        for (first, end, one), (begin, last, other) in pairwise(people):
+            if one == other or speaker not in (one, other):
+                continue
+            if not _PAIRED.match(text[end:begin] + " "):
+                continue
+            if _AFTER_PAIR.match(text, last) or _BEFORE_PAIR.search(text, 0, first):
+                return f"{one} and {other}"
+    return speaker
+
+
+def _person_named(name: str, span: Span, registry: Registry) -> str | None:
+    """The person a name refers to, past a title we do not know ("DNI Clapper")."""
+    person = _resolve(name, span, registry, names_only=True)
+    if person and registry.kinds.get(person) == "person":
+        return person
+    tokens = name.split()
+    return next(
+        (p for i in range(1, len(tokens)) if (p := registry.resolve_person(" ".join(tokens[i:])))),
+        None,
+    )
+
+
+def _names_in(text: str, start: int) -> Iterator[tuple[int, int, str]]:
+    """Each capitalised name from ``start`` on, a run joined by "and" taken as two."""
+    for mention in MENTION.finditer(text, start):
+        offset = mention.start()
+        for part in re.split(r"( and )", mention.group(0)):
+            if part != " and ":
+                yield offset, offset + len(part), part
+            offset += len(part)
 
 
 _TERM_REPEATS = 3  # twice may be a lead and its echo; three times is how the article names it
@@ -1125,6 +1184,10 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if institution:  # "the Venezuelan government said": a country speaking
             return f"{name} {institution.group(1)}"
         return None  # "Americans", "North Korean": a people, not a speaker
+    halves = name.split(" and ")
+    pair = [_person_named(h, span, registry) for h in halves] if len(halves) == 2 else []
+    if pair and pair[0] and pair[1] and pair[0] != pair[1]:
+        return f"{pair[0]} and {pair[1]}"  # "said Ana Ruiz and Lee Chen": the two together
     for candidate in _name_candidates(name):
         person = registry.resolve_person(candidate)
         if person:
