@@ -474,6 +474,7 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
     quotes: list[Quote] = []
     speakers: list[str | None] = []  # who is speaking at each span, for the quotes that follow
     terms = _repeated_phrases(spans)
+    turns = _transcript_turns(paragraphs)
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
         if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
@@ -507,6 +508,11 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = None
         if speaker and registry.kinds.get(speaker) == "person":
             speaker = _joint_speaker(speaker, span, paragraphs, registry)
+        label = turns.get(span.start_paragraph)
+        if speaker and label and speaker == _resolve(label, span, registry, names_only=True):
+            # "Questioner: ... / Guide: “I should know better.”": a transcript's turns are
+            # the speech; marks inside one quote someone else's words, or made-up ones.
+            speaker = None
         speakers.append(speaker)
         if _phrase_key(span.text) in terms:
             speaker = None  # "'fake news'" quoted all through: the article's term, not words
@@ -569,6 +575,22 @@ def _names_in(text: str, start: int) -> Iterator[tuple[int, int, str]]:
             if part != " and ":
                 yield offset, offset + len(part), part
             offset += len(part)
+
+
+_TURN = re.compile(r"(?P<label>[A-Z][\w.’' -]{0,40}?):\s+(?P<first>\S)")
+_TURNS_OF_A_TRANSCRIPT = 4  # unmarked turns, by at least two speakers taking turns
+
+
+def _transcript_turns(paragraphs: Sequence[str]) -> dict[int, str]:
+    """The speaker's label of each turn, when the article is a transcript: paragraphs that
+    open "Name: " and go on unmarked, by two or more names, each speaking more than once."""
+    found = {i: m for i, p in enumerate(paragraphs) if (m := _TURN.match(p))}
+    labels = Counter(m.group("label") for m in found.values())
+    speaking = {label for label, count in labels.items() if count > 1}
+    unmarked = [m for m in found.values() if m.group("first") not in _OPENING]
+    if len(speaking) < 2 or len(unmarked) < _TURNS_OF_A_TRANSCRIPT:
+        return {}
+    return {i: m.group("label") for i, m in found.items() if m.group("label") in speaking}
 
 
 _TERM_REPEATS = 3  # twice may be a lead and its echo; three times is how the article names it
