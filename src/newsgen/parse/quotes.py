@@ -221,7 +221,11 @@ _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|w
 
 # "— John Adams" signing a quote that stands alone
 # (or an embedded tweet, "— Donald J. Trump (@realDonaldTrump)", wherever it stands)
-_SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?P<handle>\(@\w+\))?\s*(?:[,.(]|$)")
+# "— Strauss & Howe – The Fourth Turning": co-authors, then the book the words are from
+_SIGNATURE = re.compile(
+    rf"^\s*[–—-]+\s*(?P<speaker>{_NAME}(?:\s*&\s*{_NAME})?)\s*(?P<handle>\(@\w+\))?"
+    r"\s*(?:[,.(–—-]|$)"
+)
 _CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
 _DOCUMENTS = (
     "statement|report|release|letter|post|tweet|message|memo|filing|study|press release|"
@@ -555,6 +559,14 @@ def _joint_speaker(speaker: str, span: Span, paragraphs: Sequence[str], registry
     return speaker
 
 
+def _coauthors(names: str, span: Span, registry: Registry) -> str:
+    """ "Strauss & Howe": each by the fullest name the article gives, joined as written."""
+    return " & ".join(
+        _resolve(name.strip(), span, registry, names_only=True) or name.strip()
+        for name in names.split("&")
+    )
+
+
 def _person_named(name: str, span: Span, registry: Registry) -> str | None:
     """The person a name refers to, past a title we do not know ("DNI Clapper")."""
     person = _resolve(name, span, registry, names_only=True)
@@ -682,6 +694,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
+        if match and pattern is _SIGNATURE and "&" in match.group("speaker"):
+            return _coauthors(match.group("speaker"), span, registry)
         if match and (name := _speaker_of(match, span, registry)):
             return name
     # "'...,' reckons <someone we cannot name>": a source of its own, not the one quoted before
