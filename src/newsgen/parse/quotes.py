@@ -408,6 +408,7 @@ _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if
 _EPITHET = "\x00epithet"  # "the actor-turned-candidate said": the one quoted before, or the subject
 _EPITHET_REACH = 2  # paragraphs back: further, "the platoon commander" is someone new
 _SAME_SOURCE = "\x00source"  # "the statement reads": whoever's text was quoted just before
+_PAIR = "\x00pair"  # "the lawmakers wrote": the two named together just before, or nobody named
 _DETERMINERS = ("the", "a", "an", "his", "her", "their", "its")
 # Nouns that are a text, not a speaker: "the statement said" names nobody.
 _DOCUMENT_NOUNS = frozenset(
@@ -498,6 +499,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             )
         elif speaker == _SAME_SOURCE:
             speaker = _previous_speaker(index, spans, speakers, registry, any_kind=True)
+        elif speaker == _PAIR:
+            speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
             speaker = _continued_speaker(index, spans, speakers, paragraphs, registry)
         elif speaker == _NAME_OF:
@@ -557,6 +560,33 @@ def _joint_speaker(speaker: str, span: Span, paragraphs: Sequence[str], registry
             if _AFTER_PAIR.match(text, last) or _BEFORE_PAIR.search(text, 0, first):
                 return f"{one} and {other}"
     return speaker
+
+
+_PAIR_REACH = 2  # paragraphs back: "the lawmakers" are the two named just before
+
+
+def _last_pair(span: Span, paragraphs: Sequence[str], registry: Registry) -> str | None:
+    """The last two people named together ("Reps. X (R-OH) and Y (R-FL)") shortly before."""
+    first = max(0, span.start_paragraph - _PAIR_REACH)
+    for index in range(span.start_paragraph, first - 1, -1):
+        text = paragraphs[index]
+        if index == span.start_paragraph:
+            text = text[: span.start]
+        if " and " not in text:
+            continue
+        people = [
+            (begin, end, person)
+            for begin, end, name in _names_in(text, 0)
+            if (person := _person_named(name, span, registry))
+        ]
+        pairs = [
+            f"{one} and {other}"
+            for (_, end, one), (begin, _, other) in pairwise(people)
+            if one != other and _PAIRED.match(text[end:begin] + " ")
+        ]
+        if pairs:
+            return pairs[-1]
+    return None
 
 
 def _coauthors(names: str, span: Span, registry: Registry) -> str:
@@ -1292,7 +1322,10 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         named = registry.last_person_with_role(noun, span.start_paragraph, span.start)
         if named or determiner != "the":
             return named or _UNNAMED
-        return _SAME_SPEAKER if _MEMBER_NOUN.match(" " + noun) else _EPITHET
+        if _MEMBER_NOUN.match(" " + noun):
+            return _SAME_SPEAKER
+        plural = noun.endswith("s") and lexicon.is_title_word(noun[:-1])
+        return _PAIR if plural else _EPITHET  # "the senators": not one of them alone
     if noun in _ORG_NOUNS:
         named = registry.last_org_ending(noun, span.start_paragraph, span.start)
         if named is None and noun in _GENERIC_ORG_NOUNS:  # "the group said": the NRA, named
