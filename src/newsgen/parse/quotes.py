@@ -562,6 +562,12 @@ def _joint_speaker(speaker: str, span: Span, paragraphs: Sequence[str], registry
     return speaker
 
 
+_CREDIT_BELOW = re.compile(
+    rf"^\s*(?:[–—-]+\s*|[^–—\n]{{1,80}}?\s[–—]\s*)(?P<speaker>{_NAME}(?:\s*&\s*{_NAME})?)"
+    r"\s*(?:[,(–—-][^.!?]*)?$"
+)
+_CREDIT_WORDS = 12  # a credit line names an author and a work, no more
+
 _PAIR_REACH = 2  # paragraphs back: "the lawmakers" are the two named just before
 
 
@@ -728,6 +734,18 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return _coauthors(match.group("speaker"), span, registry)
         if match and (name := _speaker_of(match, span, registry)):
             return name
+    below = span.end_paragraph + 1
+    if not left.strip() and not right_text.strip(" .,;") and below + 1 < len(paragraphs):
+        # A quote standing as its own paragraph, then a line crediting it ("— Mark Twain",
+        # "The Gilded Age – Mark Twain"): an epigraph's author, however the line is laid out.
+        # (Not the last paragraph: a sign-off there is the writer's.)
+        signed = _CREDIT_BELOW.match(paragraphs[below])
+        if signed and len(paragraphs[below].split()) <= _CREDIT_WORDS:
+            author = signed.group("speaker")
+            if "&" in author:
+                return _coauthors(author, span, registry)
+            if name := _resolve(author, span, registry, names_only=True):
+                return name
     # "'...,' reckons <someone we cannot name>": a source of its own, not the one quoted before
     credited = not introduces_next and _RIGHT_PATTERNS[0].match(right) is not None
     credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
