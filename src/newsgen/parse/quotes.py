@@ -1268,6 +1268,10 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if institution:  # "the Venezuelan government said": a country speaking
             return f"{name} {institution.group(1)}"
         return None  # "Americans", "North Korean": a people, not a speaker
+    office = _OFFICE.fullmatch(name)
+    if office and lexicon.is_title_word(office.group("title")):
+        # "the Secretary of State said": an office, not a name; whoever holds it in the article
+        return None if names_only else _office_holder(office.group(0), span, registry) or _UNNAMED
     halves = name.split(" and ")
     pair = [_person_named(h, span, registry) for h in halves] if len(halves) == 2 else []
     if pair and pair[0] and pair[1] and pair[0] != pair[1]:
@@ -1293,6 +1297,26 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     if kind in ("person", "organization") and not lexicon.is_title_word(tokens[-1]):
         return " ".join(tokens)
     return None
+
+
+_OFFICE = re.compile(
+    r"(?:(?:Former|former|Then|then)\s+)?(?P<title>[A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?"
+    r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?"
+)
+
+
+def _office_holder(office: str, span: Span, registry: Registry) -> str | None:
+    """The person last named before the quote with ``office`` as their role."""
+    wanted = office.lower().removeprefix("former ").removeprefix("then ")
+    found = None
+    for mention in registry.mentions:
+        if (mention.paragraph, mention.start) >= (span.start_paragraph, span.start):
+            break
+        person = registry.resolve_person(mention.text) if mention.kind == "person" else None
+        role = mention.role or (registry.roles.get(person) if person else None)
+        if person and role and role.lower().endswith(wanted):
+            found = person
+    return found
 
 
 def _fuller_org(short: str, registry: Registry) -> str:
