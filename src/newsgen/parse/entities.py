@@ -36,7 +36,9 @@ _TOKEN = (
     r"|(?:Mc|Mac|O’|O'|D’|D')?[A-ZÀ-ÖØ-ÞĀ-ſ](?:[^\W\d_]|[’'\-])*[^\W\d_]|[A-Z])"
 )
 _CONNECT = r"(?:of|the|for|and|de|del|da|di|du|la|le|van|von|der|den|bin|al|y)"
-MENTION = re.compile(rf"(?<![\w’'@#/.-]){_TOKEN}(?:\s+(?:{_CONNECT}\s+)*{_TOKEN})*")
+# Within a name, an Arabic article joined to the next part: "Abdel Fattah el-Sisi"
+# ("al-Qaeda" on its own stays unnamed: it opens nobody's name).
+MENTION = re.compile(rf"(?<![\w’'@#/.-]){_TOKEN}(?:\s+(?:{_CONNECT}\s+)*(?:al-|el-)?{_TOKEN})*")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 VERY_COMMON_RANK = 150
 RARE_RANK = 1000
@@ -726,6 +728,8 @@ def build_registry(
             for part in name.split():
                 if part not in lexicon.NAME_SUFFIXES:
                     registry._by_part.setdefault(merge_key(part), set()).add(name)
+                if part.startswith(("al-", "el-")):  # "Assad" is "Bashar al-Assad"
+                    registry._by_part.setdefault(merge_key(part[3:]), set()).add(name)
     for form, key in folded.items():
         while key in folded and folded[key] != key:  # "Leach" -> "Rodney Leach" -> ...
             key = folded[key]
