@@ -747,7 +747,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             if name := _resolve(author, span, registry, names_only=True):
                 return name
     # "'...,' reckons <someone we cannot name>": a source of its own, not the one quoted before
-    credited = not introduces_next and _RIGHT_PATTERNS[0].match(right) is not None
+    # (or "'...,' <a name we cannot resolve> said": still not the one quoted before)
+    credited = not introduces_next and any(p.match(right) for p in _RIGHT_PATTERNS[:2])
     credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
     if credit and (name := _resolve(credit.group("speaker"), span, registry, names_only=True)):
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
