@@ -595,6 +595,22 @@ def _last_pair(span: Span, paragraphs: Sequence[str], registry: Registry) -> str
     return None
 
 
+# "said Goldman Sachs chief economist Jan Hatzius": a body, a role in it, then who speaks
+_BODY_ROLE_NAME = re.compile(
+    rf"(?:(?:the|a|an)\s+)?{_NAME}(?:’s|'s)?(?:\s+[a-z][\w-]*){{0,3}}?\s+(?P<title>[a-z][\w-]*)"
+    rf"\s+(?P<name>{_NAME})"
+)
+
+
+def _member_named(right: str, start: int, span: Span, registry: Registry) -> str | None:
+    """The person named after a body and their role in it, at ``start`` of ``right``."""
+    found = _BODY_ROLE_NAME.match(right, start)
+    if found is None or not lexicon.is_title_word(found.group("title")):
+        return None
+    person = _resolve(found.group("name"), span, registry, names_only=True)
+    return person if person and registry.kinds.get(person) == "person" else None
+
+
 def _coauthors(names: str, span: Span, registry: Registry) -> str:
     """ "Strauss & Howe": each by the fullest name the article gives, joined as written."""
     return " & ".join(
@@ -732,6 +748,12 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
         if match and pattern is _SIGNATURE and "&" in match.group("speaker"):
             return _coauthors(match.group("speaker"), span, registry)
+        if (
+            match
+            and pattern is _RIGHT_PATTERNS[0]
+            and (person := _member_named(right, match.start("speaker"), span, registry))
+        ):
+            return person
         if match and (name := _speaker_of(match, span, registry)):
             return name
     below = span.end_paragraph + 1
