@@ -597,15 +597,19 @@ def _last_pair(span: Span, paragraphs: Sequence[str], registry: Registry) -> str
 
 # "said Goldman Sachs chief economist Jan Hatzius": a body, a role in it, then who speaks
 _BODY_ROLE_NAME = re.compile(
-    rf"(?:(?:the|a|an)\s+)?{_NAME}(?:’s|'s)?(?:\s+[a-z][\w-]*){{0,3}}?\s+(?P<title>[a-z][\w-]*)"
-    rf"\s+(?P<name>{_NAME})"
+    rf"(?:(?:the|a|an)\s+)?{_NAME}(?:’s|'s)?(?P<role>(?:\s+[a-z][\w-]*){{1,4}}?)"
+    rf",?\s+(?P<name>{_NAME})"  # "said Meta's head of research, Ida Brandt"
+)
+_SOMEONE_SAID = re.compile(
+    rf"^[\s,–—-]*(?:a|an|one|two|three|several)\s+(?:[^.;:!?“”\"]|\.(?=\S)){{1,80}}?\s+"
+    rf"(?:{_VERB})\b"
 )
 
 
 def _member_named(right: str, start: int, span: Span, registry: Registry) -> str | None:
     """The person named after a body and their role in it, at ``start`` of ``right``."""
     found = _BODY_ROLE_NAME.match(right, start)
-    if found is None or not lexicon.is_title_word(found.group("title")):
+    if found is None or not any(map(lexicon.is_title_word, found.group("role").split())):
         return None
     person = _resolve(found.group("name"), span, registry, names_only=True)
     return person if person and registry.kinds.get(person) == "person" else None
@@ -740,6 +744,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     if document and (name := _last_named(document.group("author"), span, registry)):
         return name
     desk = None if introduces_next else _DESK_OF.match(right)
+    if desk and (person := _member_named(right, desk.start("owner"), span, registry)):
+        return person  # "..., said Westmark Capital's head of research, Ida Brandt"
     if desk and (name := _last_named(desk.group("owner"), span, registry)):
         return name  # "..., reckons Swiss refining group MKS Pamp's Asian trading desk"
     for pattern in () if introduces_next else _RIGHT_PATTERNS:
@@ -770,7 +776,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
                 return name
     # "'...,' reckons <someone we cannot name>": a source of its own, not the one quoted before
     # (or "'...,' <a name we cannot resolve> said": still not the one quoted before)
-    credited = not introduces_next and any(p.match(right) for p in _RIGHT_PATTERNS[:2])
+    # ("'...,' a spokeswoman for the company said": someone, unnamed)
+    credited = not introduces_next and (
+        any(p.match(right) for p in _RIGHT_PATTERNS[:2]) or _SOMEONE_SAID.match(right) is not None
+    )
     credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
     if credit and (name := _resolve(credit.group("speaker"), span, registry, names_only=True)):
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
