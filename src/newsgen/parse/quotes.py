@@ -547,19 +547,22 @@ def _joint_speaker(speaker: str, span: Span, paragraphs: Sequence[str], registry
     for text, start in ((before, sentence_start), (after, 0)):
         if " and " not in text[start:]:
             continue
-        people = [
-            (begin, end, person)
-            for begin, end, name in _names_in(text, start)
-            if (person := _person_named(name, span, registry))
-        ]
-        for (first, end, one), (begin, last, other) in pairwise(people):
-            if one == other or speaker not in (one, other):
-                continue
-            if not _PAIRED.match(text[end:begin] + " "):
-                continue
-            if _AFTER_PAIR.match(text, last) or _BEFORE_PAIR.search(text, 0, first):
-                return f"{one} and {other}"
+        names = list(_names_in(text, start))
+        # Only names with "and" between them are looked up: most sentences have none.
+        for index, (first, end, name) in enumerate(names):
+            for begin, last, next_name in names[index + 1 : index + 1 + _PAIR_GAP]:
+                if not _PAIRED.match(text[end:begin] + " "):
+                    continue
+                one = _person_named(name, span, registry)
+                other = _person_named(next_name, span, registry)
+                if not one or not other or one == other or speaker not in (one, other):
+                    continue
+                if _AFTER_PAIR.match(text, last) or _BEFORE_PAIR.search(text, 0, first):
+                    return f"{one} and {other}"
     return speaker
+
+
+_PAIR_GAP = 3  # names between "DNI Clapper and" and "Homeland security Secretary Jeh Johnson"
 
 
 _CREDIT_BELOW = re.compile(
