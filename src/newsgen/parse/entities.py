@@ -36,7 +36,9 @@ _TOKEN = (
     r"|(?:Mc|Mac|O’|O'|D’|D')?[A-ZÀ-ÖØ-ÞĀ-ſ](?:[^\W\d_]|[’'\-])*[^\W\d_]|[A-Z])"
 )
 _CONNECT = r"(?:of|the|for|and|de|del|da|di|du|la|le|van|von|der|den|bin|al|y)"
-MENTION = re.compile(rf"(?<![\w’'@#/.-]){_TOKEN}(?:\s+(?:{_CONNECT}\s+)*{_TOKEN})*")
+# Within a name, an Arabic article joined to the next part: "Abdel Fattah el-Sisi"
+# ("al-Qaeda" on its own stays unnamed: it opens nobody's name).
+MENTION = re.compile(rf"(?<![\w’'@#/.-]){_TOKEN}(?:\s+(?:{_CONNECT}\s+)*(?:al-|el-)?{_TOKEN})*")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 VERY_COMMON_RANK = 150
 RARE_RANK = 1000
@@ -432,7 +434,7 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
             ]
     # "NBC Friday", "In August Trump": a day or month ends (or starts) a name.
     for cut, token in enumerate(tokens):
-        if token in lexicon.TIME_WORDS:
+        if token in lexicon.TIME_WORDS and not _month_in_name(tokens, cut):
             head = " ".join(tokens[:cut])
             found = _analyse(paragraph, start, head, text) if head else []
             if cut + 1 < len(tokens):
@@ -535,6 +537,23 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
         rest = rest[1:]
         honorific = True
     return " ".join(tokens[:end]), rest, honorific
+
+
+_GIVEN_MONTHS = frozenset(["Jan", "April", "May", "June", "August"])
+
+
+def _month_in_name(tokens: list[str], cut: int) -> bool:
+    """ "Jan Hatzius", "April Ryan", "Theresa May", "Prime Minister May": a month that is
+    someone's given name (opening a two-word run) or surname (after a given name or title)."""
+    if cut == 0:
+        return len(tokens) == 2 and tokens[0] in _GIVEN_MONTHS and tokens[1].isalpha()
+    before, month = tokens[cut - 1], tokens[cut]
+    return (
+        cut == len(tokens) - 1
+        and month.isalpha()
+        and not month.endswith("day")  # "Jake Sullivan Tuesday": a day is never a surname
+        and (given_name(before) or lexicon.is_title_word(before) or before in lexicon.HONORIFICS)
+    )
 
 
 def _owner(tokens: list[str]) -> bool:
@@ -726,6 +745,8 @@ def build_registry(
             for part in name.split():
                 if part not in lexicon.NAME_SUFFIXES:
                     registry._by_part.setdefault(merge_key(part), set()).add(name)
+                if part.startswith(("al-", "el-")):  # "Assad" is "Bashar al-Assad"
+                    registry._by_part.setdefault(merge_key(part[3:]), set()).add(name)
     for form, key in folded.items():
         while key in folded and folded[key] != key:  # "Leach" -> "Rodney Leach" -> ...
             key = folded[key]

@@ -225,6 +225,15 @@ ORG_LAST_WORDS = frozenset(
         "Studios",
         "Airlines",
         "Motors",
+        # company names ("General Electric", "General Dynamics", "Bristol Airways"): never
+        # a surname, and never the word before a title ("Energy Secretary" is a title)
+        "Electric",
+        "Dynamics",
+        "Atomics",
+        "Pharmaceuticals",
+        "Airways",
+        "Petroleum",
+        "Foods",
         "Industries",
         "Holdings",
         "Partners",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from newsgen.model import Quote
 from newsgen.parse import lexicon
@@ -220,7 +221,11 @@ _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|w
 
 # "— John Adams" signing a quote that stands alone
 # (or an embedded tweet, "— Donald J. Trump (@realDonaldTrump)", wherever it stands)
-_SIGNATURE = re.compile(rf"^\s*[–—-]+\s*(?P<speaker>{_NAME})\s*(?P<handle>\(@\w+\))?\s*(?:[,.(]|$)")
+# "— Strauss & Howe – The Fourth Turning": co-authors, then the book the words are from
+_SIGNATURE = re.compile(
+    rf"^\s*[–—-]+\s*(?P<speaker>{_NAME}(?:\s*&\s*{_NAME})?)\s*(?P<handle>\(@\w+\))?"
+    r"\s*(?:[,.(–—-]|$)"
+)
 _CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
 _DOCUMENTS = (
     "statement|report|release|letter|post|tweet|message|memo|filing|study|press release|"
@@ -403,6 +408,7 @@ _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if
 _EPITHET = "\x00epithet"  # "the actor-turned-candidate said": the one quoted before, or the subject
 _EPITHET_REACH = 2  # paragraphs back: further, "the platoon commander" is someone new
 _SAME_SOURCE = "\x00source"  # "the statement reads": whoever's text was quoted just before
+_PAIR = "\x00pair"  # "the lawmakers wrote": the two named together just before, or nobody named
 _DETERMINERS = ("the", "a", "an", "his", "her", "their", "its")
 # Nouns that are a text, not a speaker: "the statement said" names nobody.
 _DOCUMENT_NOUNS = frozenset(
@@ -473,6 +479,7 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
     quotes: list[Quote] = []
     speakers: list[str | None] = []  # who is speaking at each span, for the quotes that follow
     terms = _repeated_phrases(spans)
+    turns = _transcript_turns(paragraphs)
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
         if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
@@ -492,6 +499,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             )
         elif speaker == _SAME_SOURCE:
             speaker = _previous_speaker(index, spans, speakers, registry, any_kind=True)
+        elif speaker == _PAIR:
+            speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
             speaker = _continued_speaker(index, spans, speakers, paragraphs, registry)
         elif speaker == _NAME_OF:
@@ -504,12 +513,155 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             continue
         elif speaker == _UNNAMED:
             speaker = None
+        if speaker and registry.kinds.get(speaker) == "person":
+            speaker = _joint_speaker(speaker, span, paragraphs, registry)
+        label = turns.get(span.start_paragraph)
+        if speaker and label and speaker == _resolve(label, span, registry, names_only=True):
+            # "Questioner: ... / Guide: “I should know better.”": a transcript's turns are
+            # the speech; marks inside one quote someone else's words, or made-up ones.
+            speaker = None
         speakers.append(speaker)
         if _phrase_key(span.text) in terms:
             speaker = None  # "'fake news'" quoted all through: the article's term, not words
         role = registry.roles.get(speaker) if speaker else None
         quotes.append(Quote(span.text, speaker, role))
     return quotes
+
+
+# "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
+# together as who speaks are the speaker, both of them ("X and Y", the annotation convention).
+_PAIRED = re.compile(r"(?:\s*\([^()]{1,40}\))?,?\s+and\s+(?:[\w.-]+,?\s+){0,4}?$")
+_AFTER_PAIR = re.compile(
+    rf"(?:\s*\([^()]{{1,40}}\))?,?\s+(?:(?:also|jointly|have|has|had|\w+ly)\s+)?"
+    rf"(?:{_VERB}|released|issued|published|signed|sent)\b"
+)
+_BEFORE_PAIR = re.compile(rf"\b(?:{_VERB}|from|by)\s+(?:[\w.-]+\s+){{0,3}}?$")
+
+
+def _joint_speaker(speaker: str, span: Span, paragraphs: Sequence[str], registry: Registry) -> str:
+    """The speaker, or the pair they speak with when the quote's sentence names the two
+    together as its speaker: "X and Y said", "said X and Y", "a letter from X and Y"."""
+    before = paragraphs[span.start_paragraph][: span.start]
+    after = _until_sentence_end(paragraphs[span.end_paragraph][span.end :])
+    sentence_start = len(before) - len(_since_sentence_start(before, True))
+    for text, start in ((before, sentence_start), (after, 0)):
+        if " and " not in text[start:]:
+            continue
+        names = list(_names_in(text, start))
+        # Only names with "and" between them are looked up: most sentences have none.
+        for index, (first, end, name) in enumerate(names):
+            for begin, last, next_name in names[index + 1 : index + 1 + _PAIR_GAP]:
+                if not _PAIRED.match(text[end:begin] + " "):
+                    continue
+                one = _person_named(name, span, registry)
+                other = _person_named(next_name, span, registry)
+                if not one or not other or one == other or speaker not in (one, other):
+                    continue
+                if _AFTER_PAIR.match(text, last) or _BEFORE_PAIR.search(text, 0, first):
+                    return f"{one} and {other}"
+    return speaker
+
+
+_PAIR_GAP = 3  # names between "DNI Clapper and" and "Homeland security Secretary Jeh Johnson"
+
+
+_CREDIT_BELOW = re.compile(
+    rf"^\s*(?:[–—-]+\s*|[^–—\n]{{1,80}}?\s[–—]\s*)(?P<speaker>{_NAME}(?:\s*&\s*{_NAME})?)"
+    r"\s*(?:[,(–—-][^.!?]*)?$"
+)
+_CREDIT_WORDS = 12  # a credit line names an author and a work, no more
+
+_PAIR_REACH = 2  # paragraphs back: "the lawmakers" are the two named just before
+
+
+def _last_pair(span: Span, paragraphs: Sequence[str], registry: Registry) -> str | None:
+    """The last two people named together ("Reps. X (R-OH) and Y (R-FL)") shortly before."""
+    first = max(0, span.start_paragraph - _PAIR_REACH)
+    for index in range(span.start_paragraph, first - 1, -1):
+        text = paragraphs[index]
+        if index == span.start_paragraph:
+            text = text[: span.start]
+        if " and " not in text:
+            continue
+        people = [
+            (begin, end, person)
+            for begin, end, name in _names_in(text, 0)
+            if (person := _person_named(name, span, registry))
+        ]
+        pairs = [
+            f"{one} and {other}"
+            for (_, end, one), (begin, _, other) in pairwise(people)
+            if one != other and _PAIRED.match(text[end:begin] + " ")
+        ]
+        if pairs:
+            return pairs[-1]
+    return None
+
+
+# "said Goldman Sachs chief economist Jan Hatzius": a body, a role in it, then who speaks
+_BODY_ROLE_NAME = re.compile(
+    rf"(?:(?:the|a|an)\s+)?{_NAME}(?:’s|'s)?(?P<role>(?:\s+[a-z][\w-]*){{1,4}}?)"
+    rf",?\s+(?P<name>{_NAME})"  # "said Meta's head of research, Ida Brandt"
+)
+_SOMEONE_SAID = re.compile(
+    rf"^[\s,–—-]*(?:a|an|one|two|three|several)\s+(?:[^.;:!?“”\"]|\.(?=\S)){{1,80}}?\s+"
+    rf"(?:{_VERB})\b"
+)
+
+
+def _member_named(right: str, start: int, span: Span, registry: Registry) -> str | None:
+    """The person named after a body and their role in it, at ``start`` of ``right``."""
+    found = _BODY_ROLE_NAME.match(right, start)
+    if found is None or not any(map(lexicon.is_title_word, found.group("role").split())):
+        return None
+    person = _resolve(found.group("name"), span, registry, names_only=True)
+    return person if person and registry.kinds.get(person) == "person" else None
+
+
+def _coauthors(names: str, span: Span, registry: Registry) -> str:
+    """ "Strauss & Howe": each by the fullest name the article gives, joined as written."""
+    return " & ".join(
+        _resolve(name.strip(), span, registry, names_only=True) or name.strip()
+        for name in names.split("&")
+    )
+
+
+def _person_named(name: str, span: Span, registry: Registry) -> str | None:
+    """The person a name refers to, past a title we do not know ("DNI Clapper")."""
+    person = _resolve(name, span, registry, names_only=True)
+    if person and registry.kinds.get(person) == "person":
+        return person
+    tokens = name.split()
+    return next(
+        (p for i in range(1, len(tokens)) if (p := registry.resolve_person(" ".join(tokens[i:])))),
+        None,
+    )
+
+
+def _names_in(text: str, start: int) -> Iterator[tuple[int, int, str]]:
+    """Each capitalised name from ``start`` on, a run joined by "and" taken as two."""
+    for mention in MENTION.finditer(text, start):
+        offset = mention.start()
+        for part in re.split(r"( and )", mention.group(0)):
+            if part != " and ":
+                yield offset, offset + len(part), part
+            offset += len(part)
+
+
+_TURN = re.compile(r"(?P<label>[A-Z][\w.’' -]{0,40}?):\s+(?P<first>\S)")
+_TURNS_OF_A_TRANSCRIPT = 4  # unmarked turns, by at least two speakers taking turns
+
+
+def _transcript_turns(paragraphs: Sequence[str]) -> dict[int, str]:
+    """The speaker's label of each turn, when the article is a transcript: paragraphs that
+    open "Name: " and go on unmarked, by two or more names, each speaking more than once."""
+    found = {i: m for i, p in enumerate(paragraphs) if (m := _TURN.match(p))}
+    labels = Counter(m.group("label") for m in found.values())
+    speaking = {label for label, count in labels.items() if count > 1}
+    unmarked = [m for m in found.values() if m.group("first") not in _OPENING]
+    if len(speaking) < 2 or len(unmarked) < _TURNS_OF_A_TRANSCRIPT:
+        return {}
+    return {i: m.group("label") for i, m in found.items() if m.group("label") in speaking}
 
 
 _TERM_REPEATS = 3  # twice may be a lead and its echo; three times is how the article names it
@@ -595,16 +747,42 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     if document and (name := _last_named(document.group("author"), span, registry)):
         return name
     desk = None if introduces_next else _DESK_OF.match(right)
+    if desk and (person := _member_named(right, desk.start("owner"), span, registry)):
+        return person  # "..., said Westmark Capital's head of research, Ida Brandt"
     if desk and (name := _last_named(desk.group("owner"), span, registry)):
         return name  # "..., reckons Swiss refining group MKS Pamp's Asian trading desk"
     for pattern in () if introduces_next else _RIGHT_PATTERNS:
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
+        if match and pattern is _SIGNATURE and "&" in match.group("speaker"):
+            return _coauthors(match.group("speaker"), span, registry)
+        if (
+            match
+            and pattern is _RIGHT_PATTERNS[0]
+            and (person := _member_named(right, match.start("speaker"), span, registry))
+        ):
+            return person
         if match and (name := _speaker_of(match, span, registry)):
             return name
+    below = span.end_paragraph + 1
+    if not left.strip() and not right_text.strip(" .,;") and below + 1 < len(paragraphs):
+        # A quote standing as its own paragraph, then a line crediting it ("— Mark Twain",
+        # "The Gilded Age – Mark Twain"): an epigraph's author, however the line is laid out.
+        # (Not the last paragraph: a sign-off there is the writer's.)
+        signed = _CREDIT_BELOW.match(paragraphs[below])
+        if signed and len(paragraphs[below].split()) <= _CREDIT_WORDS:
+            author = signed.group("speaker")
+            if "&" in author:
+                return _coauthors(author, span, registry)
+            if name := _resolve(author, span, registry, names_only=True):
+                return name
     # "'...,' reckons <someone we cannot name>": a source of its own, not the one quoted before
-    credited = not introduces_next and _RIGHT_PATTERNS[0].match(right) is not None
+    # (or "'...,' <a name we cannot resolve> said": still not the one quoted before)
+    # ("'...,' a spokeswoman for the company said": someone, unnamed)
+    credited = not introduces_next and (
+        any(p.match(right) for p in _RIGHT_PATTERNS[:2]) or _SOMEONE_SAID.match(right) is not None
+    )
     credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
     if credit and (name := _resolve(credit.group("speaker"), span, registry, names_only=True)):
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
@@ -1125,6 +1303,14 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
         if institution:  # "the Venezuelan government said": a country speaking
             return f"{name} {institution.group(1)}"
         return None  # "Americans", "North Korean": a people, not a speaker
+    office = _OFFICE.fullmatch(name)
+    if office and lexicon.is_title_word(office.group("title")):
+        # "the Secretary of State said": an office, not a name; whoever holds it in the article
+        return None if names_only else _office_holder(office.group(0), span, registry) or _UNNAMED
+    halves = name.split(" and ")
+    pair = [_person_named(h, span, registry) for h in halves] if len(halves) == 2 else []
+    if pair and pair[0] and pair[1] and pair[0] != pair[1]:
+        return f"{pair[0]} and {pair[1]}"  # "said Ana Ruiz and Lee Chen": the two together
     for candidate in _name_candidates(name):
         person = registry.resolve_person(candidate)
         if person:
@@ -1146,6 +1332,26 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     if kind in ("person", "organization") and not lexicon.is_title_word(tokens[-1]):
         return " ".join(tokens)
     return None
+
+
+_OFFICE = re.compile(
+    r"(?:(?:Former|former|Then|then)\s+)?(?P<title>[A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?"
+    r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?"
+)
+
+
+def _office_holder(office: str, span: Span, registry: Registry) -> str | None:
+    """The person last named before the quote with ``office`` as their role."""
+    wanted = office.lower().removeprefix("former ").removeprefix("then ")
+    found = None
+    for mention in registry.mentions:
+        if (mention.paragraph, mention.start) >= (span.start_paragraph, span.start):
+            break
+        person = registry.resolve_person(mention.text) if mention.kind == "person" else None
+        role = mention.role or (registry.roles.get(person) if person else None)
+        if person and role and role.lower().endswith(wanted):
+            found = person
+    return found
 
 
 def _fuller_org(short: str, registry: Registry) -> str:
@@ -1193,7 +1399,10 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         named = registry.last_person_with_role(noun, span.start_paragraph, span.start)
         if named or determiner != "the":
             return named or _UNNAMED
-        return _SAME_SPEAKER if _MEMBER_NOUN.match(" " + noun) else _EPITHET
+        if _MEMBER_NOUN.match(" " + noun):
+            return _SAME_SPEAKER
+        plural = noun.endswith("s") and lexicon.is_title_word(noun[:-1])
+        return _PAIR if plural else _EPITHET  # "the senators": not one of them alone
     if noun in _ORG_NOUNS:
         named = registry.last_org_ending(noun, span.start_paragraph, span.start)
         if named is None and noun in _GENERIC_ORG_NOUNS:  # "the group said": the NRA, named
