@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from newsgen import build as build_module
 from newsgen import fs, resume
 from newsgen.build import BuildOptions, BuildResult, build
 from tests.helpers import FIXTURE, TODAY
@@ -368,3 +369,52 @@ def test_a_mirror_left_by_a_killed_build_is_removed_by_the_next(
     (left / "index.html").write_text("<p>half a mirror</p>\n")
     _build(project, out)
     assert leftovers(out.parent) == []
+
+
+def test_a_whole_build_that_rewrites_most_pages_makes_the_spare_its_copy(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``MAX_FRESH`` pages written anew, the next build could not trust the spare for
+    the rest: the build relinks the spare to itself instead, so every page of it is the
+    live one's file, and the next build starts from it by its folders' stamps alone."""
+    monkeypatch.setattr(build_module, "MAX_FRESH", 3)
+    out = tmp_path / "out" / "site"
+    _build(project, out)
+    dict(_edits(project))["template"]()
+    assert _build(project, out).rendered > 3  # the spare is the first site: few pages alike
+    live, spare = _inodes(out), _inodes(fs.spare_of(out))
+    pages = {name for name in live if name != fs.MARKER}
+    assert {name: live[name] for name in pages} == {name: spare[name] for name in pages}
+    walks: list[bool] = []
+    prune = fs._prune
+
+    def recorded(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
+        walks.append(root_only)
+        prune(root, pages, root_only)
+
+    monkeypatch.setattr(fs, "_prune", recorded)
+    _replace(project / "articles" / "01-summit.md", "title: ", "title: Edited ")
+    _build(project, out)
+    assert walks == [True]
+    assert _snapshot(out) == _clean(project, tmp_path)
+
+
+def test_a_spare_whose_folders_changed_is_not_relinked(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "site"
+    _build(project, out)
+    dict(_edits(project))["template"]()
+    _build(project, out)
+    spare = fs.spare_of(out)
+    pages = [name for name in _inodes(out) if name != fs.MARKER]
+    known = fs.folder_stamps(spare, fs.folders_of(pages))
+    assert known is not None
+    stray = spare / "articles" / "parliament-passes-budget" / "stray.html"
+    stray.write_text("<p>stray</p>\n", encoding="utf-8")
+    assert fs.relink_spare(out, pages, known) is None
+    stray.unlink()  # the folder's ctime moved on: still not as stamped
+    assert fs.relink_spare(out, pages, known) is None
+    known = fs.folder_stamps(spare, fs.folders_of(pages))
+    assert known is not None
+    assert fs.relink_spare(out, pages, known) is not None
+    live, relinked = _inodes(out), _inodes(spare)
+    assert {name: live[name] for name in pages} == {name: relinked[name] for name in pages}

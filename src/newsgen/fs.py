@@ -353,6 +353,30 @@ def spare_unchanged(out: Path, known: Mapping[str, tuple[int, int]]) -> bool:
     return _unchanged(spare_of(out.absolute()), known)
 
 
+def relink_spare(
+    out: Path, pages: Iterable[str], known: Mapping[str, tuple[int, int]]
+) -> dict[str, tuple[int, int]] | None:
+    """Make the spare of ``out`` (the site the last swap replaced, with the same pages, its
+    folders as ``known`` stamped them while it was live) the live site again by hard links:
+    every page of it unlinked and linked to the live one's file. The spare's folders' new
+    stamps; None when it is not as ``known`` says or a link fails, and it is left to be
+    looked at page by page (``Staging.begin``)."""
+    out = out.absolute()
+    spare = spare_of(out)
+    if not _unchanged(spare, known):
+        return None
+    pages = list(pages)
+    top, live = str(spare), str(out)
+    try:
+        for name in pages:
+            mine = f"{top}/{name}"
+            os.unlink(mine)
+            os.link(f"{live}/{name}", mine)
+    except OSError:
+        return None
+    return folder_stamps(spare, folders_of(pages))
+
+
 def folders_of(names: Iterable[str]) -> set[str]:
     """Every folder that holds one of ``names`` (relative paths), the root ("") included."""
     found = {""}
