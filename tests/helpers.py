@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from newsgen import fs
 from newsgen.build import BuildOptions, BuildResult, build
 
 DATA = Path(__file__).parent / "data"
@@ -51,3 +54,30 @@ def serve_folder(root: Path) -> Iterator[str]:
             yield f"http://127.0.0.1:{server.server_address[1]}/"
         finally:
             server.shutdown()
+
+
+def record_stagings(monkeypatch: pytest.MonkeyPatch) -> list[fs.Staging]:
+    """Every staging folder ``fs.Staging.begin`` makes from now on, in order."""
+    made: list[fs.Staging] = []
+    begin = fs.Staging.begin
+
+    def recorded(*args: Any) -> fs.Staging:
+        made.append(begin(*args))
+        return made[-1]
+
+    monkeypatch.setattr(fs.Staging, "begin", recorded)
+    return made
+
+
+def record_prunes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For each spare cleaned from now on, whether its root alone was (``fs._prune``'s
+    ``root_only``: its folders were trusted by their stamps)."""
+    walks: list[bool] = []
+    prune = fs._prune
+
+    def recorded(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
+        walks.append(root_only)
+        prune(root, pages, root_only)
+
+    monkeypatch.setattr(fs, "_prune", recorded)
+    return walks

@@ -7,11 +7,13 @@ a fresh interpreter of its own."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,30 +89,28 @@ def test_the_child_is_waited_for_when_never_asked(tmp_path: Path) -> None:
     assert said == ["reaped"]
 
 
-def test_with_another_thread_running_the_check_runs_in_the_caller(tmp_path: Path) -> None:
-    # A fork copies only the calling thread: a lock the other one held would stay locked.
-    mark = tmp_path / "pid"
+@contextlib.contextmanager
+def _another_thread() -> Iterator[None]:
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        with aside(lambda: bool(mark.write_text(str(os.getpid())))) as answer:
-            assert answer() is True
+        yield
     finally:
         stop.set()
         other.join()
+
+
+def test_with_another_thread_running_the_check_runs_in_the_caller(tmp_path: Path) -> None:
+    # A fork copies only the calling thread: a lock the other one held would stay locked.
+    mark = tmp_path / "pid"
+    with _another_thread(), aside(lambda: bool(mark.write_text(str(os.getpid())))) as answer:
+        assert answer() is True
     assert int(mark.read_text()) == os.getpid()
 
 
 def test_in_the_caller_a_check_never_asked_for_never_runs(tmp_path: Path) -> None:
     mark = tmp_path / "ran"
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        with aside(lambda: bool(mark.write_text("ran"))):
-            pass
-    finally:
-        stop.set()
-        other.join()
+    with _another_thread(), aside(lambda: bool(mark.write_text("ran"))):
+        pass
     assert not mark.exists()

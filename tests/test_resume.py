@@ -24,6 +24,7 @@ from newsgen import fs, render, resume
 from newsgen.build import BuildResult, build
 from newsgen.cache import CACHE_DIR
 from newsgen.errors import NewsgenError
+from tests.helpers import record_stagings
 from tests.test_build_cache import _clean, _edit, _options, _retitle, _tree, prices_project
 
 
@@ -165,14 +166,7 @@ def test_an_edit_after_an_edit_looks_only_at_the_spares_pages_the_last_one_wrote
     live one: with its folders as they were, only the pages that edit wrote are relinked."""
     out = tmp_path / "site"
     wrote = _first_edit(project, out)
-    made: list[fs.Staging] = []
-    begin = fs.Staging.begin
-
-    def recorded(*args: Any) -> fs.Staging:
-        made.append(begin(*args))
-        return made[-1]
-
-    monkeypatch.setattr(fs.Staging, "begin", recorded)
+    made = record_stagings(monkeypatch)
     _append(project / "articles" / "20-prices-05.md", "Second correction.")
     assert _build(project, out).way == "resumed"
     assert made and made[-1].differ is not None

@@ -16,14 +16,13 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from newsgen import build as build_module
 from newsgen import fs, resume
 from newsgen.build import BuildOptions, BuildResult, build
-from tests.helpers import FIXTURE, TODAY
+from tests.helpers import FIXTURE, TODAY, record_prunes, record_stagings
 from tests.test_faults import EPOCH, command, digest, leftovers, run, write_records
 from tests.tools import without_dac_override
 
@@ -292,14 +291,7 @@ def test_an_untouched_spare_is_cleaned_by_its_root_alone_and_a_touched_one_walke
     """The spare's folders are stamped (inode, ctime) while it is the live site: a spare whose
     every folder keeps its stamp holds only pages below its root, so only the root is
     cleaned; any change in a folder (here a stray two levels down) has the whole walked."""
-    walks: list[bool] = []
-    prune = fs._prune
-
-    def recorded(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
-        walks.append(root_only)
-        prune(root, pages, root_only)
-
-    monkeypatch.setattr(fs, "_prune", recorded)
+    walks = record_prunes(monkeypatch)
     out = tmp_path / "site"
     _build(project, out)
     for n in range(3):
@@ -315,7 +307,7 @@ def test_an_untouched_spare_is_cleaned_by_its_root_alone_and_a_touched_one_walke
 
 
 def test_a_site_built_where_there_was_none_leaves_its_mirror_as_the_spare(
-    project: Path, tmp_path: Path
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No site was replaced, so none can be kept: each page written was also linked into a
     mirror, which is the spare, and the first edit after it starts from it at once."""
@@ -326,17 +318,9 @@ def test_a_site_built_where_there_was_none_leaves_its_mirror_as_the_spare(
     assert len(pages) > 50
     assert spare == {name: live[name] for name in pages}, "every page, as the live file itself"
     assert sorted(p.name for p in out.parent.iterdir()) == [".site.lock", ".site.spare", "site"]
-    walks: list[bool] = []
-    prune = fs._prune
-
-    def recorded(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
-        walks.append(root_only)
-        prune(root, pages, root_only)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fs, "_prune", recorded)
-        _replace(project / "articles" / "01-summit.md", "title: ", "title: Edited ")
-        _build(project, out)
+    walks = record_prunes(monkeypatch)
+    _replace(project / "articles" / "01-summit.md", "title: ", "title: Edited ")
+    _build(project, out)
     assert walks == [True]  # trusted by its folders' stamps
     assert _snapshot(out) == _clean(project, tmp_path)
 
@@ -346,14 +330,7 @@ def test_a_build_that_fails_leaves_no_mirror(
 ) -> None:
     out = tmp_path / "out" / "site"
     (project / "articles" / "zz-broken.md").write_text("---\ntitle: [\n---\nBody\n")
-    made: list[fs.Staging] = []
-    begin = fs.Staging.begin
-
-    def recorded(*args: Any) -> fs.Staging:
-        made.append(begin(*args))
-        return made[-1]
-
-    monkeypatch.setattr(fs.Staging, "begin", recorded)
+    made = record_stagings(monkeypatch)
     result = build(project, BuildOptions(out=out, today=TODAY, search=False, strict=True))
     assert made and made[0].mirror is not None  # it rendered into a staging folder, mirrored
     assert not result.ok and not out.exists()
@@ -385,14 +362,7 @@ def test_a_whole_build_that_rewrites_most_pages_makes_the_spare_its_copy(
     live, spare = _inodes(out), _inodes(fs.spare_of(out))
     pages = {name for name in live if name != fs.MARKER}
     assert {name: live[name] for name in pages} == {name: spare[name] for name in pages}
-    walks: list[bool] = []
-    prune = fs._prune
-
-    def recorded(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
-        walks.append(root_only)
-        prune(root, pages, root_only)
-
-    monkeypatch.setattr(fs, "_prune", recorded)
+    walks = record_prunes(monkeypatch)
     _replace(project / "articles" / "01-summit.md", "title: ", "title: Edited ")
     _build(project, out)
     assert walks == [True]
