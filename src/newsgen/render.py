@@ -363,7 +363,7 @@ def _once(tracer: Tracer, cleaned: Cleaned) -> Callable[..., Markup]:
 
     def once(macro: jinja2.runtime.Macro, *args: Any) -> Markup:
         # The code object is the macro's identity across the modules of each import.
-        key = (macro._func.__code__, *(id(arg) for arg in args))
+        key = (macro._func.__code__, *map(id, args))
         found = memo.get(key)
         if found is None:
             html, read = tracer.apart(lambda: macro(*args))
