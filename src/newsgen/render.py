@@ -11,7 +11,7 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -105,6 +105,30 @@ class TracingEnvironment(jinja2.Environment):
     code_generator_class = _PrintingCodeGenerator
     tracer: Tracer
     printed: Callable[[Any], str]  # what ``{{ value }}`` prints (``_PrintingCodeGenerator``)
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._loaded: dict[str, jinja2.Template] = {}
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        # A plain dict, where Jinja makes a ChainMap over the environment's globals: each page
+        # copies its template's globals into its context and makes a set of their names (for
+        # the page and for each macro import), and a ChainMap is slow to read whole. newsgen
+        # sets the globals before any template loads (``make_environment``), never after.
+        return {**self.globals, **(d or {})}
+
+    def _load_template(
+        self, name: str, globals: MutableMapping[str, Any] | None
+    ) -> jinja2.Template:
+        # Jinja's cache is an LRU with a lock, asked for the page's template, the one it
+        # extends and each it imports from, on every page; no template changes while an
+        # environment lives (``auto_reload=False``), so a dict that keeps them all will do.
+        if globals:
+            return super()._load_template(name, globals)
+        found = self._loaded.get(name)
+        if found is None:
+            found = self._loaded[name] = super()._load_template(name, globals)
+        return found
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Every ``a.b`` of every page comes here (a hundred per article page): the tracer is
