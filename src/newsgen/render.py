@@ -321,14 +321,29 @@ def make_environment(
     def href(target: Article | Term | str) -> str:
         if type(target) is str:
             return base_path + target
-        tracer.read_all(target)
+        read(target)
         return base_path + url_of(target)
 
     def absolute(target: Article | Term | str) -> str:
         if type(target) is str:
             return base_url + target
-        tracer.read_all(target)
+        read(target)
         return base_url + url_of(target)
+
+    def read(target: object) -> None:
+        # ``tracer.read_all``, with the entities linked to most (two dozen a page) recorded
+        # on the spot, as ``TracingEnvironment.getattr`` does.
+        keys = tracer.keys
+        if keys is None:
+            return
+        kind = type(target)
+        if kind is Article:
+            keys.add("a:" + cast(Article, target).slug)
+        elif kind is Term:
+            term = cast(Term, target)
+            keys.add(f"t:{term.kind}:{term.slug}")
+        else:
+            tracer.read_all(target)
 
     @functools.lru_cache(maxsize=256)
     def body(slug: str) -> Markup:
