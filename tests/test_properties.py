@@ -88,6 +88,10 @@ def test_links_are_found_as_one_plain_pattern_finds_them(html: str) -> None:
 
 # Links as a theme writes them: root-relative, page-relative, escaped, to a folder, external.
 _LINK_TARGETS = (
+    "https://example.org/a/",
+    "https://example.org",
+    "https://other.org/x",
+    "#main",
     "/a/",
     "/a",
     "/b/x.css",

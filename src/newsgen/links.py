@@ -104,9 +104,10 @@ def broken_links(
 ) -> list[str]:
     """The links of the page at ``path`` to files not in ``files`` (nor in ``later``, files a
     later step adds), in page order."""
-    # A root-relative link means the same on every page: its verdict is looked up, not worked
-    # out, on all but the first page that has it (every page links the same sections, and an
-    # article from a dozen listings). Page-relative links are worked out on each page.
+    # A link that names the same file from every page (root-relative, or a URL with a host):
+    # its verdict is looked up, not worked out, on all but the first page that has it (every
+    # page links the same sections, and an article from a dozen listings). Links relative to
+    # the page are worked out on each page.
     verdicts = _verdicts(files, later, base_url)
     broken = []
     for raw in _links(html):
@@ -116,7 +117,7 @@ def broken_links(
         if found is None:
             link = html_lib.unescape(raw) if "&" in raw else raw
             found = (link, _is_broken(link, path, files, base_url, later))
-            if verdicts is not _NO_VERDICTS and _is_root(link):
+            if verdicts is not _NO_VERDICTS and _anywhere(link):
                 if len(verdicts) >= _MAX_VERDICTS:
                     verdicts.clear()
                 verdicts[raw] = found
@@ -129,10 +130,22 @@ def _is_root(link: str) -> bool:
     return link.startswith("/") and not link.startswith("//") and not link.startswith("/#")
 
 
+def _anywhere(link: str) -> bool:
+    """Whether ``link`` names the same file from every page: root-relative, or a URL with a
+    host and a path (the canonical link of every page; another site's)."""
+    if _is_root(link):
+        return True
+    if link.startswith("#"):
+        return False
+    parts = urllib.parse.urlsplit(link)
+    return bool(parts.scheme or parts.netloc) and parts.path.startswith("/")
+
+
 def _is_broken(
     link: str, path: str, files: Container[str], base_url: str, later: Collection[str]
 ) -> bool:
-    target = target_file(link, path, base_url)
+    # A fragment on the page itself (every page's skip link): no URL to work out.
+    target = path if link.startswith("#") else target_file(link, path, base_url)
     if target is None or target in files or target in later:
         return False
     # A folder link without its trailing slash is not broken: servers redirect it.
