@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newsgen.archive import make_archive
 from newsgen.config import Config
 from newsgen.errors import NewsgenError
-from newsgen.links import links_of
+from newsgen.links import broken_links, links_of, target_file
 from newsgen.markup import clean_text
 from newsgen.model import Article, Entities, Quote, Source
 from newsgen.plan import Page, _check_unique, plan
@@ -84,6 +84,54 @@ def test_links_are_found_as_one_plain_pattern_finds_them(html: str) -> None:
     # search in newsgen.links must find the same, in the same order, also in broken markup).
     expected = [link for link in re.findall(r'\s(?:href|src)="([^"]*)"', html) if link]
     assert links_of(html) == expected
+
+
+# Links as a theme writes them: root-relative, page-relative, escaped, to a folder, external.
+_LINK_TARGETS = (
+    "https://example.org/a/",
+    "https://example.org",
+    "https://other.org/x",
+    "#main",
+    "/a/",
+    "/a",
+    "/b/x.css",
+    "b/",
+    "../a/",
+    "/a/&amp;q",
+    "/#top",
+    "//h/a/",
+    "#top",
+    "c",
+)
+_FILE_SETS = (frozenset({"a/index.html", "b/x.css"}), frozenset({"b/index.html", "c"}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(("index.html", "a/index.html", "b/c/index.html")),
+            st.lists(st.sampled_from(_LINK_TARGETS), max_size=6),
+            st.sampled_from(range(len(_FILE_SETS))),
+        ),
+        max_size=8,
+    )
+)
+def test_broken_links_are_those_a_plain_check_finds(
+    pages: list[tuple[str, list[str], int]],
+) -> None:
+    # Pages checked one after another against one set of files or another, as the workers of
+    # a build and then of the next do: a verdict remembered for one page or set of files
+    # must never answer for another.
+    for path, links, which in pages:
+        files = _FILE_SETS[which]
+        html = "".join(f' href="{link}"' for link in links)
+        expected = []
+        for link in links_of(html):
+            target = target_file(link, path, "https://example.org/")
+            if not (target is None or target in files or target + "/index.html" in files):
+                expected.append(link)
+        assert broken_links(html, path, files, "https://example.org/") == expected
 
 
 _CONTROL_REFERENCE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

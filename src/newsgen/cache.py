@@ -135,6 +135,10 @@ class BuildCache:
                 return html
         return None
 
+    def has_markdown(self) -> bool:
+        """Whether any body's HTML is cached (none after a clean start: nothing to look up)."""
+        return bool(self._query("SELECT 1 FROM markdown LIMIT 1"))
+
     def put_markdown(self, items: Mapping[str, str]) -> None:
         self._write(
             "INSERT OR REPLACE INTO markdown VALUES (?, ?, ?)",

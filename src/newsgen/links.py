@@ -52,7 +52,7 @@ def _links(html: str) -> list[str]:
 
 def target_file(link: str, page_path: str, base_url: str) -> str | None:
     """The output file an internal ``link`` on ``page_path`` points to; None if external."""
-    if link.startswith("/") and not link.startswith("//") and not link.startswith("/#"):
+    if _is_root(link):
         # A root-relative link means the same on every page: worked out once per build.
         return _target_file(link, "", base_url)
     return _target_file(link, page_path, base_url)
@@ -104,12 +104,71 @@ def broken_links(
 ) -> list[str]:
     """The links of the page at ``path`` to files not in ``files`` (nor in ``later``, files a
     later step adds), in page order."""
+    # A link that names the same file from every page (root-relative, or a URL with a host):
+    # its verdict is looked up, not worked out, on all but the first page that has it (every
+    # page links the same sections, and an article from a dozen listings). Links relative to
+    # the page are worked out on each page.
+    verdicts = _verdicts(files, later, base_url)
     broken = []
-    for link in links_of(html):
-        target = target_file(link, path, base_url)
-        if target is None or target in files or target in later:
+    for raw in _links(html):
+        if not raw:
             continue
-        if target + "/index.html" in files:
-            continue  # a folder link without its trailing slash: servers redirect it
-        broken.append(link)
+        found = verdicts.get(raw)
+        if found is None:
+            link = html_lib.unescape(raw) if "&" in raw else raw
+            found = (link, _is_broken(link, path, files, base_url, later))
+            if verdicts is not _NO_VERDICTS and _anywhere(link):
+                if len(verdicts) >= _MAX_VERDICTS:
+                    verdicts.clear()
+                verdicts[raw] = found
+        if found[1]:
+            broken.append(found[0])
     return broken
+
+
+def _is_root(link: str) -> bool:
+    return link.startswith("/") and not link.startswith("//") and not link.startswith("/#")
+
+
+def _anywhere(link: str) -> bool:
+    """Whether ``link`` names the same file from every page: root-relative, or a URL with a
+    host and a path (the canonical link of every page; another site's)."""
+    if _is_root(link):
+        return True
+    if link.startswith("#"):
+        return False
+    parts = urllib.parse.urlsplit(link)
+    return bool(parts.scheme or parts.netloc) and parts.path.startswith("/")
+
+
+def _is_broken(
+    link: str, path: str, files: Container[str], base_url: str, later: Collection[str]
+) -> bool:
+    # A fragment on the page itself (every page's skip link): no URL to work out.
+    target = path if link.startswith("#") else target_file(link, path, base_url)
+    if target is None or target in files or target in later:
+        return False
+    # A folder link without its trailing slash is not broken: servers redirect it.
+    return target + "/index.html" not in files
+
+
+# The verdicts on root-relative links (raw link -> the link unescaped, broken?) for one set of
+# files: kept only for sets that cannot change (a build's frozenset of paths), held so that
+# the identity test is sound.
+_Verdicts = dict[str, tuple[str, bool]]
+_SCOPE: list[tuple[Container[str], Collection[str], str, _Verdicts]] = []
+_NO_VERDICTS: _Verdicts = {}  # never written to: a scope that cannot be remembered
+_MAX_VERDICTS = 1 << 18
+
+
+def _verdicts(files: Container[str], later: Collection[str], base_url: str) -> _Verdicts:
+    if type(files) is not frozenset or type(later) not in (tuple, frozenset):
+        return _NO_VERDICTS
+    if _SCOPE:
+        known_files, known_later, known_base, verdicts = _SCOPE[0]
+        if known_files is files and known_later is later and known_base == base_url:
+            return verdicts
+        _SCOPE.clear()
+    verdicts = {}
+    _SCOPE.append((files, later, base_url, verdicts))
+    return verdicts

@@ -11,7 +11,7 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -105,6 +105,30 @@ class TracingEnvironment(jinja2.Environment):
     code_generator_class = _PrintingCodeGenerator
     tracer: Tracer
     printed: Callable[[Any], str]  # what ``{{ value }}`` prints (``_PrintingCodeGenerator``)
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._loaded: dict[str, jinja2.Template] = {}
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        # A plain dict, where Jinja makes a ChainMap over the environment's globals: each page
+        # copies its template's globals into its context and makes a set of their names (for
+        # the page and for each macro import), and a ChainMap is slow to read whole. newsgen
+        # sets the globals before any template loads (``make_environment``), never after.
+        return {**self.globals, **(d or {})}
+
+    def _load_template(
+        self, name: str, globals: MutableMapping[str, Any] | None
+    ) -> jinja2.Template:
+        # Jinja's cache is an LRU with a lock, asked for the page's template, the one it
+        # extends and each it imports from, on every page; no template changes while an
+        # environment lives (``auto_reload=False``), so a dict that keeps them all will do.
+        if globals:
+            return super()._load_template(name, globals)
+        found = self._loaded.get(name)
+        if found is None:
+            found = self._loaded[name] = super()._load_template(name, globals)
+        return found
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Every ``a.b`` of every page comes here (a hundred per article page): the tracer is
@@ -297,14 +321,29 @@ def make_environment(
     def href(target: Article | Term | str) -> str:
         if type(target) is str:
             return base_path + target
-        tracer.read_all(target)
+        read(target)
         return base_path + url_of(target)
 
     def absolute(target: Article | Term | str) -> str:
         if type(target) is str:
             return base_url + target
-        tracer.read_all(target)
+        read(target)
         return base_url + url_of(target)
+
+    def read(target: object) -> None:
+        # ``tracer.read_all``, with the entities linked to most (two dozen a page) recorded
+        # on the spot, as ``TracingEnvironment.getattr`` does.
+        keys = tracer.keys
+        if keys is None:
+            return
+        kind = type(target)
+        if kind is Article:
+            keys.add("a:" + cast(Article, target).slug)
+        elif kind is Term:
+            term = cast(Term, target)
+            keys.add(f"t:{term.kind}:{term.slug}")
+        else:
+            tracer.read_all(target)
 
     @functools.lru_cache(maxsize=256)
     def body(slug: str) -> Markup:
@@ -363,7 +402,7 @@ def _once(tracer: Tracer, cleaned: Cleaned) -> Callable[..., Markup]:
 
     def once(macro: jinja2.runtime.Macro, *args: Any) -> Markup:
         # The code object is the macro's identity across the modules of each import.
-        key = (macro._func.__code__, *(id(arg) for arg in args))
+        key = (macro._func.__code__, *map(id, args))
         found = memo.get(key)
         if found is None:
             html, read = tracer.apart(lambda: macro(*args))
