@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from newsgen import __version__
 from newsgen.errors import NewsgenError
@@ -198,7 +197,7 @@ def build(
     except NewsgenError as exc:
         click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
         sys.exit(1)
-    print_report(result, Console(highlight=False), Console(stderr=True, highlight=False))
+    print_report(result)
     if not result.ok:
         sys.exit(1)
 

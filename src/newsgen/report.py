@@ -1,53 +1,50 @@
-"""The build report a person reads at the end of ``newsgen build``: counts, problems, health."""
+"""The build report a person reads at the end of ``newsgen build``: counts, problems, health.
+
+Plain lines through click, which colours them on a terminal and not in a pipe or a log. The
+report was a rich table once; importing rich cost 30 ms, 3% of a one-article edit's build.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+import click
 
 from newsgen.build import BuildResult
 
 
-def print_report(result: BuildResult, console: Console, problems: Console) -> None:
-    """The summary on ``console``; each error and warning on ``problems`` (stderr), one a line."""
+def print_report(result: BuildResult) -> None:
+    """The summary on stdout; each error and warning on stderr, one a line."""
     for problem in result.errors:
-        problems.print(f"[red]error[/]: {escape(str(problem))}", highlight=False, soft_wrap=True)
+        click.echo(f"{click.style('error', fg='red')}: {problem}", err=True)
     for problem in result.warnings:
-        problems.print(
-            f"[yellow]warning[/]: {escape(str(problem))}", highlight=False, soft_wrap=True
-        )
-    table = Table(title="Pages", show_edge=False, title_justify="left")
-    table.add_column("kind")
-    table.add_column("count", justify="right")
-    for kind, count in result.pages.items():
-        table.add_row(kind, str(count))
-    table.add_row("[b]all files[/]", f"[b]{result.files}[/]")
-    console.print(table)
+        click.echo(f"{click.style('warning', fg='yellow')}: {problem}", err=True)
+    rows = [*((kind, str(count)) for kind, count in result.pages.items())]
+    rows.append(("all files", str(result.files)))
+    width = max(len(kind) for kind, _ in rows)
+    digits = max(len(count) for _, count in rows)
+    click.echo("Pages")
+    for kind, count in rows:
+        line = f"  {kind:<{width}}  {count:>{digits}}"
+        click.echo(click.style(line, bold=True) if kind == "all files" else line)
     h = result.health
-    console.print(
+    click.echo(
         "Archive health: "
         f"{h.articles} articles, {h.undated} undated, "
         f"{h.quotes_without_speaker} of {h.quotes} quotes without a speaker, "
         f"{h.without_topic} with no topic, {h.duplicates} duplicates"
         + (f"; left out: {result.drafts_skipped} drafts" if result.drafts_skipped else "")
-        + (f", {result.future_skipped} future" if result.future_skipped else ""),
-        highlight=False,
-        soft_wrap=True,
+        + (f", {result.future_skipped} future" if result.future_skipped else "")
     )
     for path in result.cleaned:
-        console.print(
-            f"removed {escape(path)}, left by an interrupted build", highlight=False, soft_wrap=True
-        )
-    where = f"written to {result.out}/" if result.written else "[red]not written[/] (--strict)"
+        click.echo(f"removed {path}, left by an interrupted build")
+    where = f"written to {result.out}/" if result.written else click.style("not written", fg="red")
+    if not result.written:
+        where += " (--strict)"
     # What the build did, so that an editor can tell a quick rebuild from a whole one.
     did = {
         "replayed": "nothing changed",
         "resumed": f"an edit: {result.rendered} of {result.files} pages rendered",
     }.get(result.way, f"{result.rendered} of {result.files} pages rendered")
-    console.print(
+    click.echo(
         f"{len(result.errors)} errors, {len(result.warnings)} warnings; "
-        f"built in {result.seconds:.2f} s ({did}), {where}",
-        highlight=False,
-        soft_wrap=True,
+        f"built in {result.seconds:.2f} s ({did}), {where}"
     )
