@@ -633,7 +633,10 @@ def _prune(root: Path, pages: frozenset[str], root_only: bool = False) -> None:
     holding them: strays, the previous build's extras (marker, search index) and anything
     put there by hand, symlinks first of all (never followed). ``root_only``: the folders
     under the root are known to hold only pages."""
-    folders = folders_of(pages)
+    if root_only:  # only the root is looked at: the folders in it that hold pages
+        folders = {name.partition("/")[0] for name in pages if "/" in name}
+    else:
+        folders = folders_of(pages)
     pending = [""]
     top = str(root)
     while pending:
