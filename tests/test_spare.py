@@ -388,3 +388,27 @@ def test_a_spare_whose_folders_changed_is_not_relinked(project: Path, tmp_path: 
     assert fs.relink_spare(out, pages, known) is not None
     live, relinked = _inodes(out), _inodes(spare)
     assert {name: live[name] for name in pages} == {name: relinked[name] for name in pages}
+
+
+def test_a_mirror_that_lacks_a_page_is_not_trusted(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linking into the mirror may fail (a full disk): the build goes on, finds the page
+    missing from the mirror, and keeps it as a spare to be looked at page by page."""
+    lost = "topics/politics/feed.xml"  # its folder is in the mirror, for the topic's page
+    mirror = fs.Staging._mirror
+
+    def lossy(staging: fs.Staging, name: str) -> None:
+        if name != lost:
+            mirror(staging, name)
+
+    monkeypatch.setattr(fs.Staging, "_mirror", lossy)
+    out = tmp_path / "out" / "site"
+    _build(project, out)
+    assert not (fs.spare_of(out) / lost).exists()
+    monkeypatch.setattr(fs.Staging, "_mirror", mirror)
+    walks = record_prunes(monkeypatch)
+    _replace(project / "articles" / "01-summit.md", "title: ", "title: Edited ")
+    _build(project, out)
+    assert walks == [False]  # walked, not trusted
+    assert _snapshot(out) == _clean(project, tmp_path)
