@@ -4,35 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import operator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from newsgen.byfields import pickled_by_fields
+
 T = TypeVar("T")
-C = TypeVar("C", bound=type)
 
 
-def _pickled_by_fields(cls: C) -> C:
-    """Pickle instances as the class and its fields' values, rebuilt by ``__init__``. A
-    frozen slotted dataclass's own pickling asks ``dataclasses.fields`` on every object, both
-    ways: half the cost of sending an article between ingest's processes (a dozen objects
-    each) and of the build's record cache."""
-    fields = dataclasses.fields(cls)
-    if any(not f.init or f.kw_only for f in fields):
-        raise TypeError(f"{cls.__name__}: every field must be a positional __init__ argument")
-    names = tuple(f.name for f in fields)
-    values = operator.attrgetter(*names)
-    single = len(names) == 1  # attrgetter of one name gives the value, not a tuple
-
-    def reduce(self: object) -> tuple[type, tuple[object, ...]]:
-        got = values(self)
-        return cls, (got,) if single else got
-
-    setattr(cls, "__reduce__", reduce)  # noqa: B010  (mypy: a type has no such attribute)
-    return cls
-
-
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Quote:
     """One direct quotation. ``speaker`` is None for a quote nobody in the text says."""
@@ -42,7 +22,7 @@ class Quote:
     role: str | None = None
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where the article says it came from: an outlet name, a URL, or both."""
@@ -51,7 +31,7 @@ class Source:
     url: str | None = None
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Entities:
     """Canonical names, each list sorted and free of variants."""
@@ -61,7 +41,7 @@ class Entities:
     organizations: tuple[str, ...] = ()
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class BodyRef:
     """Where the body of an article the build holds without it is: its record file and the
@@ -71,7 +51,7 @@ class BodyRef:
     digest: str  # ``bodies.digest`` of the body text
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """One news article, as ingest writes it and build reads it.
