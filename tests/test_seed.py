@@ -106,3 +106,24 @@ def test_committed_record_matches_the_parser(seed: Article) -> None:
     from newsgen.records import dump_article
 
     assert record.read_text(encoding="utf-8") == dump_article(seed)
+
+
+def test_committed_archive_is_what_ingest_makes_of_the_seeds_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file of ``articles/``, the ingest manifest included (it names the parser's
+    version): a parser change that does not re-ingest the seeds fails here."""
+    from click.testing import CliRunner
+
+    from newsgen.cli import main
+
+    root = Path(__file__).parent.parent
+    monkeypatch.chdir(root)
+    out = tmp_path / "articles"
+    result = CliRunner().invoke(main, ["ingest", "seeds", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+    assert files(out) == files(root / "articles")

@@ -8,6 +8,7 @@ and a build killed while it patches the spare must leave the previous site whole
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import random
 import shutil
@@ -22,6 +23,7 @@ import pytest
 from newsgen import build as build_module
 from newsgen import fs, resume
 from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.scaffold import GITIGNORE
 from tests.helpers import FIXTURE, TODAY, record_prunes, record_stagings
 from tests.test_faults import EPOCH, command, digest, leftovers, run, write_records
 from tests.tools import without_dac_override
@@ -412,3 +414,18 @@ def test_a_mirror_that_lacks_a_page_is_not_trusted(
     _build(project, out)
     assert walks == [False]  # walked, not trusted
     assert _snapshot(out) == _clean(project, tmp_path)
+
+
+def test_what_a_build_leaves_beside_the_site_is_ignored_by_a_new_archives_gitignore(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out" / "site"
+    _build(project, out)
+    _replace(project / "articles" / "01-summit.md", "title: ", "title: Edited ")
+    _build(project, out)
+    left = sorted(p.name for p in out.parent.iterdir() if p.name != "site")
+    assert left == [".site.lock", ".site.spare"]
+    # Names a killed build can leave too (clean_leftovers removes them on the next build).
+    left += [".site.tmp-1-2", ".site.old-3", ".site.mirror-4-5"]
+    patterns = [line.strip("/") for line in GITIGNORE.splitlines() if line and line[0] != "#"]
+    assert all(any(fnmatch.fnmatch(name, p) for p in patterns) for name in left), patterns

@@ -52,6 +52,8 @@ GITIGNORE = """\
 .newsgen-cache/
 .site.tmp-*/
 .site.old-*/
+.site.mirror-*/
+.site.spare/
 .site.lock
 """
 
