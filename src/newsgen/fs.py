@@ -333,12 +333,12 @@ def folder_stamps(root: Path, folders: Iterable[str]) -> dict[str, tuple[int, in
     return found
 
 
-def files_as_written(root: Path, written: Mapping[str, tuple[int, int]]) -> bool:
-    """Every file of ``written`` (relative name -> size and mtime) is in ``root``, a regular
-    file of that size and mtime: an ``lstat`` per file."""
+def files_as_written(root: Path, written: Iterable[tuple[str, int, int]]) -> bool:
+    """Every file of ``written`` (relative name, size, mtime) is in ``root``, a regular file
+    of that size and mtime: an ``lstat`` per file."""
     top = str(root)
     try:
-        for name, (size, mtime) in written.items():
+        for name, size, mtime in written:
             stat = os.lstat(f"{top}/{name}")
             if stat.st_size != size or stat.st_mtime_ns != mtime or not S_ISREG(stat.st_mode):
                 return False
