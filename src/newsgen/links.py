@@ -158,7 +158,10 @@ def _is_broken(
 _Verdicts = dict[str, tuple[str, bool]]
 _SCOPE: list[tuple[Container[str], Collection[str], str, _Verdicts]] = []
 _NO_VERDICTS: _Verdicts = {}  # never written to: a scope that cannot be remembered
-_MAX_VERDICTS = 1 << 18
+# Every page's own URL and canonical URL at 10,000 articles fit; at 100,000 a memo of 2**18
+# verdicts held 20 MB more in each worker, and the links every page repeats (the sections,
+# the site's own) are found again soon after a clear.
+_MAX_VERDICTS = 1 << 16
 
 
 def _verdicts(files: Container[str], later: Collection[str], base_url: str) -> _Verdicts:
