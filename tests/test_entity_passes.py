@@ -218,3 +218,40 @@ def test_a_role_before_a_name_is_searched_with_only_the_titles_it_can_end_with(
     assert (found and (found.span(), found.group(1))) == (
         expected and (expected.span(), expected.group(1))
     )
+
+
+def plain_capitalised_runs(text: str) -> list[tuple[int, str]]:
+    """``_capitalised_runs`` as it was: ``MENTION`` tried at every ASCII capital."""
+    runs, position = [], 0
+    while (capital := re.compile(r"[A-Z]").search(text, position)) is not None:
+        match = entities.MENTION.match(text, capital.start())
+        if match is None:
+            position = capital.start() + 1
+            continue
+        end = match.end()
+        if match.group(0).rsplit(None, 1)[-1] in entities._BODIES_ON:
+            remit = entities._REMIT.match(text, end)
+            if remit and (topic := entities.MENTION.match(text, remit.end())):
+                end = topic.end()
+        runs.append((match.start(), text[match.start() : end]))
+        position = end
+    return runs
+
+
+run_pieces = st.sampled_from(
+    [
+        *(" ", "  ", "\n", "’", "'", "@", "#", "/", ".", "-", "_", "1", ",", "(", "“", "é"),
+        *("Jake", "Sullivan", "Mr.", "U.S.", "A.", "G20", "of", "the", "on", "and", "al-"),
+        *("Committee", "Council", "Énergie", "Ōsaka", "McDonald", "O’Brien", "iPhone", "x"),
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(run_pieces, max_size=24).map("".join), st.lists(run_pieces, max_size=12))
+def test_capitalised_runs_start_where_trying_every_capital_would_start_them(
+    glued: str, spaced: list[str]
+) -> None:
+    # The pieces glued (a capital after any character) and spaced (runs, remits, asides).
+    for text in (glued, " ".join(spaced)):
+        assert entities._capitalised_runs(text) == plain_capitalised_runs(text)

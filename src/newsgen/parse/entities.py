@@ -11,8 +11,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections import Counter
-from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, Literal, TypeVar
@@ -320,31 +319,40 @@ def _analysed(raw: str) -> Analysed:
     )
 
 
-_CAPITAL = re.compile(r"[A-Z]")
+# A capital that MENTION's look-behind admits. The capital comes first, and the look-behind
+# (over it and the character before) after it: a pattern that opens with a character set is
+# scanned for in C, one that opens with a look-behind is tried at every character.
+_RUN_START = re.compile(r"[A-Z](?<![\w’'@#/.-].)")
 
 
 _BODIES_ON = frozenset(["Committee", "Subcommittee", "Commission", "Council", "Institute", "Panel"])
 _REMIT = re.compile(r"\s+on\s+(?:the\s+)?(?=[A-Z])")
 
 
-def _capitalised_runs(text: str) -> Iterator[tuple[int, str]]:
-    """What ``MENTION.finditer`` finds, found faster: every match starts with a capital, so
-    the pattern is tried only there instead of at every character."""
+def _capitalised_runs(text: str) -> list[tuple[int, str]]:
+    """What ``MENTION.finditer`` finds, found faster: every match starts with a capital that
+    ``MENTION``'s look-behind admits, so the pattern is tried only there (``_RUN_START``
+    finds them in one scan of the regex engine) instead of at every character."""
+    runs = []
+    search, match = _RUN_START.search, MENTION.match
     position = 0
-    while (capital := _CAPITAL.search(text, position)) is not None:
-        match = MENTION.match(text, capital.start())
-        if match is None:
-            position = capital.start() + 1
-        else:
-            end = match.end()
-            if match.group(0).rsplit(None, 1)[-1] in _BODIES_ON:
-                # "the House Select Committee on Benghazi", "the Council on Foreign Relations":
-                # "on" joins a body to its remit (elsewhere "Trump on Monday" is two names).
-                remit = _REMIT.match(text, end)
-                if remit and (topic := MENTION.match(text, remit.end())):
-                    end = topic.end()
-            yield match.start(), text[match.start() : end]
-            position = end
+    while (capital := search(text, position)) is not None:
+        start = capital.start()
+        found = match(text, start)
+        if found is None:
+            position = start + 1
+            continue
+        end, run = found.end(), found.group()
+        if run.rsplit(None, 1)[-1] in _BODIES_ON:
+            # "the House Select Committee on Benghazi", "the Council on Foreign Relations":
+            # "on" joins a body to its remit (elsewhere "Trump on Monday" is two names).
+            remit = _REMIT.match(text, end)
+            if remit and (topic := match(text, remit.end())):
+                end = topic.end()
+                run = text[start:end]
+        runs.append((start, run))
+        position = end
+    return runs
 
 
 def _context_role(text: str, start: int, end: int) -> str | None:
@@ -672,8 +680,9 @@ def build_registry(
     quotations (in order): names inside them are someone's words, not the narrative's."""
     mentions = find_mentions(paragraphs, quoted)
     registry = Registry(mentions=mentions)
-    forms: dict[str, Counter[str]] = {}
-    kinds: dict[str, Counter[Kind]] = {}
+    # Counted in plain dicts: a Counter's constructor and its += on a new key run in Python.
+    forms: dict[str, dict[str, int]] = {}
+    kinds: dict[str, dict[Kind, int]] = {}
     first_seen: dict[str, int] = {}
     speaker_keys = {merge_key(s) for s in speakers}
     in_headline_case = _in_headline_case(paragraphs)
@@ -710,14 +719,14 @@ def build_registry(
             continue  # "CIA Refuses To Show Evidence": every word is capitalised in a headline
         if mention.kind == "person" and not has_title and _has_common_word(mention.text, lower):
             continue  # "Obama Fights Back", "Free Gift": words the article writes in lower case
-        forms.setdefault(key, Counter())[mention.text] += 1
-        kinds.setdefault(key, Counter())[mention.kind] += 1
+        _count(forms.setdefault(key, {}), mention.text)
+        _count(kinds.setdefault(key, {}), mention.kind)
         first_seen.setdefault(key, order)
 
     for name in _shared_surnames(paragraphs):
         key = merge_key(name)
-        forms.setdefault(key, Counter())[name] += 1
-        kinds.setdefault(key, Counter())["person"] += 1
+        _count(forms.setdefault(key, {}), name)
+        _count(kinds.setdefault(key, {}), "person")
     folded = _fold_shorter_names(forms, kinds)
 
     for key, counter in forms.items():
@@ -761,14 +770,18 @@ def build_registry(
     return registry
 
 
-def _most_common(counter: Counter[_T]) -> _T:
+def _count(counts: dict[_T, int], value: _T) -> None:
+    counts[value] = counts.get(value, 0) + 1
+
+
+def _most_common(counter: Mapping[_T, int]) -> _T:
     """``counter.most_common(1)[0][0]``, the first of the most frequent, without the call
     into ``heapq`` (which, for one, takes this same ``max``)."""
     return max(counter, key=counter.__getitem__)
 
 
 def _fold_shorter_names(
-    forms: dict[str, Counter[str]], kinds: dict[str, Counter[Kind]]
+    forms: dict[str, dict[str, int]], kinds: dict[str, dict[Kind, int]]
 ) -> dict[str, str]:
     """ "Rodney Leach" and "Lord Leach of Fairford" are "Charles Guy Rodney Leach", whom an
     obituary names in full only once: a person's name that ends another, longer one (its
