@@ -939,6 +939,12 @@ _RELATIVE_SUBJECT = re.compile(
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
+# A sentence's described subject, then its own predicates joined by "and"/"but" up to the verb
+_COORDINATED_SUBJECT = re.compile(
+    r"^\s*(?P<who>(?:the|The)\s+[a-z][\w-]+|(?i:researchers|investigators|scientists|authors))"
+    r"\s+[^.;:!?“”\"]{1,160}?,?\s+(?:and|but)\s+"
+    r"(?:\w+ly\s+|also\s+|then\s+|later\s+)?$"
+)
 _ADJACENT = re.compile(r"[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?")
 
 
@@ -999,6 +1005,13 @@ def _subject_speaker(
             return adjacent
     found: dict[str, str] = {}
     before_verb = left[: verb.start()]
+    coordinated = _COORDINATED_SUBJECT.match(before_verb)
+    if coordinated:
+        # "The team was horrified and described '...'", "Authors also tested X, but reported
+        # that it was '...'": the sentence's subject speaks through a later verb of its own.
+        who = _resolve(coordinated.group("who"), span, registry)
+        if who not in (None, _UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET, _PAIR):
+            return who
     for mention in MENTION.finditer(before_verb):
         name = _resolve(mention.group(0), span, registry, names_only=True)
         kind = registry.kinds.get(name) if name else None
