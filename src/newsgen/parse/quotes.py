@@ -498,7 +498,9 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
                 subjects[-1] if subjects else _UNNAMED
             )
         elif speaker == _SAME_SOURCE:
-            speaker = _previous_speaker(index, spans, speakers, registry, any_kind=True)
+            speaker = _previous_speaker(
+                index, spans, speakers, registry, any_kind=True
+            ) or _document_author(span, paragraphs, registry)
         elif speaker == _PAIR:
             speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
@@ -526,6 +528,41 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
         role = registry.roles.get(speaker) if speaker else None
         quotes.append(Quote(span.text, speaker, role))
     return quotes
+
+
+_FINDINGS = "report|study|analysis|findings|investigation|review|audit|inquiry"
+# Who wrote the report "the report said" quotes: "A 2011 HUD report revealed", "a study by
+# the Gladstone Institute", "The select committee discovered" (its findings are the report).
+_AUTHORED = re.compile(
+    rf"(?P<name>{_NAME})(?:’s|'s)?\s+(?:[a-z\d][\w-]*\s+)?(?:{_FINDINGS})\b"
+    rf"|\b(?:{_FINDINGS})\s+(?:[\w-]+\s+){{0,3}}?(?:by|from|of)\s+(?:the\s+)?(?P<by>{_NAME})"
+    r"|\b(?:the|The)\s+(?:[a-z][\w-]*\s+)?(?P<noun>[a-z]+)(?:’s|'s)?\s+"
+    rf"(?:{_FINDINGS}|[a-z]+ed)\b"  # "The committee focused on", "the committee's report"
+)
+_AUTHOR_REACH = 3  # paragraphs back: the report an article goes on quoting was named near
+
+
+def _document_author(span: Span, paragraphs: Sequence[str], registry: Registry) -> str | None:
+    """The body (or person) last named as a report's author before the quote, for "the
+    report said" when no quote before it says whose report it is."""
+    found = None
+    first = max(0, span.start_paragraph - _AUTHOR_REACH)
+    for index in range(first, span.start_paragraph + 1):
+        text = paragraphs[index]
+        if index == span.start_paragraph:
+            text = text[: span.start]
+        for match in _AUTHORED.finditer(text):
+            if match.group("noun"):
+                noun = match.group("noun")
+                if noun not in _ORG_NOUNS:
+                    continue
+                author = registry.last_org_ending(noun, index, match.start("noun"))
+            else:
+                name = _resolve(match.group("name") or match.group("by"), span, registry, True)
+                kind = registry.kinds.get(name) if name else None
+                author = name if kind in ("organization", "person") else None
+            found = author or found
+    return found
 
 
 # "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
@@ -884,13 +921,26 @@ def _according_to_earlier(left: str, span: Span, registry: Registry) -> str | No
     else is said to speak between it and the quote."""
     matches = list(_ACCORDING_TO.finditer(left))
     match = matches[-1] if matches else None
-    if match is None or len(left) - match.end() > _CLAUSE_REACH:
-        return None
-    between = left[match.end() :]
-    if not _SOURCE_END.match(between) or _SPEECH_VERB.search(between):
+    document = _ACCORDING_TO_DOCUMENT.search(left, match.end() if match else 0)
+    if document and _source_holds(left[document.end() :]):
+        return _SAME_SOURCE  # "according to the analysis, after 15 years, the project '...'"
+    if match is None or not _source_holds(left[match.end() :]):
         return None
     name = _resolve(match.group("name"), span, registry, names_only=True)
     return name if name and registry.kinds.get(name, "person") != "place" else None
+
+
+_ACCORDING_TO_DOCUMENT = re.compile(rf"\b(?i:according to)\s+the\s+(?:{_FINDINGS})\b")
+
+
+def _source_holds(between: str) -> bool:
+    """Whether a source named ``between`` before the quote is still its source: near, its
+    phrase closed by a comma, and nobody else said to speak since."""
+    return (
+        len(between) <= _CLAUSE_REACH
+        and _SOURCE_END.match(between) is not None
+        and _SPEECH_VERB.search(between) is None
+    )
 
 
 _BEING_BEFORE_COLON = re.compile(
