@@ -509,6 +509,10 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speakers.append(_NAME_OF)  # passed over by the quotes that follow
             quotes.append(Quote(span.text, None, None))
             continue
+        elif speaker == _TERM and (joined := _joined_to_previous(index, spans, speakers, paragraphs)):
+            speakers.append(joined)  # "announced his 'separation from the US' and his 'dependence'"
+            quotes.append(Quote(span.text, joined, registry.roles.get(joined)))
+            continue
         elif speaker == _TERM:
             speakers.append(_TERM)  # the narrative's word: passed over like a name
             quotes.append(Quote(span.text, None, None))
@@ -563,6 +567,23 @@ def _document_author(span: Span, paragraphs: Sequence[str], registry: Registry) 
                 author = name if kind in ("organization", "person") else None
             found = author or found
     return found
+
+
+_JOINED = re.compile(r"[,\s]*(?:and|or|as well as)\s+(?:(?:his|her|their|its|the|a|an)\s+)?")
+
+
+def _joined_to_previous(
+    index: int, spans: Sequence[Span], speakers: list[str | None], paragraphs: Sequence[str]
+) -> str | None:
+    """The speaker of the quote just before, when this one is joined to it by "and": two
+    phrases the sentence gives the one speaker ("his 'separation' and his 'dependence'")."""
+    if index == 0:
+        return None
+    span, previous, speaker = spans[index], spans[index - 1], speakers[index - 1]
+    if not speaker or speaker.startswith("\x00") or previous.end_paragraph != span.start_paragraph:
+        return None
+    between = paragraphs[span.start_paragraph][previous.end : span.start]
+    return speaker if _JOINED.fullmatch(between) else None
 
 
 # "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
