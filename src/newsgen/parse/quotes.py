@@ -509,8 +509,10 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speakers.append(_NAME_OF)  # passed over by the quotes that follow
             quotes.append(Quote(span.text, None, None))
             continue
-        elif speaker == _TERM and (joined := _joined_to_previous(index, spans, speakers, paragraphs)):
-            speakers.append(joined)  # "announced his 'separation from the US' and his 'dependence'"
+        elif speaker == _TERM and (
+            joined := _joined_to_previous(index, spans, speakers, paragraphs)
+        ):
+            speakers.append(joined)  # "announced his 'separation' and his 'dependence'"
             quotes.append(Quote(span.text, joined, registry.roles.get(joined)))
             continue
         elif speaker == _TERM:
