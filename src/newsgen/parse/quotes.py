@@ -1485,6 +1485,8 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         named = registry.last_person_with_role(noun, span.start_paragraph, span.start)
         if named or determiner != "the":
             return named or _UNNAMED
+        if introduced := _introduced_after(noun, span, registry):
+            return introduced
         if _MEMBER_NOUN.match(" " + noun):
             return _SAME_SPEAKER
         plural = noun.endswith("s") and lexicon.is_title_word(noun[:-1])
@@ -1497,6 +1499,24 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
     if determiner != "the" or (noun.endswith("s") and not noun.endswith("ss")):
         return _UNNAMED  # "officials", "his aides": a group, nobody named
     return _EPITHET  # "the loving father maintained": who spoke before, or the subject
+
+
+_INTRODUCED_REACH = 1  # paragraphs on: the next sentence may name who "the minister" was
+
+
+def _introduced_after(word: str, span: Span, registry: Registry) -> str | None:
+    """ "'...,' the minister said. Foreign Minister Hans Vogel had ...": the first person
+    named after the quote, when their role is the one the quote's speaker was given."""
+    end = (span.end_paragraph, span.end)
+    for mention in registry.mentions:
+        if (mention.paragraph, mention.start) < end or mention.kind != "person":
+            continue
+        if mention.paragraph > span.end_paragraph + _INTRODUCED_REACH or mention.quoted:
+            return None
+        person = registry.resolve_person(mention.text)
+        role = mention.role or (registry.roles.get(person) if person else None)
+        return person if person and role and word in role.lower().split() else None
+    return None
 
 
 def _name_candidates(name: str) -> list[str]:
