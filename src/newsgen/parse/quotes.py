@@ -663,6 +663,11 @@ _BODY_ROLE_NAME = re.compile(
     rf"(?:(?:the|a|an)\s+)?{_NAME}(?:’s|'s)?(?P<role>(?:\s+[a-z][\w-]*){{1,4}}?)"
     rf",?\s+(?P<name>{_NAME})"  # "said Meta's head of research, Ida Brandt"
 )
+# "said a spokeswoman for Delta Air Lines, Karen Ruiz": a role in a body, then who holds it
+_ROLE_FOR_BODY_NAME = re.compile(
+    rf"(?:(?:a|an|the)\s+)?(?P<role>(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*)\s+(?:for|of|at|with)\s+"
+    rf"(?:the\s+)?{_NAME},\s+(?P<name>{_NAME})"
+)
 _SOMEONE_SAID = re.compile(
     rf"^[\s,–—-]*(?:a|an|one|two|three|several)\s+(?:[^.;:!?“”\"]|\.(?=\S)){{1,80}}?\s+"
     rf"(?:{_VERB})\b"
@@ -671,7 +676,7 @@ _SOMEONE_SAID = re.compile(
 
 def _member_named(right: str, start: int, span: Span, registry: Registry) -> str | None:
     """The person named after a body and their role in it, at ``start`` of ``right``."""
-    found = _BODY_ROLE_NAME.match(right, start)
+    found = _BODY_ROLE_NAME.match(right, start) or _ROLE_FOR_BODY_NAME.match(right, start)
     if found is None or not any(map(lexicon.is_title_word, found.group("role").split())):
         return None
     person = _resolve(found.group("name"), span, registry, names_only=True)
