@@ -243,6 +243,7 @@ _DESK_OF = re.compile(
     rf"^[\s,–—-]*(?:{_VERB})\s+(?P<owner>[^.;:!?“”\"]{{1,120}}?)(?:’s|'s)\s+(?:[\w-]+\s+){{0,3}}"
     r"(?:desk|team|analysts|strategists|economists|researchers|note|outlook|research)\b"
 )
+_OWNED_ROLE = r"(?:the|a|an)\s+[a-z][\w-]*(?:’s|'s)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*"
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
@@ -262,6 +263,12 @@ _RIGHT_PATTERNS = [
     re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
     _SIGNATURE,
 ]
+# ", the agency’s director, Paul Greene, said" / ", said the agency’s director, Paul Greene":
+# tried first, as the others take "the agency" for the speaker
+_OWNED_ROLE_PATTERNS = (
+    re.compile(rf"^[\s,–—-]*{_OWNED_ROLE},\s+(?P<speaker>{_NAME}),\s+{_ADVERB}(?:{_VERB})\b"),
+    re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_OWNED_ROLE},\s+(?P<speaker>{_NAME})"),
+)
 _STATEMENT_NOUNS = (
     "statement|statements|comment|comments|commentary|remark|remarks|words|tweet|tweets|post|"
     "message|claim|assertion|warning|promise|response|reply|answer|letter|speech"
@@ -816,7 +823,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return person  # "..., said Westmark Capital's head of research, Ida Brandt"
     if desk and (name := _last_named(desk.group("owner"), span, registry)):
         return name  # "..., reckons Swiss refining group MKS Pamp's Asian trading desk"
-    for pattern in () if introduces_next else _RIGHT_PATTERNS:
+    for pattern in () if introduces_next else (*_OWNED_ROLE_PATTERNS, *_RIGHT_PATTERNS):
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
