@@ -814,7 +814,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         span.text.endswith((".", "!", "?"))
         and right.strip()[:1].isupper()
         and right.rstrip().endswith((",", ":"))
-    )
+    ) or _ends_narrative_sentence(span, left, right)
     document = None if introduces_next else _DOCUMENT_FROM.match(right)
     if document and (name := _last_named(document.group("author"), span, registry)):
         return name
@@ -932,6 +932,19 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+
+
+def _ends_narrative_sentence(span: Span, left: str, right: str) -> bool:
+    """ "Maria Silva called the offer 'an insult.' Jorge Lima said ...": a quote inside the
+    narrative's sentence that ends it; what follows is the next sentence's, not its credit."""
+    before = left.rstrip()
+    return (
+        span.text.endswith((".", "!", "?"))
+        and right.strip()[:1].isupper()
+        and bool(before)
+        and not before.endswith((".", "!", "?", "”", '"', "’", "'", "–", "—", "-"))
+        and _SPEECH_VERB.search(before) is not None
+    )
 
 
 _WHICH_SAYS = re.compile(
