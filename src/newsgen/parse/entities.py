@@ -458,6 +458,7 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
             and tokens[cut][:1].isupper()  # "University of Göttingen" goes on: one name
             and not _is_org_word(tokens[-1])
             and not body_with_remit
+            and not _follows_and(tokens, cut - 1)
         ):
             head = " ".join(tokens[:cut])
             tail_start = start + raw.index(tokens[cut], len(head))
@@ -588,6 +589,12 @@ EVERYDAY_WORD_ZIPF = 5.0  # "maybe", "another", "above": words seen 100 times pe
 
 def given_name(token: str) -> bool:
     return token in lexicon.GIVEN_NAMES or usual_pronoun(token) is not None
+
+
+def _follows_and(tokens: list[str], index: int) -> bool:
+    """ "Mayor Ana Ruiz and Police Chief Tom Hale": an organisation word right after "and"
+    opens the second name's title; it ends no name, the "and" splits the run."""
+    return index > 0 and tokens[index - 1] == "and"
 
 
 def _org_with_and(tokens: list[str]) -> bool:

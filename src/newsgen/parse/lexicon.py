@@ -1273,6 +1273,12 @@ REPORTING_VERBS = frozenset(
         "contends",
         "countered",
         "counters",
+        # "But the plant manager disagreed: '...'": a reply that takes issue
+        "disagreed",
+        "disagrees",
+        "objected",
+        "protested",
+        "reasoned",
         "demanded",
         "demands",
         "exclaimed",

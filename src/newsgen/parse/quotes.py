@@ -243,6 +243,7 @@ _DESK_OF = re.compile(
     rf"^[\s,–—-]*(?:{_VERB})\s+(?P<owner>[^.;:!?“”\"]{{1,120}}?)(?:’s|'s)\s+(?:[\w-]+\s+){{0,3}}"
     r"(?:desk|team|analysts|strategists|economists|researchers|note|outlook|research)\b"
 )
+_OWNED_ROLE = r"(?:the|a|an)\s+[a-z][\w-]*(?:’s|'s)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*"
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
@@ -262,6 +263,12 @@ _RIGHT_PATTERNS = [
     re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
     _SIGNATURE,
 ]
+# ", the agency’s director, Paul Greene, said" / ", said the agency’s director, Paul Greene":
+# tried first, as the others take "the agency" for the speaker
+_OWNED_ROLE_PATTERNS = (
+    re.compile(rf"^[\s,–—-]*{_OWNED_ROLE},\s+(?P<speaker>{_NAME}),\s+{_ADVERB}(?:{_VERB})\b"),
+    re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_OWNED_ROLE},\s+(?P<speaker>{_NAME})"),
+)
 _STATEMENT_NOUNS = (
     "statement|statements|comment|comments|commentary|remark|remarks|words|tweet|tweets|post|"
     "message|claim|assertion|warning|promise|response|reply|answer|letter|speech"
@@ -498,7 +505,9 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
                 subjects[-1] if subjects else _UNNAMED
             )
         elif speaker == _SAME_SOURCE:
-            speaker = _previous_speaker(index, spans, speakers, registry, any_kind=True)
+            speaker = _previous_speaker(
+                index, spans, speakers, registry, any_kind=True
+            ) or _document_author(span, paragraphs, registry)
         elif speaker == _PAIR:
             speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
@@ -506,6 +515,12 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
         elif speaker == _NAME_OF:
             speakers.append(_NAME_OF)  # passed over by the quotes that follow
             quotes.append(Quote(span.text, None, None))
+            continue
+        elif speaker == _TERM and (
+            joined := _joined_to_previous(index, spans, speakers, paragraphs)
+        ):
+            speakers.append(joined)  # "announced his 'separation' and his 'dependence'"
+            quotes.append(Quote(span.text, joined, registry.roles.get(joined)))
             continue
         elif speaker == _TERM:
             speakers.append(_TERM)  # the narrative's word: passed over like a name
@@ -526,6 +541,58 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
         role = registry.roles.get(speaker) if speaker else None
         quotes.append(Quote(span.text, speaker, role))
     return quotes
+
+
+_FINDINGS = "report|study|analysis|findings|investigation|review|audit|inquiry"
+# Who wrote the report "the report said" quotes: "A 2011 HUD report revealed", "a study by
+# the Gladstone Institute", "The select committee discovered" (its findings are the report).
+_AUTHORED = re.compile(
+    rf"(?P<name>{_NAME})(?:’s|'s)?\s+(?:[a-z\d][\w-]*\s+)?(?:{_FINDINGS})\b"
+    rf"|\b(?:{_FINDINGS})\s+(?:[\w-]+\s+){{0,3}}?(?:by|from|of)\s+(?:the\s+)?(?P<by>{_NAME})"
+    r"|\b(?:the|The)\s+(?:[a-z][\w-]*\s+)?(?P<noun>[a-z]+)(?:’s|'s)?\s+"
+    rf"(?:{_FINDINGS}|[a-z]+ed)\b"  # "The committee focused on", "the committee's report"
+)
+_AUTHOR_REACH = 3  # paragraphs back: the report an article goes on quoting was named near
+
+
+def _document_author(span: Span, paragraphs: Sequence[str], registry: Registry) -> str | None:
+    """The body (or person) last named as a report's author before the quote, for "the
+    report said" when no quote before it says whose report it is."""
+    found = None
+    first = max(0, span.start_paragraph - _AUTHOR_REACH)
+    for index in range(first, span.start_paragraph + 1):
+        text = paragraphs[index]
+        if index == span.start_paragraph:
+            text = text[: span.start]
+        for match in _AUTHORED.finditer(text):
+            if match.group("noun"):
+                noun = match.group("noun")
+                if noun not in _ORG_NOUNS:
+                    continue
+                author = registry.last_org_ending(noun, index, match.start("noun"))
+            else:
+                name = _resolve(match.group("name") or match.group("by"), span, registry, True)
+                kind = registry.kinds.get(name) if name else None
+                author = name if kind in ("organization", "person") else None
+            found = author or found
+    return found
+
+
+_JOINED = re.compile(r"[,\s]*(?:and|or|as well as)\s+(?:(?:his|her|their|its|the|a|an)\s+)?")
+
+
+def _joined_to_previous(
+    index: int, spans: Sequence[Span], speakers: list[str | None], paragraphs: Sequence[str]
+) -> str | None:
+    """The speaker of the quote just before, when this one is joined to it by "and": two
+    phrases the sentence gives the one speaker ("his 'separation' and his 'dependence'")."""
+    if index == 0:
+        return None
+    span, previous, speaker = spans[index], spans[index - 1], speakers[index - 1]
+    if not speaker or speaker.startswith("\x00") or previous.end_paragraph != span.start_paragraph:
+        return None
+    between = paragraphs[span.start_paragraph][previous.end : span.start]
+    return speaker if _JOINED.fullmatch(between) else None
 
 
 # "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
@@ -603,6 +670,11 @@ _BODY_ROLE_NAME = re.compile(
     rf"(?:(?:the|a|an)\s+)?{_NAME}(?:’s|'s)?(?P<role>(?:\s+[a-z][\w-]*){{1,4}}?)"
     rf",?\s+(?P<name>{_NAME})"  # "said Meta's head of research, Ida Brandt"
 )
+# "said a spokeswoman for Delta Air Lines, Karen Ruiz": a role in a body, then who holds it
+_ROLE_FOR_BODY_NAME = re.compile(
+    rf"(?:(?:a|an|the)\s+)?(?P<role>(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*)\s+(?:for|of|at|with)\s+"
+    rf"(?:the\s+)?{_NAME},\s+(?P<name>{_NAME})"
+)
 _SOMEONE_SAID = re.compile(
     rf"^[\s,–—-]*(?:a|an|one|two|three|several)\s+(?:[^.;:!?“”\"]|\.(?=\S)){{1,80}}?\s+"
     rf"(?:{_VERB})\b"
@@ -611,7 +683,7 @@ _SOMEONE_SAID = re.compile(
 
 def _member_named(right: str, start: int, span: Span, registry: Registry) -> str | None:
     """The person named after a body and their role in it, at ``start`` of ``right``."""
-    found = _BODY_ROLE_NAME.match(right, start)
+    found = _BODY_ROLE_NAME.match(right, start) or _ROLE_FOR_BODY_NAME.match(right, start)
     if found is None or not any(map(lexicon.is_title_word, found.group("role").split())):
         return None
     person = _resolve(found.group("name"), span, registry, names_only=True)
@@ -742,7 +814,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         span.text.endswith((".", "!", "?"))
         and right.strip()[:1].isupper()
         and right.rstrip().endswith((",", ":"))
-    )
+    ) or _ends_narrative_sentence(span, left, right)
     document = None if introduces_next else _DOCUMENT_FROM.match(right)
     if document and (name := _last_named(document.group("author"), span, registry)):
         return name
@@ -751,7 +823,7 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return person  # "..., said Westmark Capital's head of research, Ida Brandt"
     if desk and (name := _last_named(desk.group("owner"), span, registry)):
         return name  # "..., reckons Swiss refining group MKS Pamp's Asian trading desk"
-    for pattern in () if introduces_next else _RIGHT_PATTERNS:
+    for pattern in () if introduces_next else (*_OWNED_ROLE_PATTERNS, *_RIGHT_PATTERNS):
         match = pattern.match(right)
         if match and pattern is _SIGNATURE and left.strip() and not match.group("handle"):
             continue  # "..., Walker said. '...' — Jane Doe": a section's byline, not a speaker
@@ -862,6 +934,19 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
 
 
+def _ends_narrative_sentence(span: Span, left: str, right: str) -> bool:
+    """ "Maria Silva called the offer 'an insult.' Jorge Lima said ...": a quote inside the
+    narrative's sentence that ends it; what follows is the next sentence's, not its credit."""
+    before = left.rstrip()
+    return (
+        span.text.endswith((".", "!", "?"))
+        and right.strip()[:1].isupper()
+        and bool(before)
+        and not before.endswith((".", "!", "?", "”", '"', "’", "'", "–", "—", "-"))
+        and _SPEECH_VERB.search(before) is not None
+    )
+
+
 _WHICH_SAYS = re.compile(
     rf"(?P<owner>{_NAME})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*|\s+\d+)?,?\s+which\s+"
     r"(?:says?|said|reads?|states?|stated|declares?|declared)\b[^.!?]*$"
@@ -884,13 +969,26 @@ def _according_to_earlier(left: str, span: Span, registry: Registry) -> str | No
     else is said to speak between it and the quote."""
     matches = list(_ACCORDING_TO.finditer(left))
     match = matches[-1] if matches else None
-    if match is None or len(left) - match.end() > _CLAUSE_REACH:
-        return None
-    between = left[match.end() :]
-    if not _SOURCE_END.match(between) or _SPEECH_VERB.search(between):
+    document = _ACCORDING_TO_DOCUMENT.search(left, match.end() if match else 0)
+    if document and _source_holds(left[document.end() :]):
+        return _SAME_SOURCE  # "according to the analysis, after 15 years, the project '...'"
+    if match is None or not _source_holds(left[match.end() :]):
         return None
     name = _resolve(match.group("name"), span, registry, names_only=True)
     return name if name and registry.kinds.get(name, "person") != "place" else None
+
+
+_ACCORDING_TO_DOCUMENT = re.compile(rf"\b(?i:according to)\s+the\s+(?:{_FINDINGS})\b")
+
+
+def _source_holds(between: str) -> bool:
+    """Whether a source named ``between`` before the quote is still its source: near, its
+    phrase closed by a comma, and nobody else said to speak since."""
+    return (
+        len(between) <= _CLAUSE_REACH
+        and _SOURCE_END.match(between) is not None
+        and _SPEECH_VERB.search(between) is None
+    )
 
 
 _BEING_BEFORE_COLON = re.compile(
@@ -939,6 +1037,12 @@ _RELATIVE_SUBJECT = re.compile(
 _OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
+# A sentence's described subject, then its own predicates joined by "and"/"but" up to the verb
+_COORDINATED_SUBJECT = re.compile(
+    r"^\s*(?P<who>(?:the|The)\s+[a-z][\w-]+|(?i:researchers|investigators|scientists|authors))"
+    r"\s+[^.;:!?“”\"]{1,160}?,?\s+(?:and|but)\s+"
+    r"(?:\w+ly\s+|also\s+|then\s+|later\s+)?$"
+)
 _ADJACENT = re.compile(r"[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+)?")
 
 
@@ -999,6 +1103,13 @@ def _subject_speaker(
             return adjacent
     found: dict[str, str] = {}
     before_verb = left[: verb.start()]
+    coordinated = _COORDINATED_SUBJECT.match(before_verb)
+    if coordinated:
+        # "The team was horrified and described '...'", "Authors also tested X, but reported
+        # that it was '...'": the sentence's subject speaks through a later verb of its own.
+        who = _resolve(coordinated.group("who"), span, registry)
+        if who not in (None, _UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET, _PAIR):
+            return who
     for mention in MENTION.finditer(before_verb):
         name = _resolve(mention.group(0), span, registry, names_only=True)
         kind = registry.kinds.get(name) if name else None
@@ -1399,6 +1510,8 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         named = registry.last_person_with_role(noun, span.start_paragraph, span.start)
         if named or determiner != "the":
             return named or _UNNAMED
+        if introduced := _introduced_after(noun, span, registry):
+            return introduced
         if _MEMBER_NOUN.match(" " + noun):
             return _SAME_SPEAKER
         plural = noun.endswith("s") and lexicon.is_title_word(noun[:-1])
@@ -1411,6 +1524,24 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
     if determiner != "the" or (noun.endswith("s") and not noun.endswith("ss")):
         return _UNNAMED  # "officials", "his aides": a group, nobody named
     return _EPITHET  # "the loving father maintained": who spoke before, or the subject
+
+
+_INTRODUCED_REACH = 1  # paragraphs on: the next sentence may name who "the minister" was
+
+
+def _introduced_after(word: str, span: Span, registry: Registry) -> str | None:
+    """ "'...,' the minister said. Foreign Minister Hans Vogel had ...": the first person
+    named after the quote, when their role is the one the quote's speaker was given."""
+    end = (span.end_paragraph, span.end)
+    for mention in registry.mentions:
+        if (mention.paragraph, mention.start) < end or mention.kind != "person":
+            continue
+        if mention.paragraph > span.end_paragraph + _INTRODUCED_REACH or mention.quoted:
+            return None
+        person = registry.resolve_person(mention.text)
+        role = mention.role or (registry.roles.get(person) if person else None)
+        return person if person and role and word in role.lower().split() else None
+    return None
 
 
 def _name_candidates(name: str) -> list[str]:
