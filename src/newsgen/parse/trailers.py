@@ -174,6 +174,14 @@ _GUARDED_JUNK = [
         r"(?=.{0,400}!)(?=.{0,400}\b(un-?censored|no more censorship)\b)"
         r"(?=.{0,400}\b(site|free press)\b).{1,400}",
     ),
+    # the same plug in an editor's note, telling the reader to move: "... it's high time you
+    # switched over to Seen.life. It is a website ... without all the censorship." (a report
+    # that users moved to a site speaks of them, not to "you")
+    (
+        "censor",
+        r"(?=.{0,400}\byou (should |must |can )?(switch|mov|join|sign)\w* (over |up )?(to|on|at) "
+        r"[\w-]+\.[a-z]{2,6}\b).{0,600}\bcensor\w*\b.{0,300}",
+    ),
     # a channel's plug: "Important: X TV is available on DirecTV Ch. 349, U-Verse 1220, ..."
     (
         "directv",
