@@ -35,9 +35,17 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _NAME = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|der|bin|al|da|di|la|le))*"
+# A writer's degrees after the name: "By Carl Greer, PhD, PsyD", "By Kelly Brogan, MD".
+_DEGREES = r"(?:,?\s*(?:PhD|Ph\.D\.|MD|M\.D\.|PsyD|DO|RN|ND|MPH|MBA|MSc|MA|MS|DC|CPP|Esq\.?))*"
 _BYLINE = re.compile(
-    rf"(?i:by|written by|author:)\s+(?P<name>{_NAME}(?:\s+(?:and|&)\s+{_NAME})*)"
+    rf"(?i:by|written by|author):?\s+(?P<name>{_NAME}(?:\s+(?:and|&)\s+{_NAME})*){_DEGREES}"
     r"(?:\s*[,|–—-]\s*(?P<outlet>[\w .’'&-]{2,60}?))?:?",
+)
+# "Greg Hunter’s USAWatchdog.com": the writer's own site named after the writer.
+_POSSESSIVE = re.compile(r"[’']s\s+\S.*")
+# "By Looking at Lyme Disease on Friday Dec 29 2017 04:24": the writer and the day, one line.
+_BYLINE_ON_DATE = re.compile(
+    r"(?i:by):?\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[\w’'.&-]+){0,5}?)\s+on\s+(?P<date>.{6,60})"
 )
 _SOURCE_LINE = re.compile(
     r"(?:source|sources|originally published (?:at|on|by)|first published (?:at|on|by)|"
@@ -78,8 +86,19 @@ def find_byline(line: str) -> str | None:
     match = _BYLINE.fullmatch(line.strip())
     if match is None:
         return None
-    name = match.group("name").strip(" ,")
+    name = _POSSESSIVE.sub("", match.group("name")).strip(" ,")
     return name.title() if name.isupper() else name  # "PAUL FASSA" -> "Paul Fassa"
+
+
+def find_byline_on_date(line: str) -> tuple[str, dt.date] | None:
+    """ "By Jane Doe on Friday Dec 29 2017 04:24" -> ("Jane Doe", 2017-12-29)."""
+    if len(line) > 120:
+        return None
+    match = _BYLINE_ON_DATE.fullmatch(line.strip())
+    if match is None:
+        return None
+    day = find_date(match.group("date"))
+    return (match.group("name"), day) if day else None
 
 
 _SIGN_OFF = re.compile(r"[–—-]?\s*(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z’'-]+){1,2})\.?")

@@ -58,6 +58,8 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
         near_end = index >= len(lines) - 4
         if byline is None and near_top and (found := meta.find_byline(line)):
             byline = found
+        elif byline is None and near_top and (signed_on := meta.find_byline_on_date(line)):
+            byline, date = signed_on[0], date or signed_on[1]
         elif date is None and (near_top or near_end) and (day := meta.find_date(line)):
             date = day
         elif source is None and (found_source := meta.find_source(_unwrapped(line))):
@@ -94,7 +96,12 @@ def _unwrapped(line: str) -> str:
 
 
 def _is_metadata(line: str) -> bool:
-    return bool(meta.find_byline(line) or meta.find_date(line) or meta.find_source(line))
+    return bool(
+        meta.find_byline(line)
+        or meta.find_date(line)
+        or meta.find_source(line)
+        or meta.find_byline_on_date(line)
+    )
 
 
 def _blocks(lines: list[str]) -> tuple[Block, ...]:
