@@ -115,6 +115,37 @@ def find_sign_off(line: str) -> str | None:
     return " ".join(parts) if given else None
 
 
+# A publication's name ("Economic Prism / GoldSeek", "the Daily Bugle") or its address.
+_OUTLET = (
+    r"(?-i:[A-Z][\w.’'&-]*(?: (?:[A-Z][\w.’'&-]*|of|the|on|and|&|/|blog|website|site|magazine))"
+    r"{0,7}|[\w-]+(?:\.[\w-]+)+)"
+)
+# A syndication credit: "This article was written by Tyler Durden and originally published at
+# Zero Hedge.", "This article was originally published by Michael Snyder at his Economic
+# Collapse Blog.", "This piece was originally produced for and posted by MNI News."
+_CREDIT = re.compile(
+    r"this (?:article|piece|post|story|essay|report|column) (?:(?:was|has been) )?"
+    rf"(?:(?:written|authored) by (?P<writer>{_NAME}) and )?"
+    r"(?:originally|first) (?:published|produced|posted|appeared)(?: for and posted)?"
+    rf"(?: (?:at|on|in|by) (?P<first>{_OUTLET}))?"
+    rf"(?: at (?:his|her|their|the) (?P<site>{_OUTLET}))?\s*\.?",
+    re.IGNORECASE,
+)
+
+
+def find_credit(line: str) -> tuple[str | None, Source] | None:
+    """A syndication credit as (writer or None, where it first appeared)."""
+    if len(line) > 200:
+        return None
+    match = _CREDIT.fullmatch(line.strip())
+    if match is None or match.group("first") is None:
+        return None
+    writer, first, site = match.group("writer", "first", "site")
+    if site:  # "published by Michael Snyder at his Blog": the writer, then the site
+        writer, first = writer or first, site
+    return writer, Source(name=first.strip().rstrip("."))
+
+
 def find_source(line: str) -> Source | None:
     """ "Source: AFP", "Originally published at URL", "Source: https://..." as a ``Source``."""
     if len(line) > 320:
