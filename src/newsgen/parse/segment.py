@@ -93,6 +93,23 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
     return Segmented(title, _blocks(body), byline, date, source, place)
 
 
+# The summary is the first paragraph that reads as prose: not a label ("Posterity:", "Part 1"),
+# a time or date ("6:45 PM", "4-13-16"), a divider or a bare address.
+_SUMMARY_MIN_WORDS = 5
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def summary_of(blocks: tuple[Block, ...]) -> str:
+    """The first real paragraph, else the first paragraph."""
+    paragraphs = [b.text for b in blocks if b.kind == "p"]
+    real = (
+        p
+        for p in paragraphs
+        if len(_WORD.findall(p)) >= _SUMMARY_MIN_WORDS and not _URLISH.match(p)
+    )
+    return next(real, paragraphs[0] if paragraphs else "")
+
+
 def _unwrapped(line: str) -> str:
     return line[1:-1] if line.startswith("(") and line.endswith(")") else line
 
