@@ -30,7 +30,8 @@ DATE_TEXT = re.compile(
     re.IGNORECASE,
 )
 _DATE_LINE = re.compile(
-    rf"(?:(?:published|posted|updated|date|dated)(?: on)?:?\s*)?(?P<date>{DATE_TEXT.pattern})"
+    r"(?:(?:(?:published|posted|updated|date|dated)(?: on)?|on):?\s*)?"
+    rf"(?P<date>{DATE_TEXT.pattern})"
     r"(?:\s*(?:at\s*)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\.?",
     re.IGNORECASE,
 )
@@ -45,7 +46,8 @@ _BYLINE = re.compile(
 _POSSESSIVE = re.compile(r"[’']s\s+\S.*")
 # "By Looking at Lyme Disease on Friday Dec 29 2017 04:24": the writer and the day, one line.
 _BYLINE_ON_DATE = re.compile(
-    r"(?i:by):?\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[\w’'.&-]+){0,5}?)\s+on\s+(?P<date>.{6,60})"
+    r"(?i:by):?\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[\w’'.&-]+){0,5}?)(?:\s+on|\s*[:,|–—-])\s+"
+    r"(?P<date>.{6,60})"
 )
 _SOURCE_LINE = re.compile(
     r"(?:source|sources|originally published (?:at|on|by)|first published (?:at|on|by)|"
@@ -131,6 +133,32 @@ _CREDIT = re.compile(
     rf"(?: at (?:his|her|their|the) (?P<site>{_OUTLET}))?\s*\.?",
     re.IGNORECASE,
 )
+
+
+# A header strip of fields: "news.goldseek.com / By: Jim Willie CB, GoldenJackass.com /
+# 26 December 2017" (site, writer, day), each field one of the kinds above.
+_FIELD_SEPARATOR = re.compile(r"\s+[/|•]\s+")
+
+
+def find_meta_strip(line: str) -> tuple[str | None, dt.date | None, Source | None] | None:
+    """(byline, date, source) of a line made only of such fields, two at least."""
+    if len(line) > 160:
+        return None
+    fields = _FIELD_SEPARATOR.split(line.strip())
+    if not 2 <= len(fields) <= 4:
+        return None
+    byline, date, source = None, None, None
+    for field in fields:
+        if byline is None and (name := find_byline(field)):
+            byline = name
+        elif date is None and (day := find_date(field)):
+            date = day
+        elif source is None and (site := _BARE_DOMAIN.fullmatch(field)):
+            url = "https://" + site.group(0)
+            source = Source(name=domain_name(url), url=url)
+        else:
+            return None
+    return byline, date, source
 
 
 def find_credit(line: str) -> tuple[str | None, Source] | None:
