@@ -207,9 +207,22 @@ def domain_name(url: str) -> str:
     return host.removeprefix("www.")
 
 
+# The outlet's name opening the first paragraph with no place: "(CNN)Hurricane Matthew ...",
+# "(Natural News) If you thought ..." (not "(Updated) ...": a label, no outlet).
+_AGENCY_OPENING = re.compile(
+    r"\((?P<agency>[A-Z][\w.&/-]*(?: [A-Z][\w.&/-]*){0,2})\)\s*(?:[-–—]+\s*)?(?=[A-Z“\"‘])"
+)
+_NOT_AGENCIES = {"Update", "Updated", "Video", "Photo", "Photos", "Watch", "Opinion", "Audio"}
+
+
 def split_dateline(paragraph: str) -> tuple[str, str | None, str | None]:
     """Remove a wire dateline from the first paragraph: (rest, place, agency)."""
     match = _DATELINE.match(paragraph)
+    opening = _AGENCY_OPENING.match(paragraph)
+    if (match is None or not match.group("place").isupper()) and opening is not None:
+        agency = opening.group("agency")
+        if agency not in _NOT_AGENCIES and not any(c.isdigit() for c in agency):
+            return paragraph[opening.end() :], None, agency
     if match is None or not match.group("place").isupper():
         return paragraph, None, None
     place = match.group("place").strip().title()
