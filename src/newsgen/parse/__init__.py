@@ -17,7 +17,7 @@ from newsgen.parse import glue
 from newsgen.parse.entities import build_registry, headline_case
 from newsgen.parse.headline import split_kicker
 from newsgen.parse.quotes import attribute, find_spans
-from newsgen.parse.segment import Block, segment
+from newsgen.parse.segment import Block, segment, summary_of
 from newsgen.parse.text import clean
 from newsgen.slugs import make_slug
 
@@ -70,7 +70,7 @@ def parse_raw(
         topics=topics,
         quotes=tuple(quotes),
         entities=entities,
-        summary=next((b.text for b in blocks if b.kind == "p"), ""),
+        summary=summary_of(tuple(blocks)),
         word_count=sum(len(p.split()) for p in paragraphs),
     )
 

@@ -21,12 +21,32 @@ def split_kicker(title: str, registry: Registry) -> tuple[str | None, str | None
         return None, None
     if label[0] in "\"“‘'" or label.endswith(("?", "!")) or any(c.isdigit() for c in label[:1]):
         return None, None
-    person = registry.resolve_person(label)
+    if _is_clause(words):
+        return None, None
+    # "DNC's Tom Perez: ...": a person named with their organisation is still a speaker
+    owner, mark, named = label.rpartition("'s ") if "'s " in label else label.rpartition("’s ")
+    person = registry.resolve_person(label) or (
+        registry.resolve_person(named) if owner and mark and " " not in owner else None
+    )
     if person is not None:
         return None, person
     if _looks_like_name(words):
         return None, label
     return label, None
+
+
+# Verbs that make a headline's first part a clause ("Russia Responds to US Provocation",
+# "Michael Wolff rejects Trump claim"), besides those that report speech.
+_CLAUSE_VERBS = frozenset(
+    {"responds", "rejects", "slams", "denies", "vows", "blasts", "urges", "accuses", "defends"}
+)
+
+
+def _is_clause(words: list[str]) -> bool:
+    """A verb between a subject and an object: a sentence, not a label ("Field Notes" is one:
+    its last word is no verb with an object)."""
+    inner = {w.casefold() for w in words[1:-1]}
+    return bool(inner & (_CLAUSE_VERBS | lexicon.REPORTING_VERBS))
 
 
 def _looks_like_name(words: list[str]) -> bool:

@@ -30,14 +30,24 @@ DATE_TEXT = re.compile(
     re.IGNORECASE,
 )
 _DATE_LINE = re.compile(
-    rf"(?:(?:published|posted|updated|date|dated)(?: on)?:?\s*)?(?P<date>{DATE_TEXT.pattern})"
+    r"(?:(?:(?:published|posted|updated|date|dated)(?: on)?|on):?\s*)?"
+    rf"(?P<date>{DATE_TEXT.pattern})"
     r"(?:\s*(?:at\s*)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\.?",
     re.IGNORECASE,
 )
 _NAME = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|der|bin|al|da|di|la|le))*"
+# A writer's degrees after the name: "By Carl Greer, PhD, PsyD", "By Kelly Brogan, MD".
+_DEGREES = r"(?:,?\s*(?:PhD|Ph\.D\.|MD|M\.D\.|PsyD|DO|RN|ND|MPH|MBA|MSc|MA|MS|DC|CPP|Esq\.?))*"
 _BYLINE = re.compile(
-    rf"(?i:by|written by|author:)\s+(?P<name>{_NAME}(?:\s+(?:and|&)\s+{_NAME})*)"
+    rf"(?i:by|written by|author):?\s+(?P<name>{_NAME}(?:\s+(?:and|&)\s+{_NAME})*){_DEGREES}"
     r"(?:\s*[,|–—-]\s*(?P<outlet>[\w .’'&-]{2,60}?))?:?",
+)
+# "Greg Hunter’s USAWatchdog.com": the writer's own site named after the writer.
+_POSSESSIVE = re.compile(r"[’']s\s+\S.*")
+# "By Looking at Lyme Disease on Friday Dec 29 2017 04:24": the writer and the day, one line.
+_BYLINE_ON_DATE = re.compile(
+    r"(?i:by):?\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[\w’'.&-]+){0,5}?)(?:\s+on|\s*[:,|–—-])\s+"
+    r"(?P<date>.{6,60})"
 )
 _SOURCE_LINE = re.compile(
     r"(?:source|sources|originally published (?:at|on|by)|first published (?:at|on|by)|"
@@ -78,8 +88,19 @@ def find_byline(line: str) -> str | None:
     match = _BYLINE.fullmatch(line.strip())
     if match is None:
         return None
-    name = match.group("name").strip(" ,")
+    name = _POSSESSIVE.sub("", match.group("name")).strip(" ,")
     return name.title() if name.isupper() else name  # "PAUL FASSA" -> "Paul Fassa"
+
+
+def find_byline_on_date(line: str) -> tuple[str, dt.date] | None:
+    """ "By Jane Doe on Friday Dec 29 2017 04:24" -> ("Jane Doe", 2017-12-29)."""
+    if len(line) > 120:
+        return None
+    match = _BYLINE_ON_DATE.fullmatch(line.strip())
+    if match is None:
+        return None
+    day = find_date(match.group("date"))
+    return (match.group("name"), day) if day else None
 
 
 _SIGN_OFF = re.compile(r"[–—-]?\s*(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z’'-]+){1,2})\.?")
@@ -94,6 +115,63 @@ def find_sign_off(line: str) -> str | None:
     parts = re.split(r"[ -]", match.group("name"), maxsplit=1)
     given = parts[0] in lexicon.GIVEN_NAMES or usual_pronoun(parts[0]) is not None
     return " ".join(parts) if given else None
+
+
+# A publication's name ("Economic Prism / GoldSeek", "the Daily Bugle") or its address.
+_OUTLET = (
+    r"(?-i:[A-Z][\w.’'&-]*(?: (?:[A-Z][\w.’'&-]*|of|the|on|and|&|/|blog|website|site|magazine))"
+    r"{0,7}|[\w-]+(?:\.[\w-]+)+)"
+)
+# A syndication credit: "This article was written by Tyler Durden and originally published at
+# Zero Hedge.", "This article was originally published by Michael Snyder at his Economic
+# Collapse Blog.", "This piece was originally produced for and posted by MNI News."
+_CREDIT = re.compile(
+    r"this (?:article|piece|post|story|essay|report|column) (?:(?:was|has been) )?"
+    rf"(?:(?:written|authored) by (?P<writer>{_NAME}) and )?"
+    r"(?:originally|first) (?:published|produced|posted|appeared)(?: for and posted)?"
+    rf"(?: (?:at|on|in|by) (?P<first>{_OUTLET}))?"
+    rf"(?: at (?:his|her|their|the) (?P<site>{_OUTLET}))?\s*\.?",
+    re.IGNORECASE,
+)
+
+
+# A header strip of fields: "news.goldseek.com / By: Jim Willie CB, GoldenJackass.com /
+# 26 December 2017" (site, writer, day), each field one of the kinds above.
+_FIELD_SEPARATOR = re.compile(r"\s+[/|•]\s+")
+
+
+def find_meta_strip(line: str) -> tuple[str | None, dt.date | None, Source | None] | None:
+    """(byline, date, source) of a line made only of such fields, two at least."""
+    if len(line) > 160:
+        return None
+    fields = _FIELD_SEPARATOR.split(line.strip())
+    if not 2 <= len(fields) <= 4:
+        return None
+    byline, date, source = None, None, None
+    for field in fields:
+        if byline is None and (name := find_byline(field)):
+            byline = name
+        elif date is None and (day := find_date(field)):
+            date = day
+        elif source is None and (site := _BARE_DOMAIN.fullmatch(field)):
+            url = "https://" + site.group(0)
+            source = Source(name=domain_name(url), url=url)
+        else:
+            return None
+    return byline, date, source
+
+
+def find_credit(line: str) -> tuple[str | None, Source] | None:
+    """A syndication credit as (writer or None, where it first appeared)."""
+    if len(line) > 200:
+        return None
+    match = _CREDIT.fullmatch(line.strip())
+    if match is None or match.group("first") is None:
+        return None
+    writer, first, site = match.group("writer", "first", "site")
+    if site:  # "published by Michael Snyder at his Blog": the writer, then the site
+        writer, first = writer or first, site
+    return writer, Source(name=first.strip().rstrip("."))
 
 
 def find_source(line: str) -> Source | None:
@@ -129,9 +207,22 @@ def domain_name(url: str) -> str:
     return host.removeprefix("www.")
 
 
+# The outlet's name opening the first paragraph with no place: "(CNN)Hurricane Matthew ...",
+# "(Natural News) If you thought ..." (not "(Updated) ...": a label, no outlet).
+_AGENCY_OPENING = re.compile(
+    r"\((?P<agency>[A-Z][\w.&/-]*(?: [A-Z][\w.&/-]*){0,2})\)\s*(?:[-–—]+\s*)?(?=[A-Z“\"‘])"
+)
+_NOT_AGENCIES = {"Update", "Updated", "Video", "Photo", "Photos", "Watch", "Opinion", "Audio"}
+
+
 def split_dateline(paragraph: str) -> tuple[str, str | None, str | None]:
     """Remove a wire dateline from the first paragraph: (rest, place, agency)."""
     match = _DATELINE.match(paragraph)
+    opening = _AGENCY_OPENING.match(paragraph)
+    if (match is None or not match.group("place").isupper()) and opening is not None:
+        agency = opening.group("agency")
+        if agency not in _NOT_AGENCIES and not any(c.isdigit() for c in agency):
+            return paragraph[opening.end() :], None, agency
     if match is None or not match.group("place").isupper():
         return paragraph, None, None
     place = match.group("place").strip().title()

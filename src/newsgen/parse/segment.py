@@ -58,6 +58,12 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
         near_end = index >= len(lines) - 4
         if byline is None and near_top and (found := meta.find_byline(line)):
             byline = found
+        elif byline is None and near_top and (signed_on := meta.find_byline_on_date(line)):
+            byline, date = signed_on[0], date or signed_on[1]
+        elif near_top and (strip := meta.find_meta_strip(line)):
+            byline, date, source = byline or strip[0], date or strip[1], source or strip[2]
+        elif (near_top or near_end) and (credit := meta.find_credit(line)):
+            byline, source = byline or credit[0], source or credit[1]
         elif date is None and (near_top or near_end) and (day := meta.find_date(line)):
             date = day
         elif source is None and (found_source := meta.find_source(_unwrapped(line))):
@@ -89,12 +95,34 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
     return Segmented(title, _blocks(body), byline, date, source, place)
 
 
+# The summary is the first paragraph that reads as prose: not a label ("Posterity:", "Part 1"),
+# a time or date ("6:45 PM", "4-13-16"), a divider or a bare address.
+_SUMMARY_MIN_WORDS = 5
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def summary_of(blocks: tuple[Block, ...]) -> str:
+    """The first real paragraph, else the first paragraph."""
+    paragraphs = [b.text for b in blocks if b.kind == "p"]
+    real = (
+        p
+        for p in paragraphs
+        if len(_WORD.findall(p)) >= _SUMMARY_MIN_WORDS and not _URLISH.match(p)
+    )
+    return next(real, paragraphs[0] if paragraphs else "")
+
+
 def _unwrapped(line: str) -> str:
     return line[1:-1] if line.startswith("(") and line.endswith(")") else line
 
 
 def _is_metadata(line: str) -> bool:
-    return bool(meta.find_byline(line) or meta.find_date(line) or meta.find_source(line))
+    return bool(
+        meta.find_byline(line)
+        or meta.find_date(line)
+        or meta.find_source(line)
+        or meta.find_byline_on_date(line)
+    )
 
 
 def _blocks(lines: list[str]) -> tuple[Block, ...]:

@@ -174,6 +174,14 @@ _GUARDED_JUNK = [
         r"(?=.{0,400}!)(?=.{0,400}\b(un-?censored|no more censorship)\b)"
         r"(?=.{0,400}\b(site|free press)\b).{1,400}",
     ),
+    # the same plug in an editor's note, telling the reader to move: "... it's high time you
+    # switched over to Seen.life. It is a website ... without all the censorship." (a report
+    # that users moved to a site speaks of them, not to "you")
+    (
+        "censor",
+        r"(?=.{0,400}\byou (should |must |can )?(switch|mov|join|sign)\w* (over |up )?(to|on|at) "
+        r"[\w-]+\.[a-z]{2,6}\b).{0,600}\bcensor\w*\b.{0,300}",
+    ),
     # a channel's plug: "Important: X TV is available on DirecTV Ch. 349, U-Verse 1220, ..."
     (
         "directv",
@@ -523,6 +531,44 @@ def _is_site_blurb(lines: list[str], index: int) -> bool:
     )
 
 
+# The page's furniture above the article: a section crumb in lower case ("press", "health")
+# or a bare counter of shares or views ("54"). No article opens with one word in lower case.
+_TOP_CRUMB = re.compile(r"[a-z]{2,20}|\d{1,6}")
+
+
+def _is_top_crumb(index: int, line: str) -> bool:
+    return index == 0 and _TOP_CRUMB.fullmatch(line) is not None
+
+
+# A writer signing off with initials among the last lines: "RR", "— JB" (an acronym that
+# closes a list, "USA", is no one's initials).
+_INITIALS = re.compile(r"(?:[—–-]\s*)?[A-Z]{2,3}")
+_NOT_INITIALS = {"US", "USA", "UK", "EU", "UN", "UAE", "END", "THE", "AND", "NEW"}
+
+
+def _is_initials_sign_off(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    return (
+        index >= max(len(lines) - BIO_LINES, 1)
+        and _INITIALS.fullmatch(line) is not None
+        and line.lstrip("—–- ") not in _NOT_INITIALS
+    )
+
+
+# A video's address under its label: "WATCH VIDEO INTERVIEW:" over "http://...": the embed
+# the scraper could not copy, like the label.
+_WATCH_LABEL = re.compile(r"(?:watch|see|view)\b[\w ’'-]{0,40}:", re.IGNORECASE)
+_BARE_URL = re.compile(r"https?://\S+")
+
+
+def _is_watch_link(lines: list[str], index: int) -> bool:
+    return (
+        index > 0
+        and _BARE_URL.fullmatch(lines[index]) is not None
+        and _WATCH_LABEL.fullmatch(lines[index - 1]) is not None
+    )
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -566,6 +612,9 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_truncated_link_label(lines, index)
             or _is_site_name_over_source(lines, index)
             or _is_site_blurb(lines, index)
+            or _is_top_crumb(index, line)
+            or _is_initials_sign_off(lines, index)
+            or _is_watch_link(lines, index)
         )
         if not dropped:
             kept.append(line)
