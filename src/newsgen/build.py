@@ -99,10 +99,11 @@ class Model:
     records: tuple[tuple[str, str, Loaded], ...] = ()
 
 
-# A folder as it was seen: its inode and ctime. Adding, removing or renaming anything in a
-# folder changes its ctime, which no program can set back; the inode tells it from a folder
-# of the same name in another tree (on a file system with coarse timestamps too).
-Stamp = tuple[int, int]
+# A folder as it was seen: its inode and ctime (``fs.folder_stamps``). Adding, removing or
+# renaming anything in a folder changes its ctime, which no program can set back; the inode
+# tells it from a folder of the same name in another tree (on a file system with coarse
+# timestamps too).
+Stamp = int
 
 
 @dataclass(frozen=True)
@@ -563,7 +564,9 @@ def _render_and_write(
             if outcome.entry is not None
         }
         complete = len(entries) == len(model.pages)  # else a replay would skip a page
-        folders = _folder_stamps(out, entries) if complete and inputs else None
+        # Named once: the live site's stamps and the mirror's share these strings.
+        folder_names = fs.folders_of(entries) if complete and inputs else None
+        folders = fs.folder_stamps(out, folder_names) if folder_names is not None else None
         token = ""
         if kept and folders is not None and not errors:
             frame, data = kept[0]
@@ -583,7 +586,7 @@ def _render_and_write(
                 # A generator: a mapping of 178,000 pages cost 30 MB at the build's peak.
                 linked = ((path, e.size, e.mtime_ns) for path, e in entries.items())
                 whole = fs.files_as_written(mirror, linked)
-                spare = fs.folder_stamps(mirror, fs.folders_of(entries)) if whole else None
+                spare = fs.folder_stamps(mirror, folder_names) if whole and folder_names else None
                 retired, fresh = ((paths_digest, spare), ()) if spare else (("", None), None)
             elif site and last:
                 retired = (site.paths, last.folders)
@@ -650,6 +653,8 @@ def _run(
         import multiprocessing  # here: a build that renders a few pages never starts workers
         from concurrent.futures import ProcessPoolExecutor
 
+        from newsgen import heap
+
         context = multiprocessing.get_context("fork")
         own = executor = ProcessPoolExecutor(
             workers, mp_context=context, initializer=fs.release_inherited_locks
@@ -666,6 +671,7 @@ def _run(
         if own is not None:
             own.shutdown()
             gc.unfreeze()
+            heap.give_back()  # what the workers' results took while they arrived
 
 
 def _map(

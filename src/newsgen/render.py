@@ -398,7 +398,7 @@ def _once(tracer: Tracer, cleaned: Cleaned) -> Callable[..., Markup]:
     first renders and added to every page that uses the result, so the cache's dependency
     record is the same. Only for macros whose output depends on their arguments and the
     globals alone (imported without context, no ``caller``), as the theme's teaser does."""
-    memo: dict[tuple[Any, ...], tuple[Markup, frozenset[str], tuple[Any, ...]]] = {}
+    memo: dict[tuple[Any, ...], tuple[Markup, tuple[str, ...], tuple[Any, ...]]] = {}
 
     def once(macro: jinja2.runtime.Macro, *args: Any) -> Markup:
         # The code object is the macro's identity across the modules of each import.
@@ -410,9 +410,10 @@ def _once(tracer: Tracer, cleaned: Cleaned) -> Callable[..., Markup]:
                 memo.clear()
                 cleaned.clear()
             # The keys interned: each entity's key once, not once per teaser that read it.
-            read = frozenset(map(sys.intern, read))
+            # A tuple: a teaser reads one key or two, and a frozenset of one is 216 bytes.
+            keys = tuple(map(sys.intern, read))
             # args held: their ids stay theirs
-            found = memo[key] = (cleaned.add(Markup(html)), read, args)
+            found = memo[key] = (cleaned.add(Markup(html)), keys, args)
         if tracer.keys is not None:
             tracer.keys.update(found[1])
         return found[0]
