@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import resource
+import signal
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,26 +32,50 @@ def test_write_replaces_the_whole_site(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temp folder left
 
 
-def test_a_failed_write_keeps_the_previous_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@contextlib.contextmanager
+def _file_size_limit(size: int) -> Iterator[None]:
+    """What `ulimit -f` does, in this process: a write past ``size`` bytes fails (EFBIG,
+    with SIGXFSZ ignored), as one on a full disk fails with ENOSPC."""
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, limits[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
+
+
+def test_a_failed_write_keeps_the_previous_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     fs.write_site(out, {"index.html": b"good", "a/index.html": b"a"})
-    real_open = Path.open
-    calls = {"n": 0}
-
-    def failing_open(self: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
-        calls["n"] += 1
-        if "w" in mode and calls["n"] > 1:
-            raise OSError(28, "No space left on device")
-        return real_open(self, mode, *args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(Path, "open", failing_open)
-    with pytest.raises(NewsgenError, match="disk full while writing"):
-        fs.write_site(out, {"index.html": b"new", "a/index.html": b"new", "b.html": b"new"})
-    monkeypatch.undo()
+    with (
+        _file_size_limit(4096),
+        pytest.raises(NewsgenError, match=r"File too large while writing b\.html"),
+    ):
+        # Written in name order: a/index.html, then b.html, past the limit.
+        fs.write_site(out, {"index.html": b"new", "a/index.html": b"new", "b.html": b"x" * 8192})
     assert _tree(out) == {"index.html": b"good", "a/index.html": b"a", fs.MARKER: fs.MARKER_TEXT}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@dataclass(frozen=True)
+class _FullDisk(fs.PageWriter):
+    """Writes every page to /dev/full, where each write fails with ENOSPC."""
+
+    out: Path = Path("/dev")
+
+    def target(self, name: str) -> Path:
+        return Path("/dev/full")
+
+    def patch(self, names: Iterable[str], removed: Iterable[str]) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+def test_a_write_to_a_full_disk_says_so() -> None:
+    with pytest.raises(NewsgenError, match=r"^disk full while writing a/index\.html$"):
+        _FullDisk().write("a/index.html", b"page")
 
 
 @pytest.mark.parametrize(

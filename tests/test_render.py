@@ -126,3 +126,23 @@ def test_a_converter_stopped_half_way_is_not_reused(monkeypatch: pytest.MonkeyPa
     assert "md" not in markup._IDLE.__dict__
     monkeypatch.undo()
     assert body_html(STATEFUL_BODIES[0]) == expected
+
+
+def test_a_name_on_a_mapping_is_its_method_else_its_key() -> None:
+    """``a.b`` on a plain mapping: Jinja's rule, an attribute first (a method), else the key."""
+    import datetime as dt
+    from types import MappingProxyType
+
+    from newsgen.archive import make_archive
+    from newsgen.config import Config
+    from newsgen.render import make_environment
+
+    env = make_environment(Config(), make_archive([], dt.UTC), None)
+    template = env.from_string("{{ m.people }} {{ m.items is callable }} {{ m.get('x', 3) }}")
+    for kind in (dict, MappingProxyType):
+        assert template.render(m=kind({"people": "P", "items": "I"})) == "P True 3"
+    env.tracer.start()
+    assert env.from_string("{{ 2 }} {{ 0.25 }} {{ m.n }}").render(m={"n": 1.5}) == "2 0.25 1.5"
+    assert env.tracer.stop() == set()
+    with pytest.raises(Exception, match="has no attribute 'missing'"):
+        template.environment.from_string("{{ m.missing }}").render(m={"people": 1})

@@ -62,6 +62,19 @@ def value_text(value: object, out: list[str]) -> None:
         out.append(f"@a:{value.slug};")  # type: ignore[attr-defined]
     elif kind is Term:
         out.append(f"@t:{value.kind}:{value.slug};")  # type: ignore[attr-defined]
+    elif kind is dict:
+        # A page's context: the same text as any Mapping's below, without the ABC's test.
+        _mapping_text(value, out)  # type: ignore[arg-type]
+    elif kind is dt.datetime or kind is dt.date:
+        out.append(f"{value!r};")
+    elif kind is Pager:
+        # As any dataclass's below: the URLs of its listing are one tuple shared by every
+        # page of the listing, digested once (``_long_digest``); its repr, per page, made
+        # the digests of a listing's pages quadratic in their number.
+        out.append("Pager(")
+        value_text(value.number, out)  # type: ignore[attr-defined]
+        value_text(value.urls, out)  # type: ignore[attr-defined]
+        out.append(")")
     elif kind in _PLAIN_DATA:
         out.append(_plain_digest(value))
     elif (key := entity_key(value)) is not None:
@@ -72,11 +85,7 @@ def value_text(value: object, out: list[str]) -> None:
     elif isinstance(value, dt.date):
         out.append(f"{value!r};")
     elif isinstance(value, Mapping):
-        out.append("{")
-        for k in sorted(value, key=repr):
-            value_text(k, out)
-            value_text(value[k], out)
-        out.append("}")
+        _mapping_text(value, out)
     elif isinstance(value, tuple | list):
         out.append(kind.__name__ + "(")
         for item in value:
@@ -94,8 +103,16 @@ def value_text(value: object, out: list[str]) -> None:
         raise TypeError(f"no digest for {kind.__name__}")
 
 
+def _mapping_text(value: Mapping[object, object], out: list[str]) -> None:
+    out.append("{")
+    for k in sorted(value, key=repr):
+        value_text(k, out)
+        value_text(value[k], out)
+    out.append("}")
+
+
 # Frozen dataclasses of plain values only (no entity inside): their repr says it all, fast.
-_PLAIN_DATA = frozenset({Timeline, Bar, Pager, Quote, Source, Entities_, Config})
+_PLAIN_DATA = frozenset({Timeline, Bar, Quote, Source, Entities_, Config})
 
 # id -> (the object, its digest): the object is held so that its id is not reused.
 _LONG: dict[int, tuple[object, str]] = {}
@@ -249,6 +266,9 @@ class Entities:
 _PLAIN = frozenset({str, Markup, int, float, bool, type(None)})
 # Classes whose values are never entities: the plain ones, then each class seen that is not.
 _NOT_ENTITIES: set[type] = set(_PLAIN)
+# Classes ``Tracer.read_all`` records nothing of: the plain ones, then each class seen that
+# is neither an entity nor a sequence or mapping to look into.
+_LEAVES: set[type] = set(_PLAIN)
 # Filters that look only at a sequence's length or order, never at what its entities hold.
 STRUCTURAL_FILTERS = frozenset(
     {"length", "count", "first", "last", "list", "reverse", "batch", "slice", "default", "d"}
@@ -303,16 +323,21 @@ class Tracer:
 
     def read_all(self, value: object) -> None:
         """An entity, or the entities in a list, handed whole to Python code."""
-        if self.keys is None or type(value) in _PLAIN:
+        kind = type(value)
+        if self.keys is None or kind in _LEAVES:
             return
         if isinstance(value, tuple | list):
             for item in value:
                 self.read(item)
-        elif isinstance(value, Mapping):
+        elif isinstance(value, dict | Mapping):  # a dict is found before the ABC test
             for item in value.values():
                 self.read(item)
         else:
             self.read(value)
+            if kind in _NOT_ENTITIES and len(_LEAVES) < 1000:
+                # Neither an entity nor a container (a date given to ``iso``): whatever
+                # ``read_all`` is given of this class, it records nothing. Asked once.
+                _LEAVES.add(kind)
 
     def wrap(self, function: Callable[..., Any]) -> Callable[..., Any]:
         """A filter or test that records the entities it is given."""

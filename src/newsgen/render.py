@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast
 
 import jinja2
@@ -135,16 +136,20 @@ class TracingEnvironment(jinja2.Environment):
         # asked only about classes that may be entities, articles are recorded on the spot,
         # and Jinja's own lookup is inlined (the same steps as ``Environment.getattr``).
         keys = self.tracer.keys
+        kind = type(obj)
         if keys is not None:
-            kind = type(obj)
             if kind is Article:
                 keys.add("a:" + obj.slug)
             elif kind not in self.tracer.ignored:
                 self.tracer.read(obj, attribute)
-        try:
-            return getattr(obj, attribute)
-        except AttributeError:
-            pass
+        methods = _MAPPING_ATTRIBUTES.get(kind)
+        if methods is None or attribute in methods:
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        # A key of a plain mapping (``urls.feed``, ``entities.people``: ten a page), looked
+        # up without the AttributeError that ``getattr`` would raise and catch first.
         try:
             return obj[attribute]
         except (TypeError, LookupError, AttributeError):
@@ -154,6 +159,13 @@ class TracingEnvironment(jinja2.Environment):
         if self.tracer.keys is not None and type(obj) not in self.tracer.ignored:
             self.tracer.read(obj, argument)
         return super().getitem(obj, argument)
+
+
+# Exact mapping classes -> every attribute their instances have (they have no ``__dict__``):
+# any other name of ``a.b`` on one is a key.
+_MAPPING_ATTRIBUTES: dict[type, frozenset[str]] = {
+    kind: frozenset(dir(kind)) for kind in (dict, MappingProxyType)
+}
 
 
 class Cleaned:
@@ -286,6 +298,9 @@ def make_environment(
         if kind is Markup:
             markup = cast(Markup, value)
             return markup if markup in teasers or markup in bodies else clean_text(markup)
+        if kind is int or kind is float:
+            # No entity, no control character, nothing to escape (a chart's bar is four).
+            return str(value)
         return escape(finalize(value))
 
     env = TracingEnvironment(
