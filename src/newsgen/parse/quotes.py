@@ -224,7 +224,7 @@ _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|w
 # "— Strauss & Howe – The Fourth Turning": co-authors, then the book the words are from
 _SIGNATURE = re.compile(
     rf"^\s*[–—-]+\s*(?P<speaker>{_NAME}(?:\s*&\s*{_NAME})?)\s*(?P<handle>\(@\w+\))?"
-    r"\s*(?:[,.(–—-]|$)"
+    r"\s*(?:[,.(–—-]|$|from\s+[A-Z])"  # "— Martin Seligman from Learned Optimism"
 )
 _CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
 _DOCUMENTS = (
@@ -262,6 +262,11 @@ _RIGHT_PATTERNS = [
     ),
     re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
     _SIGNATURE,
+    # "“Be a light unto yourself”, as the Buddha said": a saying, then whose it is
+    re.compile(
+        rf"^[\s,–—-]*(?i:as)\s+{_SPEAKER}\s+(?:once\s+)?"
+        r"(?:said|says|put it|puts it|wrote|writes|taught|teaches)\b"
+    ),
 ]
 # ", the agency’s director, Paul Greene, said" / ", said the agency’s director, Paul Greene":
 # tried first, as the others take "the agency" for the speaker
