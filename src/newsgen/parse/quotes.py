@@ -226,7 +226,13 @@ _SIGNATURE = re.compile(
     rf"^\s*[–—-]+\s*(?P<speaker>{_NAME}(?:\s*&\s*{_NAME})?)\s*(?P<handle>\(@\w+\))?"
     r"\s*(?:[,.(–—-]|$|from\s+[A-Z])"  # "— Martin Seligman from Learned Optimism"
 )
-_CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
+_CREDIT_LINE = re.compile(
+    rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$"
+    # "“...” (Bill Cosby)1": a name in brackets, a footnote number after it
+    rf"|^\s*\((?P<bracketed>{_NAME})\)\s*\d{{0,2}}\s*$"
+    # "“...” Marc and Angel Chernoff.": two who write as one, under one surname
+    r"|^\s*(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<joint>[A-Z][a-z]+\s+[A-Z][a-z]+)\.?\s*$"
+)
 _DOCUMENTS = (
     "statement|report|release|letter|post|tweet|message|memo|filing|study|press release|"
     "note|notes|analysis|briefing|bulletin|survey|newsletter|outlook|forecast|commentary|update"
@@ -861,7 +867,15 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         any(p.match(right) for p in _RIGHT_PATTERNS[:2]) or _SOMEONE_SAID.match(right) is not None
     )
     credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
-    if credit and (name := _resolve(credit.group("speaker"), span, registry, names_only=True)):
+    if credit and credit.group("joint"):
+        partner = _resolve(credit.group("joint"), span, registry, names_only=True)
+        if partner and registry.kinds.get(partner) == "person":
+            return f"{credit.group('first')} and {partner}"
+    elif credit and (
+        name := _resolve(
+            credit.group("speaker") or credit.group("bracketed"), span, registry, names_only=True
+        )
+    ):
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
         # Citizen Website": web writers credit a passage so.
         return name
