@@ -920,6 +920,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = pattern.search(sentence_right)
         if match and (name := _resolve(match.group("speaker"), span, registry)):
             return name
+    if name := _introducer(left, span, registry):
+        return name
     if "ccording to" in left and (name := _according_to_earlier(left, span, registry)):
         return name
     if not left.strip() or left.rstrip().endswith((".", "!", "?")):
@@ -951,6 +953,37 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+
+
+# Ways web writing hands over to someone's words without a verb of saying. Each needs a
+# person or body named right before it; a description ("the site defines") is left alone.
+_INTRODUCERS = (
+    # "Wikipedia defines happiness as “...”": a definition is its source's words
+    (
+        "defin",
+        re.compile(rf"(?P<speaker>{_NAME})\s+(?:defines|defined)\s+[^.!?“”\"]{{1,60}}?\s+as\s*$"),
+    ),
+    # "John Eliot, author of ..., has a very interesting expression: “...”"
+    (
+        "has",
+        re.compile(
+            rf"(?P<speaker>{_NAME})(?:,[^,;:“”\"]{{1,100}},)?\s+(?:has|had)\s+(?:a|an)\s+"
+            r"(?:[\w-]+\s+){0,3}(?:expression|saying|phrase|motto|maxim)\s*:\s*$"
+        ),
+    ),
+    # "Ronald Inglehart, found that once ..., the link “is surprisingly weak”": the finding
+    # goes on in his words
+    ("found", re.compile(rf"(?P<speaker>{_NAME}),?\s+found\s+that\s+[^.!?;“”\"]{{1,200}}$")),
+)
+
+
+def _introducer(left: str, span: Span, registry: Registry) -> str | None:
+    for cue, pattern in _INTRODUCERS:
+        match = pattern.search(left) if cue in left else None
+        name = _resolve(match.group("speaker"), span, registry, True) if match else None
+        if name and registry.kinds.get(name) in ("person", "organization"):
+            return name
+    return None
 
 
 def _ends_narrative_sentence(span: Span, left: str, right: str) -> bool:
