@@ -1010,7 +1010,8 @@ _WHICH_SAYS = re.compile(
 _ACCORDING_TO = re.compile(
     rf"\b(?i:according to)\s+(?:(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:{_DOCUMENTS})\s+"
     r"(?:(?:released|issued|published)\s+)?(?:by|from)\s+)?"  # "according to a report from X:"
-    rf"(?:the\s+)?(?P<name>{_NAME})"
+    # "According to Australian nurse Bronnie Ware,": who she is, then her name
+    rf"(?:the\s+)?(?:(?:[A-Z][a-z]+\s+)?[a-z][\w-]*\s+(?=[A-Z]))?(?P<name>{_NAME})"
 )
 _CLAUSE_REACH = 200  # characters between the source and the quote: one sentence's worth
 _SOURCE_END = re.compile(r"(?:\s+[a-z][\w-]*){0,4}[,:]")  # "According to X during that time,"
