@@ -895,6 +895,12 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return text_of if text_of and speaks else _UNNAMED
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
+        if match and _WORK_OF.match(match.group("speaker")):
+            # "Mihaly Csikszentmihalyi, author of Finding Flow, ... wrote:": the book is
+            # what he wrote, he is who
+            author = _NAME_BEFORE_ASIDE.search(left, 0, match.start("speaker"))
+            who = _resolve(author.group("name"), span, registry, True) if author else None
+            return who if who and registry.kinds.get(who) == "person" else _UNNAMED
         if match and pattern is _LEFT_PATTERNS[0]:
             match = _inner_named(match, left)
             relative = _RELATIVE_SUBJECT.search(left, 0, match.start("speaker"))
@@ -984,6 +990,10 @@ def _introducer(left: str, span: Span, registry: Registry) -> str | None:
         if name and registry.kinds.get(name) in ("person", "organization"):
             return name
     return None
+
+
+_WORK_OF = re.compile(r"(?:(?:the|an?)\s+)?(?:co-)?(?:author|writer|editor)\s+of\s+[A-Z]")
+_NAME_BEFORE_ASIDE = re.compile(rf"(?P<name>{_NAME}),\s*$")
 
 
 def _ends_narrative_sentence(span: Span, left: str, right: str) -> bool:
