@@ -403,6 +403,11 @@ _NOT_A_NOUN = frozenset(
         *lexicon.FUNCTION_WORDS,
     ]
 )
+# "the difference between optimism and the (much in vogue) “positive thinking”": things set
+# side by side are the narrative's terms, whoever's words they first were.
+_CONTRASTED = re.compile(
+    r"\bbetween\s+(?:[^.!?;:“”\"]{1,60}?\s+and\s+)?(?:(?:the|a|an)\s+)?(?:\([^()]{1,40}\)\s+)?$"
+)
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
@@ -795,6 +800,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return _UNNAMED
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
+    if partial and not spoken_phrase and "between" in left and _CONTRASTED.search(left):
+        return (
+            _TERM  # "the difference between optimism and the (much in vogue) “positive thinking”"
+        )
     if partial and _SPOKEN_TO.search(left):
         return _TERM  # "Levin explains to 'the rising generation'": who listens, not words
     naming = _NAMING_BEFORE.search(left)
