@@ -408,6 +408,10 @@ _NOT_A_NOUN = frozenset(
 _CONTRASTED = re.compile(
     r"\bbetween\s+(?:[^.!?;:“”\"]{1,60}?\s+and\s+)?(?:(?:the|a|an)\s+)?(?:\([^()]{1,40}\)\s+)?$"
 )
+# A modal, then in the same clause the verb of saying right before the marks
+_HYPOTHETICAL = re.compile(
+    r"\b(?:could|might|should|may|can)\s+(?:[^.!?;:“”\"]{0,80}?\s)?(?:say|tell|ask)\s*[,:]?\s*$"
+)
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
@@ -835,6 +839,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         and right.strip()[:1].isupper()
         and right.rstrip().endswith((",", ":"))
     ) or _ends_narrative_sentence(span, left, right)
+    if _HYPOTHETICAL.search(left):
+        return _UNNAMED  # "Trump could ... and say “I’m ...”": words nobody has said yet
     document = None if introduces_next else _DOCUMENT_FROM.match(right)
     if document and (name := _last_named(document.group("author"), span, registry)):
         return name
