@@ -412,6 +412,9 @@ _CONTRASTED = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:could|might|should|may|can)\s+(?:[^.!?;:“”\"]{0,80}?\s)?(?:say|tell|ask)\s*[,:]?\s*$"
 )
+# A court's finding quotes its words about what it judged: "found all six ..."
+_VERDICT = re.compile(rf"(?P<speaker>{_NAME})\s+found\s+(?:[\w-]+\s+){{1,5}}(?:to\s+be\s+)?$")
+_JUDICIAL = re.compile(r"\b(?:Judge|judge|Justice|justice|Court|court|Magistrate|magistrate)\b")
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
@@ -804,6 +807,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return _UNNAMED
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
+    verdict = _VERDICT.search(left) if partial and "found" in left else None
+    judge = _resolve(verdict.group("speaker"), span, registry, True) if verdict else None
+    if judge and _JUDICIAL.search(f"{judge} {registry.roles.get(judge, '')}"):
+        return judge  # "Judge Shelleyanne Chang found all six “false and misleading.”"
     if partial and not spoken_phrase and "between" in left and _CONTRASTED.search(left):
         return (
             _TERM  # "the difference between optimism and the (much in vogue) “positive thinking”"
