@@ -1183,9 +1183,14 @@ def _subject_speaker(
     for earlier in reversed(verbs):
         # "Podesta (a top Obama adviser) emailed Mills ... to suggest that": the person
         # right before a speech verb, an aside in brackets between, is who speaks.
-        before = _PARENTHESIS.sub("", left[: earlier.start()])
-        if adjacent := _adjacent_person(before, span, registry):
+        before = left[: earlier.start()]
+        voiced = _ALIAS.search(before)
+        if voiced:
+            before = before[: voiced.start()] + before[voiced.end() :]
+        if adjacent := _adjacent_person(_PARENTHESIS.sub("", before), span, registry):
             return adjacent
+        if voiced and earlier is verb:
+            return None  # a character we cannot name for sure: never the actor instead
     found: dict[str, str] = {}
     before_verb = left[: verb.start()]
     coordinated = _COORDINATED_SUBJECT.match(before_verb)
@@ -1239,6 +1244,9 @@ _PARTICIPLE_AFTER_COMMA = re.compile(r",\s*(?:\w+ly\s+)?$")
 
 _OPENING = tuple(_OPEN_DOUBLE + _OPEN_SINGLE + "\"'")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)(?=\s*$)")
+# "a voice-over by Luke (Mark Hamill), saying": the actor in brackets lends the voice; the
+# character named before him speaks
+_ALIAS = re.compile(r"(?<=[a-z])\s*\([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\)(?=[\s,]*$)")
 _LAST_NAMED = re.compile(
     rf"(?P<name>{_NAME})[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+|to\s+)?$"  # "Reid to declare"
 )
