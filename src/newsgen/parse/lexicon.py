@@ -511,6 +511,10 @@ KNOWN_ORGS = frozenset(
         "Netflix",
         "Instagram",
         "Vatican",
+        # reference works: "Wikipedia defines happiness as ..." quotes a source
+        "Wikipedia",
+        "Investopedia",
+        "Britannica",
     ]
 )
 PLACE_NOT_ORG = frozenset({"US", "UK", "USA", "UAE", "DPRK", "EU"}) - {"EU"}

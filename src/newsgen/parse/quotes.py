@@ -224,9 +224,15 @@ _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|w
 # "— Strauss & Howe – The Fourth Turning": co-authors, then the book the words are from
 _SIGNATURE = re.compile(
     rf"^\s*[–—-]+\s*(?P<speaker>{_NAME}(?:\s*&\s*{_NAME})?)\s*(?P<handle>\(@\w+\))?"
-    r"\s*(?:[,.(–—-]|$)"
+    r"\s*(?:[,.(–—-]|$|from\s+[A-Z])"  # "— Martin Seligman from Learned Optimism"
 )
-_CREDIT_LINE = re.compile(rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$")
+_CREDIT_LINE = re.compile(
+    rf"^\s*(?P<speaker>{_NAME}?)(?:\s+(?:Website|website|Blog|blog))?\s*$"
+    # "“...” (Bill Cosby)1": a name in brackets, a footnote number after it
+    rf"|^\s*\((?P<bracketed>{_NAME})\)\s*\d{{0,2}}\s*$"
+    # "“...” Marc and Angel Chernoff.": two who write as one, under one surname
+    r"|^\s*(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<joint>[A-Z][a-z]+\s+[A-Z][a-z]+)\.?\s*$"
+)
 _DOCUMENTS = (
     "statement|report|release|letter|post|tweet|message|memo|filing|study|press release|"
     "note|notes|analysis|briefing|bulletin|survey|newsletter|outlook|forecast|commentary|update"
@@ -262,6 +268,11 @@ _RIGHT_PATTERNS = [
     ),
     re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
     _SIGNATURE,
+    # "“Be a light unto yourself”, as the Buddha said": a saying, then whose it is
+    re.compile(
+        rf"^[\s,–—-]*(?i:as)\s+{_SPEAKER}\s+(?:once\s+)?"
+        r"(?:said|says|put it|puts it|wrote|writes|taught|teaches)\b"
+    ),
 ]
 # ", the agency’s director, Paul Greene, said" / ", said the agency’s director, Paul Greene":
 # tried first, as the others take "the agency" for the speaker
@@ -392,6 +403,18 @@ _NOT_A_NOUN = frozenset(
         *lexicon.FUNCTION_WORDS,
     ]
 )
+# "the difference between optimism and the (much in vogue) “positive thinking”": things set
+# side by side are the narrative's terms, whoever's words they first were.
+_CONTRASTED = re.compile(
+    r"\bbetween\s+(?:[^.!?;:“”\"]{1,60}?\s+and\s+)?(?:(?:the|a|an)\s+)?(?:\([^()]{1,40}\)\s+)?$"
+)
+# A modal, then in the same clause the verb of saying right before the marks
+_HYPOTHETICAL = re.compile(
+    r"\b(?:could|might|should|may|can)\s+(?:[^.!?;:“”\"]{0,80}?\s)?(?:say|tell|ask)\s*[,:]?\s*$"
+)
+# A court's finding quotes its words about what it judged: "found all six ..."
+_VERDICT = re.compile(rf"(?P<speaker>{_NAME})\s+found\s+(?:[\w-]+\s+){{1,5}}(?:to\s+be\s+)?$")
+_JUDICIAL = re.compile(r"\b(?:Judge|judge|Justice|justice|Court|court|Magistrate|magistrate)\b")
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
@@ -784,6 +807,14 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return _UNNAMED
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
+    verdict = _VERDICT.search(left) if partial and "found" in left else None
+    judge = _resolve(verdict.group("speaker"), span, registry, True) if verdict else None
+    if judge and _JUDICIAL.search(f"{judge} {registry.roles.get(judge, '')}"):
+        return judge  # "Judge Shelleyanne Chang found all six “false and misleading.”"
+    if partial and not spoken_phrase and "between" in left and _CONTRASTED.search(left):
+        return (
+            _TERM  # "the difference between optimism and the (much in vogue) “positive thinking”"
+        )
     if partial and _SPOKEN_TO.search(left):
         return _TERM  # "Levin explains to 'the rising generation'": who listens, not words
     naming = _NAMING_BEFORE.search(left)
@@ -815,6 +846,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         and right.strip()[:1].isupper()
         and right.rstrip().endswith((",", ":"))
     ) or _ends_narrative_sentence(span, left, right)
+    if _HYPOTHETICAL.search(left):
+        return _UNNAMED  # "Trump could ... and say “I’m ...”": words nobody has said yet
     document = None if introduces_next else _DOCUMENT_FROM.match(right)
     if document and (name := _last_named(document.group("author"), span, registry)):
         return name
@@ -856,7 +889,15 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         any(p.match(right) for p in _RIGHT_PATTERNS[:2]) or _SOMEONE_SAID.match(right) is not None
     )
     credit = _CREDIT_LINE.match(right_text) if not left.strip() else None
-    if credit and (name := _resolve(credit.group("speaker"), span, registry, names_only=True)):
+    if credit and credit.group("joint"):
+        partner = _resolve(credit.group("joint"), span, registry, names_only=True)
+        if partner and registry.kinds.get(partner) == "person":
+            return f"{credit.group('first')} and {partner}"
+    elif credit and (
+        name := _resolve(
+            credit.group("speaker") or credit.group("bracketed"), span, registry, names_only=True
+        )
+    ):
         # A paragraph that is a quote and then a bare name: "“...” Newshound", "“...” Global
         # Citizen Website": web writers credit a passage so.
         return name
@@ -876,6 +917,12 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         return text_of if text_of and speaks else _UNNAMED
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
+        if match and _WORK_OF.match(match.group("speaker")):
+            # "Mihaly Csikszentmihalyi, author of Finding Flow, ... wrote:": the book is
+            # what he wrote, he is who
+            author = _NAME_BEFORE_ASIDE.search(left, 0, match.start("speaker"))
+            who = _resolve(author.group("name"), span, registry, True) if author else None
+            return who if who and registry.kinds.get(who) == "person" else _UNNAMED
         if match and pattern is _LEFT_PATTERNS[0]:
             match = _inner_named(match, left)
             relative = _RELATIVE_SUBJECT.search(left, 0, match.start("speaker"))
@@ -901,6 +948,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         match = pattern.search(sentence_right)
         if match and (name := _resolve(match.group("speaker"), span, registry)):
             return name
+    if name := _introducer(left, span, registry):
+        return name
     if "ccording to" in left and (name := _according_to_earlier(left, span, registry)):
         return name
     if not left.strip() or left.rstrip().endswith((".", "!", "?")):
@@ -934,6 +983,41 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
 
 
+# Ways web writing hands over to someone's words without a verb of saying. Each needs a
+# person or body named right before it; a description ("the site defines") is left alone.
+_INTRODUCERS = (
+    # "Wikipedia defines happiness as “...”": a definition is its source's words
+    (
+        "defin",
+        re.compile(rf"(?P<speaker>{_NAME})\s+(?:defines|defined)\s+[^.!?“”\"]{{1,60}}?\s+as\s*$"),
+    ),
+    # "John Eliot, author of ..., has a very interesting expression: “...”"
+    (
+        "has",
+        re.compile(
+            rf"(?P<speaker>{_NAME})(?:,[^,;:“”\"]{{1,100}},)?\s+(?:has|had)\s+(?:a|an)\s+"
+            r"(?:[\w-]+\s+){0,3}(?:expression|saying|phrase|motto|maxim)\s*:\s*$"
+        ),
+    ),
+    # "Ronald Inglehart, found that once ..., the link “is surprisingly weak”": the finding
+    # goes on in his words
+    ("found", re.compile(rf"(?P<speaker>{_NAME}),?\s+found\s+that\s+[^.!?;“”\"]{{1,200}}$")),
+)
+
+
+def _introducer(left: str, span: Span, registry: Registry) -> str | None:
+    for cue, pattern in _INTRODUCERS:
+        match = pattern.search(left) if cue in left else None
+        name = _resolve(match.group("speaker"), span, registry, True) if match else None
+        if name and registry.kinds.get(name) in ("person", "organization"):
+            return name
+    return None
+
+
+_WORK_OF = re.compile(r"(?:(?:the|an?)\s+)?(?:co-)?(?:author|writer|editor)\s+of\s+[A-Z]")
+_NAME_BEFORE_ASIDE = re.compile(rf"(?P<name>{_NAME}),\s*$")
+
+
 def _ends_narrative_sentence(span: Span, left: str, right: str) -> bool:
     """ "Maria Silva called the offer 'an insult.' Jorge Lima said ...": a quote inside the
     narrative's sentence that ends it; what follows is the next sentence's, not its credit."""
@@ -958,7 +1042,8 @@ _WHICH_SAYS = re.compile(
 _ACCORDING_TO = re.compile(
     rf"\b(?i:according to)\s+(?:(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:{_DOCUMENTS})\s+"
     r"(?:(?:released|issued|published)\s+)?(?:by|from)\s+)?"  # "according to a report from X:"
-    rf"(?:the\s+)?(?P<name>{_NAME})"
+    # "According to Australian nurse Bronnie Ware,": who she is, then her name
+    rf"(?:the\s+)?(?:(?:[A-Z][a-z]+\s+)?[a-z][\w-]*\s+(?=[A-Z]))?(?P<name>{_NAME})"
 )
 _CLAUSE_REACH = 200  # characters between the source and the quote: one sentence's worth
 _SOURCE_END = re.compile(r"(?:\s+[a-z][\w-]*){0,4}[,:]")  # "According to X during that time,"
@@ -1098,9 +1183,14 @@ def _subject_speaker(
     for earlier in reversed(verbs):
         # "Podesta (a top Obama adviser) emailed Mills ... to suggest that": the person
         # right before a speech verb, an aside in brackets between, is who speaks.
-        before = _PARENTHESIS.sub("", left[: earlier.start()])
-        if adjacent := _adjacent_person(before, span, registry):
+        before = left[: earlier.start()]
+        voiced = _ALIAS.search(before)
+        if voiced:
+            before = before[: voiced.start()] + before[voiced.end() :]
+        if adjacent := _adjacent_person(_PARENTHESIS.sub("", before), span, registry):
             return adjacent
+        if voiced and earlier is verb:
+            return None  # a character we cannot name for sure: never the actor instead
     found: dict[str, str] = {}
     before_verb = left[: verb.start()]
     coordinated = _COORDINATED_SUBJECT.match(before_verb)
@@ -1154,6 +1244,9 @@ _PARTICIPLE_AFTER_COMMA = re.compile(r",\s*(?:\w+ly\s+)?$")
 
 _OPENING = tuple(_OPEN_DOUBLE + _OPEN_SINGLE + "\"'")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)(?=\s*$)")
+# "a voice-over by Luke (Mark Hamill), saying": the actor in brackets lends the voice; the
+# character named before him speaks
+_ALIAS = re.compile(r"(?<=[a-z])\s*\([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\)(?=[\s,]*$)")
 _LAST_NAMED = re.compile(
     rf"(?P<name>{_NAME})[\s,]*(?:\w+ly\s+|also\s+|then\s+|later\s+|to\s+)?$"  # "Reid to declare"
 )
