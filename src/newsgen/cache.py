@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import sqlite3
+import sys
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -240,10 +241,13 @@ class BuildCache:
             f"SELECT path, fingerprint, keys, size, mtime_ns, problems FROM pages {where}", args
         )
         found = {}
+        # Each entity key once, however many pages read it: at 100,000 articles the manifest
+        # holds 3.5 million keys, 99,744 of them different (230 MB as separate strings).
+        intern = sys.intern
         for path, fingerprint, keys, size, mtime_ns, problems in rows:
             found[str(path)] = PageEntry(
                 str(fingerprint),
-                tuple(str(keys).split("\n")) if keys else (),
+                tuple(map(intern, str(keys).split("\n"))) if keys else (),
                 int(size),  # type: ignore[call-overload]
                 int(mtime_ns),  # type: ignore[call-overload]
                 tuple(str(problems).split("\n")) if problems else (),
