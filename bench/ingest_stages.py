@@ -71,21 +71,33 @@ def timed(module: ModuleType, name: str, label: str, totals: dict[str, float]) -
     setattr(module, name, wrapper)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def corpus_options(parser: argparse.ArgumentParser, synthetic: bool = True) -> None:
+    """The raw texts to time: a folder (the fakenews sample by default), ``bench/corpus.py``'s
+    synthetic texts, or variations of the gold set's articles."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--corpus", type=Path, default=FAKENEWS)
-    group.add_argument("--synthetic", type=int, metavar="N")
+    if synthetic:
+        group.add_argument("--synthetic", type=int, metavar="N")
     group.add_argument("--variations", type=int, metavar="N")
+
+
+def corpus_folder(args: argparse.Namespace, tmp: str) -> Path:
+    """The folder ``corpus_options`` named, a generated corpus written into ``tmp``."""
+    if getattr(args, "synthetic", None):
+        corpus.write_raw(Path(tmp), args.synthetic)
+        return Path(tmp)
+    if args.variations:
+        make_corpus(sorted(GOLD.glob("*.txt")), args.variations, Path(tmp))
+        return Path(tmp)
+    return Path(args.corpus)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    corpus_options(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        root = args.corpus
-        if args.synthetic:
-            root = Path(tmp)
-            corpus.write_raw(root, args.synthetic)
-        elif args.variations:
-            root = Path(tmp)
-            make_corpus(sorted(GOLD.glob("*.txt")), args.variations, root)
+        root = corpus_folder(args, tmp)
         files = sorted(root.rglob("*.txt"))
         totals: dict[str, float] = defaultdict(float)
         for module, name, label in STAGES:

@@ -31,10 +31,7 @@ from newsgen.parse import entities, gender, glue, lexicon
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from ingest import make_corpus  # noqa: E402  (bench/ingest.py)
-
-FAKENEWS = HERE.parent.parent / "shared" / "corpora" / "fakenews-sample" / "txt"
-GOLD = HERE.parent / "tests" / "data" / "gold"
+from ingest_stages import corpus_folder, corpus_options  # noqa: E402  (beside this script)
 
 Inputs = list[tuple[list[str], list[entities.Range]]]
 
@@ -99,17 +96,12 @@ def per_article(module: ModuleType, inputs: Inputs) -> tuple[float, list[entitie
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--corpus", type=Path, default=FAKENEWS)
-    group.add_argument("--variations", type=int, metavar="N")
+    corpus_options(parser, synthetic=False)
     parser.add_argument("--against", type=Path, help="another revision's entities.py")
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        root = args.corpus
-        if args.variations:
-            root = Path(tmp)
-            make_corpus(sorted(GOLD.glob("*.txt")), args.variations, root)
+        root = corpus_folder(args, tmp)
         inputs = recorded_inputs(root)
     # What the recogniser loads on first use, loaded before the clock starts.
     lexicon.places()
