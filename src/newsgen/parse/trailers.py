@@ -139,6 +139,10 @@ _JUNK_LINES = [
     # an ad plugin's placeholder: "========= Multi-Author AdSense ========= Skipped due to ..."
     r"={7,}\s*[a-z].{0,400}",
     r"contact me\s*:",  # the label over a blogger's addresses ("Email: ...", "Skype: ...")
+    # the player's download link: "Download Podcast (Right Click + 'Save As')"
+    r"download (the |this )?(podcast|episode|mp3|audio)\b.{0,80}",
+    # a video site's tagline in its plug: "From real independent media."
+    r"(from |by )?(real|truly|true|100%) independent media\W*",
 ]
 # Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
 # every line of every article.
