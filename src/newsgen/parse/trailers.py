@@ -144,12 +144,6 @@ _JUNK_LINES = [
     # a video site's tagline in its plug: "From real independent media."
     r"(from |by )?(real|truly|true|100%) independent media\W*",
 ]
-# a plug for another site: "An Exclusive Un-Censored Video Site!", "The Last Frontier of
-# Free Press Is Here! No More Censorship, Unlike YouTube and Others!"
-_UNCENSORED_SITE_PLUG = (
-    r"(?=.{0,400}!)(?=.{0,400}\b(un-?censored|no more censorship)\b)"
-    r"(?=.{0,400}\b(site|free press)\b).{1,400}"
-)
 # Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
 # every line of every article.
 _GUARDED_JUNK = [
@@ -177,7 +171,13 @@ _GUARDED_JUNK = [
         r"(?=.{0,400}\b(button|click)\b).{0,300}\bdonat\w*\b.{0,100}\bsupport (my|our|this|the) "
         r"(work|site|blog|ministry|channel|posting|writing|research)\b.{0,400}",
     ),
-    ("censor", _UNCENSORED_SITE_PLUG),
+    # a plug for another site: "An Exclusive Un-Censored Video Site!", "The Last Frontier of
+    # Free Press Is Here! No More Censorship, Unlike YouTube and Others!"
+    (
+        "censor",
+        r"(?=.{0,400}!)(?=.{0,400}\b(un-?censored|no more censorship)\b)"
+        r"(?=.{0,400}\b(site|free press)\b).{1,400}",
+    ),
     # the same plug in an editor's note, telling the reader to move: "... it's high time you
     # switched over to Seen.life. It is a website ... without all the censorship." (a report
     # that users moved to a site speaks of them, not to "you")
@@ -340,22 +340,6 @@ def _promotions(lines: list[str]) -> set[int]:
         if PROMOTION.fullmatch(lines[index]) or DEALS_PLUG.fullmatch(lines[index])
     }
     return offers | {index for index in tail if index - 1 in offers and index + 1 in offers}
-
-
-# The lines between two plugs for an uncensored video site are the plug's own pitch ("That
-# means you and me!", a scare about censorship): the article never stands inside its ad.
-UNCENSORED_SITE_PLUG = re.compile(_UNCENSORED_SITE_PLUG, re.IGNORECASE)
-_PLUG_GAP = 3  # lines at most between the two plugs
-
-
-def _between_plugs(lines: list[str]) -> set[int]:
-    plugs = [i for i, line in enumerate(lines) if UNCENSORED_SITE_PLUG.fullmatch(line)]
-    return {
-        index
-        for first, second in zip(plugs, plugs[1:], strict=False)
-        if second - first - 1 <= _PLUG_GAP
-        for index in range(first + 1, second)
-    }
 
 
 # The salvation appeal a site stands below every post: "ARE YOU COMPLETELY PREPARED?" in
@@ -604,9 +588,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
     while end > 1 and is_junk(lines[end - 1]):
         end -= 1
     bio_start = max(end - BIO_LINES, 1)
-    dropped_lines = (
-        _promotions(lines) | _link_list(lines) | _related_items(lines) | _between_plugs(lines)
-    )
+    dropped_lines = _promotions(lines) | _link_list(lines) | _related_items(lines)
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
