@@ -10,7 +10,7 @@ from typing import Literal
 from newsgen.model import Source
 from newsgen.parse import meta
 from newsgen.parse.boilerplate import remove_boilerplate
-from newsgen.parse.trailers import strip_trailers
+from newsgen.parse.trailers import is_slogan_under_headline, strip_trailers
 
 _END_PUNCT = tuple(".!?:;,…\"”’'»)]")
 _QUOTE_OPEN = tuple("\"“‘'«")
@@ -46,7 +46,15 @@ def segment(text: str, boilerplate: frozenset[str] = frozenset()) -> Segmented:
     # down. An article never needs its own headline as a paragraph.
     headline = _squash(title)
     near = range(len(title) // 2, 2 * len(title) + 8)  # only such lines can squash the same
-    lines = [line for line in lines if len(line) not in near or _squash(line) != headline]
+
+    def is_headline(line: str) -> bool:
+        return len(line) in near and _squash(line) == headline
+
+    lines = [
+        line
+        for index, line in enumerate(lines)
+        if not is_headline(line) and not is_slogan_under_headline(lines, index, is_headline)
+    ]
     lines = strip_trailers(remove_boilerplate(lines, boilerplate, keep=_is_metadata))
 
     byline: str | None = None

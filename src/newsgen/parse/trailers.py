@@ -8,6 +8,7 @@ is followed by the comment form, "Related posts" by other headlines).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _WORDS = r"[\w’'.,&@:/-]*"
 
@@ -432,6 +433,24 @@ _SOURCE_URL = re.compile(r"source\s*:\s*https?://(?:www\.)?(?P<host>[^/\s]+)\S*"
 _HOME_PAGE = re.compile(r"https?://(?:www\.)?(?P<host>[^/\s]+)/?(?=\s|$)", re.IGNORECASE)
 _SIGN_OFF_WORDS = 12
 _HOST_WORDS = {"www", "blogspot", "wordpress", "com", "org", "net", "co", "uk", "info", "news"}
+
+
+_SLOGAN_LENGTH = 120
+
+
+def is_slogan_under_headline(
+    lines: list[str], index: int, is_headline: Callable[[str], bool]
+) -> bool:
+    """The page's footer: the headline repeated, the site's slogan, the closing "Source: URL"
+    ("Daily Inspiration for living your Ultimate Life!"). The line between the two is the
+    site's, whatever it says: the article ended above its headline's repeat."""
+    return (
+        index == len(lines) - 2
+        and index > 0
+        and len(lines[index]) <= _SLOGAN_LENGTH
+        and _SOURCE_URL.fullmatch(lines[-1]) is not None
+        and is_headline(lines[index - 1])
+    )
 
 
 def _is_site_name_over_source(lines: list[str], index: int) -> bool:
