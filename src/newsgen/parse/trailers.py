@@ -607,6 +607,24 @@ def _is_word_among_junk(lines: list[str], index: int) -> bool:
     )
 
 
+# A bare address on the site of the page's closing address (its source): the site's own copy
+# of the article or of one of its parts ("https://site/.../part-one/" above "PART 2"), never
+# an embed the article shows (those are another site's: a video's, a tweet's).
+_CLOSING_ADDRESS = re.compile(r"(?:source\s*:\s*)?https?://(?:www\.)?(?P<host>[^/\s]+)\S*", re.I)
+
+
+def _is_own_site_link(lines: list[str], index: int) -> bool:
+    if index >= len(lines) - 1 or not lines[index].startswith("http"):
+        return False
+    here = _CLOSING_ADDRESS.fullmatch(lines[index])
+    closing = _CLOSING_ADDRESS.fullmatch(lines[-1])
+    return (
+        here is not None
+        and closing is not None
+        and here["host"].casefold() == closing["host"].casefold()
+    )
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -654,6 +672,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_initials_sign_off(lines, index)
             or _is_watch_link(lines, index)
             or _is_word_among_junk(lines, index)
+            or _is_own_site_link(lines, index)
         )
         if not dropped:
             kept.append(line)
