@@ -145,6 +145,12 @@ _JUNK_LINES = [
     # a video site's tagline in its plug: "From real independent media."
     r"(from |by )?(real|truly|true|100%) independent media\W*",
 ]
+# a plug for another site: "An Exclusive Un-Censored Video Site!", "The Last Frontier of
+# Free Press Is Here! No More Censorship, Unlike YouTube and Others!"
+_UNCENSORED_SITE_PLUG = (
+    r"(?=.{0,400}!)(?=.{0,400}\b(un-?censored|no more censorship)\b)"
+    r"(?=.{0,400}\b(site|free press)\b).{1,400}"
+)
 # Tried only on a line holding the guard's words: a pattern that opens with ".{0,200}" costs
 # every line of every article.
 _GUARDED_JUNK = [
@@ -172,13 +178,7 @@ _GUARDED_JUNK = [
         r"(?=.{0,400}\b(button|click)\b).{0,300}\bdonat\w*\b.{0,100}\bsupport (my|our|this|the) "
         r"(work|site|blog|ministry|channel|posting|writing|research)\b.{0,400}",
     ),
-    # a plug for another site: "An Exclusive Un-Censored Video Site!", "The Last Frontier of
-    # Free Press Is Here! No More Censorship, Unlike YouTube and Others!"
-    (
-        "censor",
-        r"(?=.{0,400}!)(?=.{0,400}\b(un-?censored|no more censorship)\b)"
-        r"(?=.{0,400}\b(site|free press)\b).{1,400}",
-    ),
+    ("censor", _UNCENSORED_SITE_PLUG),
     # the same plug in an editor's note, telling the reader to move: "... it's high time you
     # switched over to Seen.life. It is a website ... without all the censorship." (a report
     # that users moved to a site speaks of them, not to "you")
@@ -625,6 +625,24 @@ def _is_own_site_link(lines: list[str], index: int) -> bool:
     )
 
 
+# A short cry right above a plug for an uncensored video site is the plug's lead-in ("That
+# means you and me!"); the article's own lines end in a full stop or run longer.
+UNCENSORED_SITE_PLUG = re.compile(_UNCENSORED_SITE_PLUG, re.IGNORECASE)
+_CRY_WORDS = 6
+
+
+def _is_cry_over_plug(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    return (
+        index + 1 < len(lines)
+        and line.endswith("!")
+        and len(line.split()) <= _CRY_WORDS
+        and not any(mark in line for mark in '“”"')
+        and "censor" in lines[index + 1].lower()
+        and UNCENSORED_SITE_PLUG.fullmatch(lines[index + 1]) is not None
+    )
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -673,6 +691,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_watch_link(lines, index)
             or _is_word_among_junk(lines, index)
             or _is_own_site_link(lines, index)
+            or _is_cry_over_plug(lines, index)
         )
         if not dropped:
             kept.append(line)
