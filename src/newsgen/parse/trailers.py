@@ -592,15 +592,18 @@ def _is_watch_link(lines: list[str], index: int) -> bool:
     )
 
 
-# One word between two junk lines below the article: the blog's name or the writer's sign-off
-# ("Follow @BuelahMan", "BuelaHuh?", "Let me know ... in the comments"). One word is no
-# sentence; near the top it may be the writer's greeting, so only the second half counts.
-def _is_word_among_junk(lines: list[str], index: int) -> bool:
+# Between two junk lines below the article, what is no sentence of it: one word (the blog's
+# name or the writer's sign-off: "Follow @BuelahMan", "BuelaHuh?", "Let me know ... in the
+# comments"), a cry that ends in "!!" (the site's slogan: "... Wake Up!!!!!!") or a teaser the
+# page cut short with "…". Near the top one word may be the writer's greeting, so only the
+# second half counts.
+def _is_furniture_among_junk(lines: list[str], index: int) -> bool:
     line = lines[index]
+    furniture = len(line.split()) == 1 or line.endswith(("!!", "…"))
     return (
-        index >= len(lines) // 2
+        furniture
+        and index >= len(lines) // 2
         and 0 < index < len(lines) - 1
-        and len(line.split()) == 1
         and "://" not in line
         and is_junk(lines[index - 1])
         and is_junk(lines[index + 1])
@@ -689,7 +692,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_top_crumb(index, line)
             or _is_initials_sign_off(lines, index)
             or _is_watch_link(lines, index)
-            or _is_word_among_junk(lines, index)
+            or _is_furniture_among_junk(lines, index)
             or _is_own_site_link(lines, index)
             or _is_cry_over_plug(lines, index)
         )
