@@ -290,6 +290,11 @@ _ISSUED = (
     r"(?:[\w-]+\s+){0,2}?(?:statement|release|press release|note|letter|notice)"
     r"(?:\s+(?:on|last|this|late|early)\s+\w+)?(?:\s+that)?\s*[,:]?\s*$"  # "... on Tuesday:"
 )
+# "-ing" words that are no participle of the speaker's: "Smith during the debate said"
+_NOT_A_PARTICIPLE = (
+    r"(?!(?:including|during|according|regarding|concerning|following|notwithstanding|"
+    r"nothing|something|anything|everything|morning|evening|building|thing|king|spring)\b)"
+)
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
     re.compile(  # a whole word: not "ho" in "History, who wrote:"
@@ -336,6 +341,17 @@ _LEFT_GUARDS = guards(
         r"(?:\s+(?:this way|best|like this|so))?\s*[,:]?\s*$",
         _ISSUED,
     ],
+)
+# "the poet Juvenal describing the politics of his day said,": a name opening its clause,
+# what the speaker was doing (no commas), then the verb, whose nearest noun ("his day") is not
+# who speaks
+_PARTICIPLE_SUBJECT = re.compile(
+    rf"(?:^|[,;:.!?]\s+)(?:(?:[Tt]he|[Aa]n?)\s+)?(?P<role>(?:[a-z][\w-]*\s+){{1,2}})?"
+    rf"(?P<speaker>{_NAME})\s+{_NOT_A_PARTICIPLE}[a-z]+ing\s+(?:[\w’'-]+\s+){{1,8}}?"
+    rf"{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?[,:]?\s*(?:that\s*)?$"
+)
+_PARTICIPLE_GUARD = guards(
+    [_PARTICIPLE_SUBJECT], [rf"(?:{_VERB})\b[^.!?“”\"]{{0,60}}?[,:]?\s*(?:that\s*)?$"]
 )
 # Verbs whose object is the listener, not the speaker: "... told Reuters", "asked Obama".
 _LISTENER_VERBS = frozenset(
@@ -915,6 +931,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         text_of = _resolve(_POSSESSIVE.split(which.group("owner"))[0], span, registry, True)
         speaks = text_of and registry.kinds.get(text_of) in ("person", "organization")
         return text_of if text_of and speaks else _UNNAMED
+    doing = may_search(_PARTICIPLE_SUBJECT, left, _PARTICIPLE_GUARD) if "ing " in left else None
+    who = _resolve(doing.group("speaker"), span, registry, True) if doing else None
+    kind = registry.kinds.get(who) if who else None
+    if who and (
+        kind == "person" or (kind is None and doing and doing.group("role") and " " not in who)
+    ):
+        return who  # an unknown single name counts only with its role: "the poet Juvenal"
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and _WORK_OF.match(match.group("speaker")):
