@@ -51,7 +51,14 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
         position = 0
         if carried is not None:
             marked = text[:1] in _OPEN_DOUBLE or text[:1] == '"'
-            if marked or _closes_unmarked(paragraphs, index):
+            if marked and _credited_anew(text):
+                # "“...,” says SocGen’s note": a new quote with its own source, not the open
+                # one running on; that one ended with its paragraph
+                start_paragraph, start, parts = carried
+                previous = len(paragraphs[index - 1])
+                spans.append(Span(_join(parts), start_paragraph, start, index - 1, previous, False))
+                carried = None
+            elif marked or _closes_unmarked(paragraphs, index):
                 skip = 1 if marked else 0
                 close = _find_close_double(text, skip)
                 start_paragraph, start, parts = carried
@@ -109,6 +116,16 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
         last = len(paragraphs) - 1
         spans.append(Span(_join(parts), start_paragraph, start, last, len(paragraphs[last]), False))
     return [span for span in spans if span.text and any(c.isalnum() for c in span.text)]
+
+
+def _credited_anew(text: str) -> bool:
+    """Whether a paragraph opens with a quote credited at once to someone named, verb first
+    (", says Barclays"): a continuing quote is credited where it began, or to "he"."""
+    close = _find_close_double(text, 1)
+    if close is None:
+        return False
+    credit = _RIGHT_PATTERNS[0].match(text[close + 1 :])
+    return credit is not None and re.fullmatch(_PRONOUN, credit.group("speaker")) is None
 
 
 _UNMARKED_RUN = 30  # paragraphs a quote may run on with no marks (a prayer, a letter)
@@ -1538,6 +1555,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     pair = [_person_named(h, span, registry) for h in halves] if len(halves) == 2 else []
     if pair and pair[0] and pair[1] and pair[0] != pair[1]:
         return f"{pair[0]} and {pair[1]}"  # "said Ana Ruiz and Lee Chen": the two together
+    if registry.canonical(name) is None and (clipped := _clipped_from(name, registry)):
+        return clipped
     for candidate in _name_candidates(name):
         person = registry.resolve_person(candidate)
         if person:
@@ -1658,6 +1677,28 @@ def _introduced_after(word: str, span: Span, registry: Registry) -> str | None:
         role = mention.role or (registry.roles.get(person) if person else None)
         return person if person and role and word in role.lower().split() else None
     return None
+
+
+# Parts of three letters or more: "McDonald", "DeSantis", "LaGuardia" are surnames, not clips
+_CLIPPED = re.compile(r"(?!Mac)(?:[A-Z][a-z]{2,}){2,4}")
+
+
+def _clipped_from(name: str, registry: Registry) -> str | None:
+    """The one name the article gives in full whose words each begin with a part of ``name``:
+    "SocGen" is Societe Generale, as a newsroom clips it."""
+    if not _CLIPPED.fullmatch(name):
+        return None
+    parts = re.findall(r"[A-Z][a-z]+", name)
+    if registry.resolve_person(name):
+        return None
+    found = {
+        full
+        for full, kind in registry.kinds.items()
+        if kind != "place"
+        and len(words := full.split()) == len(parts)
+        and all(w.startswith(p) and w != p for w, p in zip(words, parts, strict=True))
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _name_candidates(name: str) -> list[str]:
