@@ -1722,7 +1722,11 @@ def _name_candidates(name: str) -> list[str]:
             candidates.append(" ".join(tokens))
     titled = [i for i, t in enumerate(tokens) if lexicon.is_title_word(t)]
     if titled and titled[-1] + 1 < len(tokens):
-        candidates.append(" ".join(tokens[titled[-1] + 1 :]))
+        rest = tokens[titled[-1] + 1 :]
+        candidates.append(" ".join(rest))
+        if rest[:1] == ["of"] and (place := _place_after_of(rest)) and place < len(rest):
+            # "Interior Minister of Austria Karl Brenner": a title led by a word that is none
+            candidates.append(" ".join(rest[place:]))
     if tokens[:1] in (["of"], ["for"]):
         # "Secretary of State Antony Blinken", "Minister for Foreign Affairs Penny Wong": where
         # the office ends, the registry tells: each shorter ending is a candidate
