@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from newsgen.model import Quote
@@ -859,6 +859,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             # whose word it is: "criticized NATO, describing it as 'warmongering'".
             if _DESCRIBING_AS.search(left) and not _PASSIVE.search(left):
                 return _subject_speaker(sentence, span, registry) or _TERM
+            word = re.fullmatch(r"[A-Za-z][a-z’'-]*[.!?,]?", span.text)  # not "@state.gov"
+            opened = None if naming or not word else _earlier_quote_start(sentence, left)
+            if opened is not None:
+                # "writing that his 'personal mistake' would not detract from his 'mission.'":
+                # the sentence already quotes its speaker; this word is theirs as well
+                head = replace(span, start=span.start - (len(sentence) - opened))
+                return _subject_speaker(sentence[:opened], head, registry, True) or _TERM
             return _TERM
         # "This pattern 'forms after a downtrend,' explains StockCharts": credited right after
         after = _until_sentence_end(right_text)
@@ -1699,6 +1706,15 @@ def _clipped_from(name: str, registry: Registry) -> str | None:
         and all(w.startswith(p) and w != p for w, p in zip(words, parts, strict=True))
     }
     return found.pop() if len(found) == 1 else None
+
+
+def _earlier_quote_start(sentence: str, left: str) -> int | None:
+    """Where the sentence opens its last quote of several words before this quote's clause."""
+    earlier = sentence[: len(sentence) - len(left)]
+    starts = [
+        q.start() for q in re.finditer(r"[“\"]([^”\"]+)[”\"]", earlier) if len(q[1].split()) >= 2
+    ]
+    return starts[-1] if starts else None
 
 
 def _name_candidates(name: str) -> list[str]:
