@@ -51,17 +51,18 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
         position = 0
         if carried is not None:
             marked = text[:1] in _OPEN_DOUBLE or text[:1] == '"'
-            if marked and _credited_anew(text):
-                # "“...,” says SocGen’s note": a new quote with its own source, not the open
-                # one running on; that one ended with its paragraph
-                start_paragraph, start, parts = carried
+            start_paragraph, start, parts = carried
+            follows_quote = bool(spans) and spans[-1].end_paragraph == start_paragraph
+            if marked and follows_quote and _credited_anew(text):
+                # "'...,' explains StockCharts. '[It] contains ... / '...,' says SocGen’s
+                # note": the open quote went on with the words credited before it; one
+                # credited anew is someone else's (unlike "He spoke. '... / '...,' said Lopez")
                 previous = len(paragraphs[index - 1])
                 spans.append(Span(_join(parts), start_paragraph, start, index - 1, previous, False))
                 carried = None
             elif marked or _closes_unmarked(paragraphs, index):
                 skip = 1 if marked else 0
                 close = _find_close_double(text, skip)
-                start_paragraph, start, parts = carried
                 if close is None:
                     carried = (start_paragraph, start, [*parts, text[skip:]])
                     continue
@@ -70,7 +71,6 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
                 carried = None
                 position = close + 1
             else:  # never closed and not continued: the quote ran to its paragraph's end
-                start_paragraph, start, parts = carried
                 previous = len(paragraphs[index - 1])
                 spans.append(Span(_join(parts), start_paragraph, start, index - 1, previous, False))
                 carried = None
