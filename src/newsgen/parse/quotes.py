@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from newsgen.model import Quote
@@ -51,10 +51,18 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
         position = 0
         if carried is not None:
             marked = text[:1] in _OPEN_DOUBLE or text[:1] == '"'
-            if marked or _closes_unmarked(paragraphs, index):
+            start_paragraph, start, parts = carried
+            follows_quote = bool(spans) and spans[-1].end_paragraph == start_paragraph
+            if marked and follows_quote and _credited_anew(text):
+                # "'...,' explains StockCharts. '[It] contains ... / '...,' says SocGen’s
+                # note": the open quote went on with the words credited before it; one
+                # credited anew is someone else's (unlike "He spoke. '... / '...,' said Lopez")
+                previous = len(paragraphs[index - 1])
+                spans.append(Span(_join(parts), start_paragraph, start, index - 1, previous, False))
+                carried = None
+            elif marked or _closes_unmarked(paragraphs, index):
                 skip = 1 if marked else 0
                 close = _find_close_double(text, skip)
-                start_paragraph, start, parts = carried
                 if close is None:
                     carried = (start_paragraph, start, [*parts, text[skip:]])
                     continue
@@ -63,7 +71,6 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
                 carried = None
                 position = close + 1
             else:  # never closed and not continued: the quote ran to its paragraph's end
-                start_paragraph, start, parts = carried
                 previous = len(paragraphs[index - 1])
                 spans.append(Span(_join(parts), start_paragraph, start, index - 1, previous, False))
                 carried = None
@@ -109,6 +116,16 @@ def find_spans(paragraphs: Sequence[str]) -> list[Span]:
         last = len(paragraphs) - 1
         spans.append(Span(_join(parts), start_paragraph, start, last, len(paragraphs[last]), False))
     return [span for span in spans if span.text and any(c.isalnum() for c in span.text)]
+
+
+def _credited_anew(text: str) -> bool:
+    """Whether a paragraph opens with a quote credited at once to someone named, verb first
+    (", says Barclays"): a continuing quote is credited where it began, or to "he"."""
+    close = _find_close_double(text, 1)
+    if close is None:
+        return False
+    credit = _RIGHT_PATTERNS[0].match(text[close + 1 :])
+    return credit is not None and re.fullmatch(_PRONOUN, credit.group("speaker")) is None
 
 
 _UNMARKED_RUN = 30  # paragraphs a quote may run on with no marks (a prayer, a letter)
@@ -290,6 +307,11 @@ _ISSUED = (
     r"(?:[\w-]+\s+){0,2}?(?:statement|release|press release|note|letter|notice)"
     r"(?:\s+(?:on|last|this|late|early)\s+\w+)?(?:\s+that)?\s*[,:]?\s*$"  # "... on Tuesday:"
 )
+# "-ing" words that are no participle of the speaker's: "Smith during the debate said"
+_NOT_A_PARTICIPLE = (
+    r"(?!(?:including|during|according|regarding|concerning|following|notwithstanding|"
+    r"nothing|something|anything|everything|morning|evening|building|thing|king|spring)\b)"
+)
 _LEFT_PATTERNS = [
     # "Jake Sullivan said:" / "Ding said in a statement that" / "Trump told reporters,"
     re.compile(  # a whole word: not "ho" in "History, who wrote:"
@@ -336,6 +358,17 @@ _LEFT_GUARDS = guards(
         r"(?:\s+(?:this way|best|like this|so))?\s*[,:]?\s*$",
         _ISSUED,
     ],
+)
+# "the poet Juvenal describing the politics of his day said,": a name opening its clause,
+# what the speaker was doing (no commas), then the verb, whose nearest noun ("his day") is not
+# who speaks
+_PARTICIPLE_SUBJECT = re.compile(
+    rf"(?:^|[,;:.!?]\s+)(?:(?:[Tt]he|[Aa]n?)\s+)?(?P<role>(?:[a-z][\w-]*\s+){{1,2}})?"
+    rf"(?P<speaker>{_NAME})\s+{_NOT_A_PARTICIPLE}[a-z]+ing\s+(?:[\w’'-]+\s+){{1,8}}?"
+    rf"{_ADVERB}(?:{_VERB})\b[^.!?“”\"]{{0,60}}?[,:]?\s*(?:that\s*)?$"
+)
+_PARTICIPLE_GUARD = guards(
+    [_PARTICIPLE_SUBJECT], [rf"(?:{_VERB})\b[^.!?“”\"]{{0,60}}?[,:]?\s*(?:that\s*)?$"]
 )
 # Verbs whose object is the listener, not the speaker: "... told Reuters", "asked Obama".
 _LISTENER_VERBS = frozenset(
@@ -826,6 +859,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             # whose word it is: "criticized NATO, describing it as 'warmongering'".
             if _DESCRIBING_AS.search(left) and not _PASSIVE.search(left):
                 return _subject_speaker(sentence, span, registry) or _TERM
+            word = re.fullmatch(r"[A-Za-z][a-z’'-]*[.!?,]?", span.text)  # not "@state.gov"
+            opened = None if naming or not word else _earlier_quote_start(sentence, left)
+            if opened is not None:
+                # "writing that his 'personal mistake' would not detract from his 'mission.'":
+                # the sentence already quotes its speaker; this word is theirs as well
+                head = replace(span, start=span.start - (len(sentence) - opened))
+                return _subject_speaker(sentence[:opened], head, registry, True) or _TERM
             return _TERM
         # "This pattern 'forms after a downtrend,' explains StockCharts": credited right after
         after = _until_sentence_end(right_text)
@@ -915,6 +955,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         text_of = _resolve(_POSSESSIVE.split(which.group("owner"))[0], span, registry, True)
         speaks = text_of and registry.kinds.get(text_of) in ("person", "organization")
         return text_of if text_of and speaks else _UNNAMED
+    doing = may_search(_PARTICIPLE_SUBJECT, left, _PARTICIPLE_GUARD) if "ing " in left else None
+    who = _resolve(doing.group("speaker"), span, registry, True) if doing else None
+    kind = registry.kinds.get(who) if who else None
+    if who and (
+        kind == "person" or (kind is None and doing and doing.group("role") and " " not in who)
+    ):
+        return who  # an unknown single name counts only with its role: "the poet Juvenal"
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and _WORK_OF.match(match.group("speaker")):
@@ -1515,6 +1562,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     pair = [_person_named(h, span, registry) for h in halves] if len(halves) == 2 else []
     if pair and pair[0] and pair[1] and pair[0] != pair[1]:
         return f"{pair[0]} and {pair[1]}"  # "said Ana Ruiz and Lee Chen": the two together
+    if registry.canonical(name) is None and (clipped := _clipped_from(name, registry)):
+        return clipped
     for candidate in _name_candidates(name):
         person = registry.resolve_person(candidate)
         if person:
@@ -1637,6 +1686,37 @@ def _introduced_after(word: str, span: Span, registry: Registry) -> str | None:
     return None
 
 
+# Parts of three letters or more: "McDonald", "DeSantis", "LaGuardia" are surnames, not clips
+_CLIPPED = re.compile(r"(?!Mac)(?:[A-Z][a-z]{2,}){2,4}")
+
+
+def _clipped_from(name: str, registry: Registry) -> str | None:
+    """The one name the article gives in full whose words each begin with a part of ``name``:
+    "SocGen" is Societe Generale, as a newsroom clips it."""
+    if not _CLIPPED.fullmatch(name):
+        return None
+    parts = re.findall(r"[A-Z][a-z]+", name)
+    if registry.resolve_person(name):
+        return None
+    found = {
+        full
+        for full, kind in registry.kinds.items()
+        if kind != "place"
+        and len(words := full.split()) == len(parts)
+        and all(w.startswith(p) and w != p for w, p in zip(words, parts, strict=True))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _earlier_quote_start(sentence: str, left: str) -> int | None:
+    """Where the sentence opens its last quote of several words before this quote's clause."""
+    earlier = sentence[: len(sentence) - len(left)]
+    starts = [
+        q.start() for q in re.finditer(r"[“\"]([^”\"]+)[”\"]", earlier) if len(q[1].split()) >= 2
+    ]
+    return starts[-1] if starts else None
+
+
 def _name_candidates(name: str) -> list[str]:
     """ "National Security Advisor Jake Sullivan" -> the name, then it without the title."""
     head, of, tail = name.partition(" of ")
@@ -1658,7 +1738,11 @@ def _name_candidates(name: str) -> list[str]:
             candidates.append(" ".join(tokens))
     titled = [i for i, t in enumerate(tokens) if lexicon.is_title_word(t)]
     if titled and titled[-1] + 1 < len(tokens):
-        candidates.append(" ".join(tokens[titled[-1] + 1 :]))
+        rest = tokens[titled[-1] + 1 :]
+        candidates.append(" ".join(rest))
+        if rest[:1] == ["of"] and (place := _place_after_of(rest)) and place < len(rest):
+            # "Interior Minister of Austria Karl Brenner": a title led by a word that is none
+            candidates.append(" ".join(rest[place:]))
     if tokens[:1] in (["of"], ["for"]):
         # "Secretary of State Antony Blinken", "Minister for Foreign Affairs Penny Wong": where
         # the office ends, the registry tells: each shorter ending is a candidate
