@@ -546,12 +546,17 @@ _BARE_SITE = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|tv|co|io
 _SITE_BLURB = re.compile(r"(?:offers|provides|brings|delivers|covers|publishes) \S.{0,400}")
 
 
-def _is_site_blurb(lines: list[str], index: int) -> bool:
+def _under(lines: list[str], index: int, line: re.Pattern[str], above: re.Pattern[str]) -> bool:
+    """Line ``index`` is all ``line``, right below a line that is all ``above``."""
     return (
         index > 0
-        and _SITE_BLURB.fullmatch(lines[index]) is not None
-        and _BARE_SITE.fullmatch(lines[index - 1]) is not None
+        and line.fullmatch(lines[index]) is not None
+        and above.fullmatch(lines[index - 1]) is not None
     )
+
+
+def _is_site_blurb(lines: list[str], index: int) -> bool:
+    return _under(lines, index, _SITE_BLURB, _BARE_SITE)
 
 
 # The page's furniture above the article: a section crumb in lower case ("press", "health")
@@ -585,11 +590,7 @@ _BARE_URL = re.compile(r"https?://\S+")
 
 
 def _is_watch_link(lines: list[str], index: int) -> bool:
-    return (
-        index > 0
-        and _BARE_URL.fullmatch(lines[index]) is not None
-        and _WATCH_LABEL.fullmatch(lines[index - 1]) is not None
-    )
+    return _under(lines, index, _BARE_URL, _WATCH_LABEL)
 
 
 # Between two junk lines below the article, what is no sentence of it: one word (the blog's
