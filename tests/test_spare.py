@@ -257,6 +257,8 @@ def test_kill_9_while_the_spare_is_patched_keeps_the_previous_site(tmp_path: Pat
     # leaves the second edition whole again). The kills are spread over the first 70% of
     # that window, however quick the build has become: most land before the swap (the rest
     # of the window stores the manifest), some after it (four and two in six, seeds 7-9).
+    # The machine's load can change after the window is measured: a kill that lands after
+    # the swap narrows it, and trials go on (at most 20) until three kills landed mid-build.
     window = 0.0
     for edition in editions:
         write_records(project / "articles", 300, edition)
@@ -264,7 +266,9 @@ def test_kill_9_while_the_spare_is_patched_keeps_the_previous_site(tmp_path: Pat
         started = time.monotonic()
         assert build.wait() == 0
         window = max(window, time.monotonic() - started)
-    for trial in range(6):
+    for trial in range(20):
+        if trial >= 6 and mid_build >= 3:
+            break
         current, following = expected[(trial + 1) % 2], expected[trial % 2]
         assert spare.is_dir()
         write_records(project / "articles", 300, editions[trial % 2])
@@ -272,7 +276,9 @@ def test_kill_9_while_the_spare_is_patched_keeps_the_previous_site(tmp_path: Pat
         time.sleep(rng.uniform(0, window * 0.7))
         killed.send_signal(signal.SIGKILL)
         killed.wait()
-        mid_build += bool(leftovers(project))
+        landed = bool(leftovers(project))
+        mid_build += landed
+        window *= 1.0 if landed else 0.7
         assert digest(project / "site") in (current, following), f"trial {trial}"
         finished = run(project, "--no-search")
         assert finished.returncode == 0, finished.stderr
