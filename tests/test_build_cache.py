@@ -21,7 +21,7 @@ import pytest
 
 from newsgen import fs, stamps
 from newsgen.build import BuildOptions, BuildResult, build
-from newsgen.cache import CACHE_DIR, BuildCache
+from newsgen.cache import CACHE_DIR, BuildCache, PageEntry
 from newsgen.errors import NewsgenError
 from newsgen.incremental import Builder
 from tests.helpers import FIXTURE, TODAY
@@ -195,6 +195,33 @@ def test_a_changed_template_is_never_served_from_the_cache(project: Path, tmp_pa
     tree = _tree(out)
     assert b"Overridden related block" in tree["articles/prices-report-3/index.html"]
     assert tree == _clean(project, tmp_path)
+
+
+def test_after_a_template_change_the_last_manifest_is_not_read(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page's fingerprint starts from the code, templates and configuration: once they
+    changed, no page of the last site can be kept, and its manifest (176,000 entries at
+    100,000 articles) is not read at all."""
+    out = tmp_path / "site"
+    _cached(project, out)
+    reads: list[str] = []
+    pages = BuildCache.pages
+
+    def counted(self: BuildCache, out: str) -> dict[str, PageEntry]:
+        reads.append(out)
+        return pages(self, out)
+
+    monkeypatch.setattr(BuildCache, "pages", counted)
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text(
+        '{% extends "default/article.html" %}\n{% block related %}<p>New</p>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    result = _cached(project, out)
+    assert reads == []
+    assert result.rendered == result.files
+    assert _tree(out) == _clean(project, tmp_path)
 
 
 def test_a_changed_configuration_is_never_served_from_the_cache(

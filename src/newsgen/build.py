@@ -121,6 +121,9 @@ class Summary:
     # The pages this build wrote as new files: in the spare, every other page is a hard link
     # of the live site's file (``fs.Staging.differ``). None: not known, or too many to keep.
     fresh: tuple[str, ...] | None = None
+    # What every page's fingerprint of this site started from (``pages_base``); "" when the
+    # site's pages do not all share one (a resumed edit keeps the others' rows).
+    base: str = ""
 
 
 # A summary is read by every build; a site this many pages anew is walked page by page.
@@ -256,7 +259,7 @@ def make_job(
 ) -> Job:
     """``paths``: the site's files as ``Job.paths`` holds them, when the caller knows them
     (the incremental builder's short way: the same files as its last build)."""
-    from newsgen.digest import Entities, value_digest
+    from newsgen.digest import Entities
     from newsgen.render import make_environment
     from newsgen.renderjob import Job
 
@@ -269,7 +272,7 @@ def make_job(
         make_env=lambda markdown: make_environment(config, archive, model.overrides, markdown),
         overrides=model.overrides,
         base_url=config.base_url,
-        base=blake(code, model.templates, value_digest(config), value_digest(archive.updated)),
+        base=pages_base(model, code),
         # Each record's article by identity (alive as long as the model holds the records).
         entities=Entities(archive, {id(a): digest for _, digest, (a, _) in model.records}),
         previous=previous,
@@ -277,6 +280,15 @@ def make_job(
         paths=paths,
         code=code,
     )
+
+
+def pages_base(model: Model, code: str) -> str:
+    """What every page's fingerprint starts from: the code, the templates, the configuration
+    and the archive's last update."""
+    from newsgen.digest import value_digest
+
+    config, archive = model.config, model.archive
+    return blake(code, model.templates, value_digest(config), value_digest(archive.updated))
 
 
 def site_paths(model: Model) -> frozenset[str]:
@@ -486,9 +498,14 @@ def _render_and_write(
     from newsgen.renderjob import JobSpec
 
     out = options.out.absolute()
-    previous = cache.pages(str(out))
-    in_place = in_place and bool(previous) and out.is_dir()
     site, last = last_site
+    base = pages_base(model, code)
+    # No page of a site whose fingerprints started from another base (other code, templates
+    # or configuration) can be kept: its manifest is not read (176,000 entries at 100,000
+    # articles). The incremental builder's in-place update needs it whatever the base.
+    stale = not in_place and last is not None and last.base not in ("", base)
+    previous = {} if stale else cache.pages(str(out))
+    in_place = in_place and bool(previous) and out.is_dir()
     paths_digest = _paths_digest(model.pages)
     same_paths = site is not None and site.paths == paths_digest
     # The previous site's spare is patched into the next one, except for the incremental
@@ -611,7 +628,7 @@ def _render_and_write(
                         relinked = fs.relink_spare(out, pages, last.folders)
                         if relinked is not None:
                             retired, fresh = (paths_digest, relinked), ()
-            summary = pickle.dumps(Summary(result, folders, token, (), *retired, fresh))
+            summary = pickle.dumps(Summary(result, folders, token, (), *retired, fresh, base=base))
         cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
         if complete:
             # The bodies of this site are all the Markdown cache needs to keep.
