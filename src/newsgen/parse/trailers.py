@@ -388,6 +388,9 @@ BLOG_SIGN_OFF = re.compile(r"[A-Z][\w’'.&-]*(?: (?:[A-Z][\w’'.&-]*|of|on|the
 LIST_LABEL = re.compile(
     r"(?:read|see) (?:more|also)\s*:|also read\s*:|more\s*:|recommended(?: reading)?\s*:|"
     r"(?:trending|popular|top) (?:now|posts|stories)\s*:?|you may have missed\s*:?|"
+    # a box of links whose addresses the scraper kept or lost: "Links" over "https://..." and
+    # the links' own titles ("Pagan Portals – Candle Magic")
+    r"(?:useful |related |more |external )?links\s*:?|"
     # a sign-up offer over the titles on offer: "Receive the next book of messages from X:"
     r"receive (?:the next|our|more|future) .{0,60}:",
     re.IGNORECASE,
@@ -655,7 +658,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
     """
     kept: list[str] = []
     tail_start = min(len(lines) * 2 // 3, max(len(lines) - 5, 0))
-    listing = False  # inside the headlines under a "Read more:" label
+    listing = False  # inside the headlines (or bare addresses) under a "Read more:" label
     # A bio counts among the last lines of the page that are not junk ("Please adhere to our
     # commenting policy ..." may stand below it).
     end = len(lines)
@@ -666,7 +669,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
-        if listing and is_listed_headline(line):
+        if listing and (is_listed_headline(line) or _BARE_URL.fullmatch(line)):
             continue
         listing = LIST_LABEL.fullmatch(line) is not None
         bio = index >= bio_start and AUTHOR_BIO.fullmatch(line) is not None
