@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from newsgen.parse.lexicon import is_title_word
+
 _WORDS = r"[\w’'.,&@:/-]*"
 
 # Each pattern must match the whole line (after stripping), case-insensitively.
@@ -650,6 +652,35 @@ def _is_cry_over_plug(lines: list[str], index: int) -> bool:
     )
 
 
+# A photo's caption left standing between two paragraphs: only a title and the name of the
+# person the text is about ("German Foreign Minister Frank-Walter Steinmeier"), no verb, no
+# full stop. The paragraphs around it name the same person.
+_CAPTION_WORDS = range(3, 9)
+_CAPTION_JOINS = {"of", "the", "and", "for"}
+_SENTENCE_END = (".", "!", "?", "”", '"', "’", ")")
+_PARAGRAPH_WORDS = 8
+
+
+def _is_name_caption(lines: list[str], index: int) -> bool:
+    if not 0 < index < len(lines) - 1:
+        return False
+    words = lines[index].split()
+    if len(words) not in _CAPTION_WORDS or not lines[index][-1].isalpha():
+        return False
+    if not all(w[0].isupper() or w in _CAPTION_JOINS for w in words) or words[0] in _CAPTION_JOINS:
+        return False
+    *role, given, surname = words
+    name_words = (given, surname)
+    if not any(is_title_word(w) for w in role) or any(
+        is_title_word(w) or not w.replace("-", "").replace("’", "").isalpha() for w in name_words
+    ):
+        return False
+    around = (lines[index - 1], lines[index + 1])
+    return all(
+        line.endswith(_SENTENCE_END) and len(line.split()) >= _PARAGRAPH_WORDS for line in around
+    ) and any(re.search(rf"\b{re.escape(surname)}\b", line) for line in around)
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -699,6 +730,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_furniture_among_junk(lines, index)
             or _is_own_site_link(lines, index)
             or _is_cry_over_plug(lines, index)
+            or _is_name_caption(lines, index)
         )
         if not dropped:
             kept.append(line)
