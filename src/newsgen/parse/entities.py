@@ -350,9 +350,44 @@ def _capitalised_runs(text: str) -> list[tuple[int, str]]:
             if remit and (topic := match(text, remit.end())):
                 end = topic.end()
                 run = text[start:end]
+        firm = _AMPERSAND.match(text, end)
+        if (
+            firm
+            and (tail := match(text, firm.end()))
+            and _firm_with_ampersand(run, tail.group(), text[tail.end() : tail.end() + 1])
+        ):
+            end = tail.end()  # "Koch Supply & Trading", "NM Rothschild & Sons": one firm
+            run = text[start:end]
         runs.append((start, run))
         position = end
     return runs
+
+
+_AMPERSAND = re.compile(r"\s*&\s*(?=[A-Z])")
+
+
+def _firm_with_ampersand(head: str, tail: str, after: str) -> bool:
+    """Whether "head & tail" is one organisation's name: the tail ends in an organisation
+    word ("Gilmour & Company", "Food & Drug Administration"; not "Obama & Co. have", his
+    circle), or a trade in one everyday word follows a name of two words or more that opens
+    with no given name ("Koch Supply & Trading", "United States Lime & Minerals"). Two names
+    side by side ("Since Strauss & Howe", "Lebanon & Syria") and a possessive's headline
+    phrases ("Iraq’s Oil History & Outlook") stay apart."""
+    head_tokens, tail_tokens = head.split(), tail.split()
+    if tail_tokens[-1] in lexicon.ORG_LAST_WORDS:
+        return not (tail == "Co" and after == ".")
+    return (
+        len(head_tokens) >= 2
+        and len(tail_tokens) == 1
+        and head_tokens[0] not in lexicon.GIVEN_NAMES
+        and head_tokens[0] not in lexicon.SENTENCE_WORDS
+        and not any(_POSSESSIVE.search(t) or lexicon.canonical_place(t) for t in head_tokens)
+        and not lexicon.canonical_place(tail)
+        and wordfreq.zipf_frequency(tail.lower(), "en") >= _TRADE_WORD_ZIPF
+    )
+
+
+_TRADE_WORD_ZIPF = 3.8  # "Trading" 4.6, "Minerals" 3.9; a surname such as "Howe" 3.5
 
 
 def _context_role(text: str, start: int, end: int) -> str | None:
@@ -623,6 +658,8 @@ _FUNCTION_WORDS = frozenset(["for", "of", "and", "on", "in", "to", "at", "by", "
 def classify(name: str, titled: bool = False) -> Kind | None:
     """What a capitalised name is, or None when it is not an entity we can vouch for."""
     tokens = name.split()
+    if "&" in tokens:
+        return "organization"  # only a firm's name holds one (``_firm_with_ampersand``)
     if lexicon.canonical_place(name):
         return "place"
     if len(tokens) == 1 and name in lexicon.ORG_LAST_WORDS and name not in lexicon.STANDALONE_ORGS:
