@@ -767,7 +767,7 @@ def build_registry(
         _count(kinds.setdefault(key, {}), mention.kind)
         first_seen.setdefault(key, order)
 
-    for name in _shared_surnames(paragraphs):
+    for name in _shared_surnames(paragraphs, full_keys):
         key = merge_key(name)
         _count(forms.setdefault(key, {}), name)
         _count(kinds.setdefault(key, {}), "person")
@@ -865,7 +865,10 @@ _SHARED_SURNAME = re.compile(
 _SHARED_SURNAME_GUARD = ending_guard(_SHARED_SURNAME, [r"and\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)\b"])
 
 
-def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
+def _shared_surnames(paragraphs: Sequence[str], full_names: Sequence[Sequence[str]]) -> list[str]:
+    """ "Bill and Hillary Clinton": both Clintons. A given name the article gives in full
+    with another surname keeps it ("Luke and Han Solo" beside "Luke Skywalker": Luke is no
+    Solo). ``full_names``: the merge keys of the people named in full, split in words."""
     found = []
     for text in paragraphs:
         if _SHARED_SURNAME_GUARD is not None and _SHARED_SURNAME_GUARD.search(text) is None:
@@ -881,8 +884,17 @@ def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
                 continue  # "Jane Miller and Tom Baker": a surname, then another whole name
             firsts = [f.strip() for f in match.group(1).split(",")]
             if all(_first_name_like(f) for f in firsts):
-                found += [f"{first} {surname}" for first in firsts]
+                found += [
+                    f"{first} {surname}"
+                    for first in firsts
+                    if not _named_otherwise(first, surname, full_names)
+                ]
     return found
+
+
+def _named_otherwise(first: str, surname: str, full_names: Sequence[Sequence[str]]) -> bool:
+    given, family = merge_key(first), merge_key(surname)
+    return any(len(n) > 1 and n[0] == given and n[-1] != family for n in full_names)
 
 
 def _first_name_like(token: str) -> bool:
