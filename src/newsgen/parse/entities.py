@@ -683,6 +683,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return "organization"
     if len(tokens) == 1 and _is_acronym(name):
         return "organization"
+    if _CAMEL_BRAND.match(tokens[0]) and not titled:
+        return None  # "CounterThink Cartoons", "StockCharts": a brand, nobody's name
     if len(tokens) > 1 and tokens[-1] in lexicon.PLACE_LAST_WORDS:
         return "place"  # "Pacific Ocean", "Mississippi Valley": no gazetteer lists them all
     if tokens[0] in _FUNCTION_WORDS:
@@ -705,6 +707,11 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     if all(r is not None and r < RARE_RANK for r in ranks) and tokens[0] not in lexicon.GIVEN_NAMES:
         return None
     return "person"
+
+
+# A capital after three lower-case letters: "CounterThink", "CoinDesk". A name's prefix is
+# shorter ("McConnell", "MacKenzie", "LeBron", "DeShawn").
+_CAMEL_BRAND = re.compile(r"[A-Z][a-z]{3,}[A-Z][a-z]")
 
 
 def _is_acronym(token: str) -> bool:
