@@ -682,7 +682,7 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     ):
         return "organization"
     if len(tokens) == 1 and _is_acronym(name):
-        return "organization"
+        return None if _shouted_word(name) else "organization"
     if _CAMEL_BRAND.match(tokens[0]) and not titled:
         return None  # "CounterThink Cartoons", "StockCharts": a brand, nobody's name
     if len(tokens) > 1 and tokens[-1] in lexicon.PLACE_LAST_WORDS:
@@ -707,6 +707,18 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     if all(r is not None and r < RARE_RANK for r in ranks) and tokens[0] not in lexicon.GIVEN_NAMES:
         return None
     return "person"
+
+
+# An everyday word in capitals is shouted ("GOLD UP $25", "AND now", "RESULT:"), no acronym
+# ("WHO", "NASA", "ICE": known, or rarer as words).
+_SHOUTED_WORD_ZIPF = 5.1
+
+
+def _shouted_word(token: str) -> bool:
+    return (
+        token not in lexicon.KNOWN_ORGS
+        and wordfreq.zipf_frequency(token.lower(), "en") >= _SHOUTED_WORD_ZIPF
+    )
 
 
 # A capital after three lower-case letters: "CounterThink", "CoinDesk". A name's prefix is
