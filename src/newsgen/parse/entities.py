@@ -501,6 +501,15 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 *_analyse(paragraph, start, head, text),
                 *_analyse(paragraph, tail_start, " ".join(tokens[cut:]), text),
             ]
+    # "Marwood Plc and Trentfield Limited": a legal form ends a firm's name mid-run.
+    for cut, token in enumerate(tokens[:-2]):
+        if token in lexicon.LEGAL_FORMS and tokens[cut + 1] == "and":
+            head = " ".join(tokens[: cut + 1])
+            tail_start = start + raw.index(tokens[cut + 2], len(head) + 4)
+            return [
+                *_analyse(paragraph, start, head, text),
+                *_analyse(paragraph, tail_start, " ".join(tokens[cut + 2 :]), text),
+            ]
     # "Jake Sullivan and John Kirby" is two names; "Food and Drug Administration" is one.
     if "and" in tokens and not _is_org_word(tokens[-1]) and not _org_with_and(tokens):
         cut = tokens.index("and")

@@ -153,6 +153,11 @@ ORG_LAST_WORDS = frozenset(
         "Ltd.",
         "LLC",
         "LLP",
+        # a firm's legal form, British and German: "Covidien Plc", "Karl Storz GmbH"
+        "Limited",
+        "Plc",
+        "PLC",
+        "GmbH",
         "Company",
         "Co.",
         "Group",
@@ -516,6 +521,10 @@ KNOWN_ORGS = frozenset(
         "Investopedia",
         "Britannica",
     ]
+)
+# A firm's legal form ends its name: "Marwood Plc and Trentfield Limited" are two firms.
+LEGAL_FORMS = frozenset(
+    ["Inc", "Inc.", "Ltd", "Ltd.", "LLC", "LLP", "Limited", "Plc", "PLC", "GmbH"]
 )
 PLACE_NOT_ORG = frozenset({"US", "UK", "USA", "UAE", "DPRK", "EU"}) - {"EU"}
 
