@@ -338,6 +338,7 @@ SENTENCE_WORDS = frozenset(
         "Says",
         "Today",
         "Yesterday",
+        "Tomorrow",
         "Tonight",
         "Instead",
         "Indeed",
