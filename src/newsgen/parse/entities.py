@@ -585,11 +585,26 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
             end = office_end
     rest = tokens[end:]
     if not rest or _is_org_word(rest[-1]):
-        return None, tokens, honorific
+        return _office_of_body(tokens, honorific)
     while rest and rest[0] in lexicon.HONORIFICS:
         rest = rest[1:]
         honorific = True
     return " ".join(tokens[:end]), rest, honorific
+
+
+def _office_of_body(tokens: list[str], honorific: bool) -> tuple[str | None, list[str], bool]:
+    """ "Chair of the Senate Banking Committee": an office, then the body it is of (the body
+    is the name). A title inside a body's name stays ("Office of the Director of ...")."""
+    if len(tokens) > 3 and lexicon.is_title_word(tokens[0]) and tokens[1] == "of":
+        start = 3 if tokens[2] == "the" else 2
+        body = tokens[start:]
+        if (
+            len(body) >= 2
+            and not any(lexicon.is_title_word(t) for t in body)  # "Professor of Law and Director"
+            and classify(" ".join(body)) == "organization"
+        ):
+            return " ".join(tokens[:start]), body, honorific
+    return None, tokens, honorific
 
 
 _GIVEN_MONTHS = frozenset(["Jan", "April", "May", "June", "August"])
