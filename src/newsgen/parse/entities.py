@@ -551,6 +551,7 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         tokens = tokens[1:]
     if len(tokens) > 1 and (
         tokens[0] in lexicon.SENTENCE_WORDS  # "As Giesers explained"
+        or _POSSESSIVE.sub("", tokens[0]) in lexicon.SENTENCE_WORDS  # "Today’s Rome"
         # "Aiding Trump provided that objective", "Maybe Matt is ...", not "Reading Council"
         or (_not_a_name(tokens[0]) and classify(" ".join(tokens)) == "person")
     ):
@@ -651,6 +652,8 @@ def _not_a_name(token: str) -> bool:
     capitalised only by a sentence start, and nobody's given name."""
     if not token[1:].islower() or given_name(token):
         return False
+    if "-" in token[1:-1] and token.split("-", 1)[1][:1].islower():
+        return True  # "Astro-imager Damian Peach", "Ex-president": a descriptor ("Jean-Luc" not)
     verb_form = len(token) > 4 and token.endswith(("ing", "ed"))
     if verb_form and (rank(token) or COMMON_VERB_RANK) < COMMON_VERB_RANK:
         return True
@@ -722,8 +725,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return "organization"
     if len(tokens) == 1 and _is_acronym(name):
         return None if _shouted_word(name) else "organization"
-    if _CAMEL_BRAND.match(tokens[0]) and not titled:
-        return None  # "CounterThink Cartoons", "StockCharts": a brand, nobody's name
+    if not titled and any(_CAMEL_BRAND.match(t) for t in tokens):
+        return None  # "CounterThink Cartoons", "Juno’s JunoCam": a brand, nobody's name
     if len(tokens) > 1 and tokens[-1] in lexicon.PLACE_LAST_WORDS:
         return "place"  # "Pacific Ocean", "Mississippi Valley": no gazetteer lists them all
     if tokens[0] in _FUNCTION_WORDS:
@@ -904,13 +907,21 @@ def _fold_shorter_names(
             if other in forms
             and len(words[other]) > len(core)
             and other != key
-            and words[other][-len(core) :] == core
+            and (words[other][-len(core) :] == core or _opens_with_given_names(words[other], core))
         ]
         if len(longer) == 1:
             kinds.pop(key)
             for form in forms.pop(key):
                 folded[merge_key(form)] = longer[0]
     return folded
+
+
+def _opens_with_given_names(longer: list[str], core: list[str]) -> bool:
+    """ "Mary Ann" (of "the children of Mary Ann, Sabine and Jamiel") is Mary Ann Mendoza:
+    given names only, opening one longer name."""
+    return longer[: len(core)] == core and all(
+        word.title() in lexicon.GIVEN_NAMES for word in core
+    )
 
 
 # "Kevin, Andrew, and Luis Palau", "Bill and Hillary Clinton": first names sharing a surname.
