@@ -919,9 +919,7 @@ def _fold_shorter_names(
 def _opens_with_given_names(longer: list[str], core: list[str]) -> bool:
     """ "Mary Ann" (of "the children of Mary Ann, Sabine and Jamiel") is Mary Ann Mendoza:
     given names only, opening one longer name."""
-    return longer[: len(core)] == core and all(
-        word.title() in lexicon.GIVEN_NAMES for word in core
-    )
+    return longer[: len(core)] == core and all(word.title() in lexicon.GIVEN_NAMES for word in core)
 
 
 # "Kevin, Andrew, and Luis Palau", "Bill and Hillary Clinton": first names sharing a surname.
