@@ -907,7 +907,11 @@ def _fold_shorter_names(
             if other in forms
             and len(words[other]) > len(core)
             and other != key
-            and (words[other][-len(core) :] == core or _opens_with_given_names(words[other], core))
+            and (
+                words[other][-len(core) :] == core
+                or _opens_with_given_names(words[other], core)
+                or _middle_name_left_out(words[other], core)
+            )
         ]
         if len(longer) == 1:
             kinds.pop(key)
@@ -920,6 +924,12 @@ def _opens_with_given_names(longer: list[str], core: list[str]) -> bool:
     """ "Mary Ann" (of "the children of Mary Ann, Sabine and Jamiel") is Mary Ann Mendoza:
     given names only, opening one longer name."""
     return longer[: len(core)] == core and all(word.title() in lexicon.GIVEN_NAMES for word in core)
+
+
+def _middle_name_left_out(longer: list[str], core: list[str]) -> bool:
+    """ "Wendy Gramm" is Wendy Lee Gramm: the same given name and surname, a middle name
+    left out."""
+    return len(core) == 2 and longer[0] == core[0] and longer[-1] == core[-1]
 
 
 # "Kevin, Andrew, and Luis Palau", "Bill and Hillary Clinton": first names sharing a surname.
