@@ -694,6 +694,7 @@ def _is_org_word(token: str) -> bool:
     return token in lexicon.ORG_LAST_WORDS
 
 
+_CONTINENTS = frozenset(["Africa", "Asia", "Europe", "Oceania", "Antarctica"])
 _FUNCTION_WORDS = frozenset(["for", "of", "and", "on", "in", "to", "at", "by", "with", "from"])
 
 
@@ -727,6 +728,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return None if _shouted_word(name) else "organization"
     if not titled and any(_CAMEL_BRAND.match(t) for t in tokens):
         return None  # "CounterThink Cartoons", "Juno’s JunoCam": a brand, nobody's name
+    if len(tokens) > 1 and tokens[0] in _CONTINENTS:
+        return "place"  # "Asia Pacific", "Africa South": a region, nobody's name
     if len(tokens) > 1 and tokens[-1] in lexicon.PLACE_LAST_WORDS:
         return "place"  # "Pacific Ocean", "Mississippi Valley": no gazetteer lists them all
     if tokens[0] in _FUNCTION_WORDS:
