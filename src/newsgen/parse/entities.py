@@ -336,6 +336,7 @@ def _capitalised_runs(text: str) -> list[tuple[int, str]]:
     runs = []
     search, match = _RUN_START.search, MENTION.match
     position = 0
+    ampersand = "&" in text  # "Koch Supply & Trading": rare, asked for once a paragraph
     while (capital := search(text, position)) is not None:
         start = capital.start()
         found = match(text, start)
@@ -350,7 +351,7 @@ def _capitalised_runs(text: str) -> list[tuple[int, str]]:
             if remit and (topic := match(text, remit.end())):
                 end = topic.end()
                 run = text[start:end]
-        firm = _AMPERSAND.match(text, end)
+        firm = _AMPERSAND.match(text, end) if ampersand else None
         if (
             firm
             and (tail := match(text, firm.end()))

@@ -662,10 +662,10 @@ _PARAGRAPH_WORDS = 8
 
 
 def _is_name_caption(lines: list[str], index: int) -> bool:
-    if not 0 < index < len(lines) - 1:
+    if not 0 < index < len(lines) - 1 or not lines[index][-1].isalpha():
         return False
     words = lines[index].split()
-    if len(words) not in _CAPTION_WORDS or not lines[index][-1].isalpha():
+    if len(words) not in _CAPTION_WORDS:
         return False
     if not all(w[0].isupper() or w in _CAPTION_JOINS for w in words) or words[0] in _CAPTION_JOINS:
         return False
