@@ -731,7 +731,9 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return None  # "CounterThink Cartoons", "Juno’s JunoCam": a brand, nobody's name
     if len(tokens) > 1 and tokens[0] in _CONTINENTS:
         return "place"  # "Asia Pacific", "Africa South": a region, nobody's name
-    if len(tokens) > 1 and tokens[-1] in lexicon.PLACE_LAST_WORDS:
+    if len(tokens) > 1 and (
+        tokens[-1] in lexicon.PLACE_LAST_WORDS or tokens[0] in lexicon.PLACE_FIRST_WORDS
+    ):
         return "place"  # "Pacific Ocean", "Mississippi Valley": no gazetteer lists them all
     if tokens[0] in _FUNCTION_WORDS:
         return None  # "for Foreign Trade" (of an "Under Secretary for ..."): no one's name
@@ -845,7 +847,9 @@ def build_registry(
             # The gazetteer's name, or a feature's own ("Pacific Ocean": no gazetteer has all;
             # not "Battle of the Coral Sea" or "Law of the Sea")
             words = form.split()
-            feature = words[-1] in lexicon.PLACE_LAST_WORDS and all(w[:1].isupper() for w in words)
+            feature = (
+                words[-1] in lexicon.PLACE_LAST_WORDS or words[0] in lexicon.PLACE_FIRST_WORDS
+            ) and all(w[:1].isupper() for w in words)
             name = lexicon.canonical_place(form) or (form if feature else "")
         else:
             # Most frequent spelling; on a tie the one introduced with a role ("leader Kim

@@ -153,6 +153,15 @@ ORG_LAST_WORDS = frozenset(
         "Ltd.",
         "LLC",
         "LLP",
+        # a shop, a works or an institution: "Treadwell’s Bookshop", "Paranal Observatory"
+        "Observatory",
+        "Bookshop",
+        "Bookstore",
+        "Creamery",
+        "Brewery",
+        "Bakery",
+        "Winery",
+        "Distillery",
         # a firm's legal form, British and German: "Covidien Plc", "Karl Storz GmbH"
         "Limited",
         "Plc",
@@ -1080,6 +1089,9 @@ PLACE_LAST_WORDS = frozenset(
         "County",
     ]
 )  # fmt: skip
+
+# A place named by its feature first: "Fort Greely", "Cape Perpetua", "Mount Sinai".
+PLACE_FIRST_WORDS = frozenset(["Fort", "Mount", "Lake", "Cape", "Port"])
 
 STANDALONE_ORGS = frozenset(
     ["Pentagon", "Kremlin", "Congress", "Senate", "Parliament", "Knesset", "Duma", "Bundestag"]
