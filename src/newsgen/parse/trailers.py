@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from newsgen.parse.lexicon import is_title_word
+
 _WORDS = r"[\w’'.,&@:/-]*"
 
 # Each pattern must match the whole line (after stripping), case-insensitively.
@@ -388,6 +390,9 @@ BLOG_SIGN_OFF = re.compile(r"[A-Z][\w’'.&-]*(?: (?:[A-Z][\w’'.&-]*|of|on|the
 LIST_LABEL = re.compile(
     r"(?:read|see) (?:more|also)\s*:|also read\s*:|more\s*:|recommended(?: reading)?\s*:|"
     r"(?:trending|popular|top) (?:now|posts|stories)\s*:?|you may have missed\s*:?|"
+    # a box of links whose addresses the scraper kept or lost: "Links" over "https://..." and
+    # the links' own titles ("Pagan Portals – Candle Magic")
+    r"(?:useful |related |more |external )?links\s*:?|"
     # a sign-up offer over the titles on offer: "Receive the next book of messages from X:"
     r"receive (?:the next|our|more|future) .{0,60}:",
     re.IGNORECASE,
@@ -647,6 +652,35 @@ def _is_cry_over_plug(lines: list[str], index: int) -> bool:
     )
 
 
+# A photo's caption left standing between two paragraphs: only a title and the name of the
+# person the text is about ("German Foreign Minister Frank-Walter Steinmeier"), no verb, no
+# full stop. The paragraphs around it name the same person.
+_CAPTION_WORDS = range(3, 9)
+_CAPTION_JOINS = {"of", "the", "and", "for"}
+_SENTENCE_END = (".", "!", "?", "”", '"', "’", ")")
+_PARAGRAPH_WORDS = 8
+
+
+def _is_name_caption(lines: list[str], index: int) -> bool:
+    if not 0 < index < len(lines) - 1 or not lines[index][-1].isalpha():
+        return False
+    words = lines[index].split()
+    if len(words) not in _CAPTION_WORDS:
+        return False
+    if not all(w[0].isupper() or w in _CAPTION_JOINS for w in words) or words[0] in _CAPTION_JOINS:
+        return False
+    *role, given, surname = words
+    name_words = (given, surname)
+    if not any(is_title_word(w) for w in role) or any(
+        is_title_word(w) or not w.replace("-", "").replace("’", "").isalpha() for w in name_words
+    ):
+        return False
+    around = (lines[index - 1], lines[index + 1])
+    return all(
+        line.endswith(_SENTENCE_END) and len(line.split()) >= _PARAGRAPH_WORDS for line in around
+    ) and any(re.search(rf"\b{re.escape(surname)}\b", line) for line in around)
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -655,7 +689,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
     """
     kept: list[str] = []
     tail_start = min(len(lines) * 2 // 3, max(len(lines) - 5, 0))
-    listing = False  # inside the headlines under a "Read more:" label
+    listing = False  # inside the headlines (or bare addresses) under a "Read more:" label
     # A bio counts among the last lines of the page that are not junk ("Please adhere to our
     # commenting policy ..." may stand below it).
     end = len(lines)
@@ -666,7 +700,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
-        if listing and is_listed_headline(line):
+        if listing and (is_listed_headline(line) or _BARE_URL.fullmatch(line)):
             continue
         listing = LIST_LABEL.fullmatch(line) is not None
         bio = index >= bio_start and AUTHOR_BIO.fullmatch(line) is not None
@@ -696,6 +730,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_furniture_among_junk(lines, index)
             or _is_own_site_link(lines, index)
             or _is_cry_over_plug(lines, index)
+            or _is_name_caption(lines, index)
         )
         if not dropped:
             kept.append(line)
