@@ -972,6 +972,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return who if who and registry.kinds.get(who) == "person" else _UNNAMED
         if match and pattern is _LEFT_PATTERNS[0]:
             match = _inner_named(match, left)
+            if _members_of(left, match, registry):
+                return _UNNAMED  # "Republicans on the committee noted": some of it, unnamed
             relative = _RELATIVE_SUBJECT.search(left, 0, match.start("speaker"))
             if relative and (who := _resolve(relative.group("speaker"), span, registry, True)):
                 return who  # "Tim Harford, who has blocked me on Twitter writes:": Harford
@@ -1473,6 +1475,36 @@ _MEMBER_NOUN = re.compile(
     r"source|sources|staff|staffer|staffers|employee|employees|member|members|agent|agents|"
     r"lawyer|lawyers|insider|insiders|representative|representatives)\b"
 )
+
+
+# "Republicans on the committee", "lawyers for Delta Air Lines": what comes before the body
+# and its preposition is who speaks
+_GROUP_OF = re.compile(
+    r"\b(?P<group>[A-Za-z][a-z-]+)\s+(?:on|of|at|in|from|for|within|inside)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w.&’'-]*\s+)*$"
+)
+
+
+_GROUP_OPENING = re.compile(
+    r"(?:the\s+)?(?P<group>[A-Za-z][a-z-]+)\s+(?:on|of|at|in|from|for|within|inside)\s+"
+)
+
+
+def _members_of(left: str, match: re.Match[str], registry: Registry) -> bool:
+    """Whether the speaker phrase matched names a body some of whose members speak, not
+    the body itself; also when the sentence's capital
+    joined them into one phrase ("Lawyers for Delta Air Lines"), unless that is a name the
+    article knows ("Friends of the Earth")."""
+    start, phrase = match.start("speaker"), match.group("speaker")
+    found = _GROUP_OF.search(left, max(0, start - _NAME_REACH), start)
+    if found is None and registry.canonical(phrase) is None:
+        found = _GROUP_OPENING.match(phrase)
+    if found is None:
+        return False
+    group = found.group("group").lower()
+    plural = group.endswith("s") and not group.endswith("ss") and group not in _NOT_A_NOUN
+    # (One holding a role, "the president of the Conference noted", is named elsewhere.)
+    return plural or _MEMBER_NOUN.match(" " + group) is not None
 
 
 _ONE_WORD = re.compile(r"\s+[a-z][\w()-]*")
