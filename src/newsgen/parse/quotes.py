@@ -543,6 +543,7 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
     speakers: list[str | None] = []  # who is speaking at each span, for the quotes that follow
     terms = _repeated_phrases(spans)
     turns = _transcript_turns(paragraphs)
+    authors: dict[str, str] = {}  # "report": who wrote the report the article goes on quoting
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
         if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
@@ -564,6 +565,12 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _previous_speaker(
                 index, spans, speakers, registry, any_kind=True
             ) or _document_author(span, paragraphs, registry)
+            # "the report said", pages on: the report whose author the article has given
+            noun = _document_noun(span, paragraphs)
+            if speaker and noun:
+                authors[noun] = speaker
+            elif noun:
+                speaker = authors.get(noun)
         elif speaker == _PAIR:
             speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
@@ -598,6 +605,26 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
         quotes.append(Quote(span.text, speaker, role))
     return quotes
 
+
+_THE_DOCUMENT = re.compile(
+    r"\b(?:the|The)\s+(?:[a-z][\w-]*\s+)?(?P<noun>"
+    + "|".join(sorted(_DOCUMENT_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
+
+
+def _document_noun(span: Span, paragraphs: Sequence[str]) -> str | None:
+    """The text "the report said" names as the quote's source: the noun of the phrase that
+    credits the quote, right after it or before it in its sentence."""
+    right = _until_next_quote(paragraphs[span.end_paragraph][span.end :])[:_CREDIT_REACH]
+    found = _THE_DOCUMENT.search(right)
+    if found is None:
+        left = _since_sentence_start(paragraphs[span.start_paragraph][: span.start])
+        found = _THE_DOCUMENT.search(left)
+    return found.group("noun") if found else None
+
+
+_CREDIT_REACH = 60  # characters after the quote: "," then "the committee report said"
 
 _FINDINGS = "report|study|analysis|findings|investigation|review|audit|inquiry"
 # Who wrote the report "the report said" quotes: "A 2011 HUD report revealed", "a study by
