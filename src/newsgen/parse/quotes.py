@@ -1195,7 +1195,11 @@ _MODIFIER_BEFORE = re.compile(r"(?:’s|'s|\b(?:the|a|an|his|her|their|its|this|
 _RELATIVE_SUBJECT = re.compile(
     rf"(?P<speaker>{_NAME})(?:,\s+(?:a|an|the)\s+[^,;:“”\"]{{1,120}})?,\s+who\s+[^,.;:]*$"
 )
-_OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
+# "a letter to Congress", "sponsored by the prestigious Harvard Program": a preposition's
+# object (the word between the article and the name, if any, describes it)
+_OBJECT_OF = re.compile(
+    r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+(?:[a-z][\w-]*\s+)?)?$"
+)
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
 # A sentence's described subject, then its own predicates joined by "and"/"but" up to the verb
