@@ -591,6 +591,12 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             continue
         elif speaker == _UNNAMED:
             speaker = None
+        if (
+            speaker
+            and " " not in span.text
+            and _joined_to_unattributed(index, spans, speakers, paragraphs)
+        ):
+            speaker = None  # "“being offended” or “triggered”": a term, as the one before
         if speaker and registry.kinds.get(speaker) == "person":
             speaker = _joint_speaker(speaker, span, paragraphs, registry)
         label = turns.get(span.start_paragraph)
@@ -676,6 +682,23 @@ def _joined_to_previous(
         return None
     between = paragraphs[span.start_paragraph][previous.end : span.start]
     return speaker if _JOINED.fullmatch(between) else None
+
+
+def _joined_to_unattributed(
+    index: int, spans: Sequence[Span], speakers: list[str | None], paragraphs: Sequence[str]
+) -> bool:
+    """Whether the quote just before, in the same paragraph and joined to this one by "or"
+    or "and", has no speaker: a word coordinated with a term is a term too."""
+    if index == 0 or speakers[index - 1] not in (None, _TERM):
+        return False
+    span, previous = spans[index], spans[index - 1]
+    if previous.end_paragraph != span.start_paragraph:
+        return False
+    between = paragraphs[span.start_paragraph][previous.end : span.start]
+    return _ONLY_JOINED.fullmatch(between) is not None
+
+
+_ONLY_JOINED = re.compile(r"[,\s]*(?:and|or)\s+")
 
 
 # "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
