@@ -459,6 +459,12 @@ _FUNCTION_BEFORE = re.compile(
     rf"(?:(?!{'|'.join(lexicon.AUXILIARIES)}\b)[a-z][\w-]*\s+){{1,2}}$",
     re.IGNORECASE,
 )
+# A quote, then only the date it appeared, closing the paragraph: a cited headline
+_DATED_CITATION = re.compile(
+    r"\s*,\s*(?:"
+    + "|".join(sorted((w.rstrip(".") for w in lexicon.TIME_WORDS), key=len, reverse=True))
+    + r"|May)\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*\.?\s*$"
+)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 SHORT_QUOTE_WORDS = 4
 _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the previous one
@@ -888,6 +894,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         # "information on operations 'Titan' and 'Perseus'": names, not words; nor do they
         # let a later quote continue the words of one before them ("says 'Dixie' as ...")
         return _UNNAMED
+    if _DATED_CITATION.match(right_text):
+        return _NAME_OF  # "“Computers are making generalists of us all”, December 6.": a column
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     verdict = _VERDICT.search(left) if partial and "found" in left else None
