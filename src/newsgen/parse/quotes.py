@@ -1523,9 +1523,16 @@ def _continued_speaker(
     # as a part ("the administration's effort to '...'").
     embedded = _EMBEDDING_WORD.search(before_quote, max(0, span.start - 12)) is not None
     long_quote = len(span.text.split()) > SHORT_QUOTE_WORDS and not embedded
-    if (opens_paragraph or long_quote) and span.start_paragraph == previous.end_paragraph + 1:
+    if span.start_paragraph != previous.end_paragraph + 1:
+        return None
+    if opens_paragraph:
         return speaker
-    return None
+    # A quote inside the narrative's sentence goes on with the last speaker only when their
+    # paragraph ended with their words: after sentences of its own that name nobody new,
+    # the narrative speaks.
+    tail = paragraphs[previous.end_paragraph][previous.end :]
+    moved_on = not between and _NARRATIVE_AFTER.search(tail) is not None
+    return speaker if long_quote and not moved_on else None
 
 
 _EMBEDDING_WORD = re.compile(r"\b(?:to|of|the|a|an|for|with|that|as|from|by|about)\s*$")
@@ -1888,3 +1895,6 @@ _ABBREVIATION_DOT = "".join(
 _FULL_STOP = rf"(?:\.(?<!\b[A-Z]\.){_ABBREVIATION_DOT}|[!?])"
 _SENTENCE_START_ONLY = re.compile(rf"{_FULL_STOP}[”\"’]?\s+(?=[A-Z“\"‘])")
 _SENTENCE_OR_QUOTE = re.compile(rf"{_FULL_STOP}[”\"’]?\s+(?=[A-Z“\"‘])|[”\"]")
+
+# A sentence ending, then another of some length: "... compliance.” Notably, the SEC ..."
+_NARRATIVE_AFTER = re.compile(rf"{_FULL_STOP}[”\"’]?\s+[A-Z“\"‘][^.!?]*?(?:\s+\S+){{8}}")
