@@ -465,6 +465,9 @@ _DATED_CITATION = re.compile(
     + "|".join(sorted((w.rstrip(".") for w in lexicon.TIME_WORDS), key=len, reverse=True))
     + r"|May)\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*\.?\s*$"
 )
+# A reporting verb that also means "keeps": with a short phrase for object and no clause,
+# it keeps the thing named
+_KEEPS = re.compile(r"\bmaintain(?:s|ed)?\s+$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 SHORT_QUOTE_WORDS = 4
 _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the previous one
@@ -908,6 +911,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         )
     if partial and _SPOKEN_TO.search(left):
         return _TERM  # "Levin explains to 'the rising generation'": who listens, not words
+    if partial and _KEEPS.search(left) and not span.text.endswith(_CLAUSE_ENDS):
+        return _TERM  # "the SEC maintains “circuit breakers” to cut off trading": keeps them
     naming = _NAMING_BEFORE.search(left)
     if partial and not spoken_phrase and (naming or _FUNCTION_BEFORE.search(left)):
         # A quoted term, unless its sentence says who used it: "due to the 'unregulated
