@@ -447,6 +447,23 @@ _HYPOTHETICAL = re.compile(
 )
 # A court's finding quotes its words about what it judged: "found all six ..."
 _VERDICT = re.compile(rf"(?P<speaker>{_NAME})\s+found\s+(?:[\w-]+\s+){{1,5}}(?:to\s+be\s+)?$")
+# A court's ruling quotes its wording: "the High Court ruled that the claim was “unfounded”"
+_RULING_VERB = re.compile(r"\b(?:ruled|decided|held)\b")
+_RULED = re.compile(
+    rf"(?P<speaker>{_NAME})\s+(?:\w+ly\s+)?(?:ruled|decided|held),?\s+(?:that\s+)?"
+    r"[^.!?“”\"]{0,160}$"
+)
+
+
+def _judge_named(phrase: str, span: Span, registry: Registry) -> str | None:
+    """The judge or court a capitalised run ends with ("On Thursday the Court of Appeal")."""
+    words = phrase.split()
+    named = [_resolve(" ".join(words[i:]), span, registry, True) for i in range(len(words))]
+    judicial = [n for n in named if n and _JUDICIAL.search(f"{n} {registry.roles.get(n, '')}")]
+    # One the article names as an entity first: not the run's "Thursday the Court of Appeal"
+    return next((n for n in judicial if n in registry.kinds), judicial[0] if judicial else None)
+
+
 _JUDICIAL = re.compile(r"\b(?:Judge|judge|Justice|justice|Court|court|Magistrate|magistrate)\b")
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
@@ -902,8 +919,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     verdict = _VERDICT.search(left) if partial and "found" in left else None
-    judge = _resolve(verdict.group("speaker"), span, registry, True) if verdict else None
-    if judge and _JUDICIAL.search(f"{judge} {registry.roles.get(judge, '')}"):
+    if verdict is None and _RULING_VERB.search(left):
+        verdict = _RULED.search(left)  # "the High Court decided, that ... “should take precedence”"
+    judge = _judge_named(verdict.group("speaker"), span, registry) if verdict else None
+    if judge:
         return judge  # "Judge Shelleyanne Chang found all six “false and misleading.”"
     if partial and not spoken_phrase and "between" in left and _CONTRASTED.search(left):
         return (
