@@ -385,7 +385,8 @@ _SPEECH_VERB = re.compile(
     r"reminded|reminds|reminding|observing|report|declare|call|"
     r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
     r"disclosed|revealed|encouraged|encourage|encouraging|"
-    r"accused|accuses|accusing|recalling)\b"  # "accused the creditors of hidden 'motives'"
+    r"accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
+    r"credited|credits|crediting)\b"  # "credited the group with sparing 'dozens of lives'"
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
@@ -1351,7 +1352,8 @@ def _subject_speaker(
     described = _DESCRIBED_SUBJECT.search(before_verb) or _OPENING_SUBJECT.match(before_verb)
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
-        return who if who not in (_UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET) else None
+        # "The report credited the group with sparing 'dozens of lives'": the report's author
+        return who if who not in (_UNNAMED, _SAME_SPEAKER, _EPITHET) else None
     clause = _CLAUSE_PRONOUN.search(before_verb) if verb.group().endswith("ing") else None
     if not found and clause and _PARTICIPLE_AFTER_COMMA.search(before_verb):
         # "he helped found the fund, recalling later: '...'": the clause's subject speaks
