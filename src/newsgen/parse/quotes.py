@@ -386,7 +386,8 @@ _SPEECH_VERB = re.compile(
     r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
     r"disclosed|revealed|encouraged|encourage|encouraging|"
     r"accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
-    r"credited|credits|crediting)\b"  # "credited the group with sparing 'dozens of lives'"
+    r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
+    r"notified|notifies|informed|informs)\b"  # "the agency notified Astorino that ... 'X'"
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
