@@ -731,6 +731,8 @@ def build_registry(
         first_seen.setdefault(key, order)
 
     for name in _shared_surnames(paragraphs):
+        if _first_name_taken(name, forms, kinds):
+            continue
         key = merge_key(name)
         _count(forms.setdefault(key, {}), name)
         _count(kinds.setdefault(key, {}), "person")
@@ -846,6 +848,20 @@ def _shared_surnames(paragraphs: Sequence[str]) -> list[str]:
             if all(_first_name_like(f) for f in firsts):
                 found += [f"{first} {surname}" for first in firsts]
     return found
+
+
+def _first_name_taken(
+    name: str, forms: Mapping[str, Mapping[str, int]], kinds: Mapping[str, Mapping[Kind, int]]
+) -> bool:
+    """ "Luke and Han Solo" beside "Luke Skywalker": a first name the article gives a person
+    with another surname is that person's, not a second Solo."""
+    first, *_, surname = name.split()
+    return any(
+        words[0] == first and words[-1] != surname and _most_common(kinds[key]) == "person"
+        for key, counter in forms.items()
+        for form in counter
+        if len(words := form.split()) >= 2
+    )
 
 
 def _first_name_like(token: str) -> bool:
