@@ -1591,6 +1591,8 @@ def _members_of(left: str, match: re.Match[str], registry: Registry) -> bool:
     the body itself; also when the sentence's capital
     joined them into one phrase ("Lawyers for Delta Air Lines"), unless that is a name the
     article knows ("Friends of the Earth")."""
+    if match.groupdict().get("appositive"):
+        return False  # "A spokesman for the agency, Dana Whitfield, said": named after all
     start, phrase = match.start("speaker"), match.group("speaker")
     found = _GROUP_OF.search(left, max(0, start - _NAME_REACH), start)
     if found is None and registry.canonical(phrase) is None:
