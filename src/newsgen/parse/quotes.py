@@ -1091,9 +1091,15 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         before = left_text
         if not before.strip() and span.start_paragraph > 0:
             before = paragraphs[span.start_paragraph - 1]
-        match = _WORDS_OF.search(_last_sentence(before))
+        last = _last_sentence(before)
+        match = _WORDS_OF.search(last)
         if match and (name := _resolve(match.group("speaker"), span, registry, names_only=True)):
             return name
+        work = _WORK_BY.search(last) if _WORK_NOUN.search(last) else None
+        author = work.group("author") or work.group("owner") if work else None
+        name = _resolve(author, span, registry, names_only=True) if author else None
+        if name and registry.kinds.get(name) in ("person", "organization"):
+            return name  # "The Matt Taibbi article “Tea & Crackers” had ... . “...”": his
     ending = left.rstrip().endswith((":", ",", "of", "was", "that"))
     owner = _OWN_WORDS.search(left) if ending else None
     if owner:
@@ -1228,6 +1234,16 @@ _OWN_WORDS = re.compile(
 _WORDS_OF = re.compile(
     r"\b(?:words|quote|quotation|saying|line|lines|prayer|motto|maxim|advice|warning)\s+"
     rf"(?:of|from|by)\s+{_SPEAKER}"
+)
+
+
+_WORKS = "article|column|essay|book|op-ed|piece|paper|editorial|blog post|memoir"
+_WORK_NOUN = re.compile(rf"\b(?:{_WORKS})\b")
+# The sentence before a quote opens with someone's piece of writing: "The Matt Taibbi
+# article ... had some surprising areas of agreement.", "Kessler's column is blunt."
+_WORK_BY = re.compile(
+    rf"^\s*(?:[Tt]he\s+(?P<author>{_NAME})|(?P<owner>{_NAME})(?:’s|'s))\s+"
+    rf"(?:(?:new|latest|recent|last)\s+)?(?:{_WORKS})\b"
 )
 
 
