@@ -387,7 +387,8 @@ _SPEECH_VERB = re.compile(
     r"disclosed|revealed|encouraged|encourage|encouraging|"
     r"accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
     r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
-    r"notified|notifies|informed|informs)\b"  # "the agency notified Astorino that ... 'X'"
+    r"notified|notifies|informed|informs|"  # "the agency notified Astorino that ... 'X'"
+    r"blamed|blames|blaming)\b"  # "The NRA blamed Democrats for blocking ..., which 'X'"
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
