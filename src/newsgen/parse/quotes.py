@@ -1047,6 +1047,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         kind == "person" or (kind is None and doing and doing.group("role") and " " not in who)
     ):
         return who  # an unknown single name counts only with its role: "the poet Juvenal"
+    if _PROMISED_END.search(left) and (owner := _promise_owner(left, span, registry)):
+        return owner  # "Russia’s clear reaction ... that it would “respond asymmetrically”"
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and _WORK_OF.match(match.group("speaker")):
@@ -1121,6 +1123,32 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+
+
+_PROMISED_END = re.compile(
+    r"\bthat\s+(?P<pronoun>it|he|she|they)\s+(?:would|will|could|might|must|should)\s+$"
+)
+_PROMISE_NOUNS = f"{_STATEMENT_NOUNS}|reaction|threat|threats|vow|pledge|insistence|position"
+_PROMISE = re.compile(
+    rf"(?P<owner>{_NAME})(?:’s|'s)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_PROMISE_NOUNS})\b"
+    r"[^.!?“”\"]{0,80}?\bthat\s+(?:it|he|she|they)\s+\w+\s+$"
+)
+
+
+def _promise_owner(left: str, span: Span, registry: Registry) -> str | None:
+    """Whose statement, reaction or threat "that it would" goes on in the quote's words: the
+    one it belongs to ("Russia’s reaction ... that it would"), a country speaking as one."""
+    match = _PROMISE.search(left)
+    if match is None:
+        return None
+    owner = _resolve(match.group("owner"), span, registry, names_only=True)
+    place = registry.canonical(match.group("owner"))
+    it = _PROMISED_END.search(left)
+    if owner and registry.kinds.get(owner) in ("person", "organization"):
+        return owner
+    if place and registry.kinds.get(place) == "place" and it and it.group("pronoun") == "it":
+        return place
+    return None
 
 
 # Ways web writing hands over to someone's words without a verb of saying. Each needs a
