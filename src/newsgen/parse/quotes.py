@@ -1047,8 +1047,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         kind == "person" or (kind is None and doing and doing.group("role") and " " not in who)
     ):
         return who  # an unknown single name counts only with its role: "the poet Juvenal"
-    if _PROMISED_END.search(left) and (owner := _promise_owner(left, span, registry)):
-        return owner  # "Russia’s clear reaction ... that it would “respond asymmetrically”"
+    if _PROMISED_END.search(left) and (promiser := _promise_owner(left, span, registry)):
+        return promiser  # "Russia’s clear reaction ... that it would “respond asymmetrically”"
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and _WORK_OF.match(match.group("speaker")):
