@@ -1047,6 +1047,11 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         kind == "person" or (kind is None and doing and doing.group("role") and " " not in who)
     ):
         return who  # an unknown single name counts only with its role: "the poet Juvenal"
+    mission = _MISSION.search(left) if _MISSION_WORD.search(left) else None
+    aim = mission.group("of") or mission.group("owner") if mission else None
+    named = _resolve(aim, span, registry, names_only=True) if aim else None
+    if named and registry.kinds.get(named) in ("organization", "person"):
+        return named  # "the stated goal of the TC was to create “a new ... order”": its words
     if _PROMISED_END.search(left) and (promiser := _promise_owner(left, span, registry)):
         return promiser  # "Russia’s clear reaction ... that it would “respond asymmetrically”"
     for pattern in _LEFT_PATTERNS:
@@ -1125,6 +1130,14 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
 
 
+_AIMS = r"(?:stated\s+)?(?:goal|aim|mission|purpose|objective|mission statement|motto)"
+_MISSION_WORD = re.compile(r"\b(?:goal|aim|mission|purpose|objective|motto)\b")
+# A body's stated goal, in its own words: "the stated goal of the TC was to create “...”",
+# "the group's mission is to “...”"
+_MISSION = re.compile(
+    rf"(?:\b{_AIMS}\s+of\s+(?:the\s+)?(?P<of>{_NAME})|(?P<owner>{_NAME})(?:’s|'s)\s+{_AIMS})"
+    r"\s+(?:is|was|has\s+been|had\s+been)\s+(?:to\s+)?(?:[a-z][\w-]*\s+){0,2}$"
+)
 _PROMISED_END = re.compile(
     r"\bthat\s+(?P<pronoun>it|he|she|they)\s+(?:would|will|could|might|must|should)\s+$"
 )
