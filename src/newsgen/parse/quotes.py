@@ -933,7 +933,12 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         )
     if partial and _SPOKEN_TO.search(left):
         return _TERM  # "Levin explains to 'the rising generation'": who listens, not words
-    if partial and _KEEPS.search(left) and not span.text.endswith(_CLAUSE_ENDS):
+    if (
+        partial
+        and span.text[:1].islower()  # not "He maintained 'I am innocent'"
+        and _KEEPS.search(left)
+        and not span.text.endswith(_CLAUSE_ENDS)
+    ):
         return _TERM  # "the SEC maintains “circuit breakers” to cut off trading": keeps them
     naming = _NAMING_BEFORE.search(left)
     if partial and not spoken_phrase and (naming or _FUNCTION_BEFORE.search(left)):
@@ -1634,8 +1639,8 @@ _MEMBER_NOUN = re.compile(
 # "Republicans on the committee", "lawyers for Delta Air Lines": what comes before the body
 # and its preposition is who speaks
 _GROUP_OF = re.compile(
-    r"\b(?P<group>[A-Za-z][a-z-]+)\s+(?:on|of|at|in|from|for|within|inside)\s+(?:the\s+)?"
-    r"(?:[A-Z][\w.&’'-]*\s+)*$"
+    r"\b(?P<group>[A-Za-z][a-z-]+)\s+(?:on|of|at|in|from|for|within|inside|close\s+to)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+)*$"
 )
 
 
