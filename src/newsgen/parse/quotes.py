@@ -1052,6 +1052,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         kind == "person" or (kind is None and doing and doing.group("role") and " " not in who)
     ):
         return who  # an unknown single name counts only with its role: "the poet Juvenal"
+    text_by = _READ_FROM.search(left) if "read" in left else None
+    if text_by and (author := _last_named(text_by.group("author"), span, registry)):
+        return author  # "A statement from Halden Motors read: “...”": the text's author
     mission = _MISSION.search(left) if _MISSION_WORD.search(left) else None
     aim = mission.group("of") or mission.group("owner") if mission else None
     named = _resolve(aim, span, registry, names_only=True) if aim else None
@@ -1135,6 +1138,11 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
 
 
+# "A statement from X read:", "a sign carried by the AFL-CIO Local #1 reads:"
+_READ_FROM = re.compile(
+    rf"\b(?:{_DOCUMENTS}|sign|banner|placard|poster)\b[^.!?“”\"]{{0,30}}?\b(?:from|by)\s+"
+    r"(?P<author>[^.!?“”\"]{1,80}?)\s+(?:read|reads)\s*[,:]?\s*$"
+)
 _AIMS = r"(?:stated\s+)?(?:goal|aim|mission|purpose|objective|mission statement|motto)"
 _MISSION_WORD = re.compile(r"\b(?:goal|aim|mission|purpose|objective|motto)\b")
 # A body's stated goal, in its own words: "the stated goal of the TC was to create “...”",
