@@ -1652,6 +1652,9 @@ _GROUP_OF = re.compile(
 )
 
 
+_DESK_NOUNS = frozenset(
+    ["analysts", "strategists", "economists", "researchers", "scientists", "investigators"]
+)
 _GROUP_OPENING = re.compile(
     r"(?:the\s+)?(?P<group>[A-Za-z][a-z-]+)\s+(?:on|of|at|in|from|for|within|inside)\s+"
 )
@@ -1671,6 +1674,8 @@ def _members_of(left: str, match: re.Match[str], registry: Registry) -> bool:
     if found is None:
         return False
     group = found.group("group").lower()
+    if group in _DESK_NOUNS:
+        return False  # "Analysts at Barclays wrote": the bank's research, credited to the bank
     plural = group.endswith("s") and not group.endswith("ss") and group not in _NOT_A_NOUN
     # (One holding a role, "the president of the Conference noted", is named elsewhere.)
     return plural or _MEMBER_NOUN.match(" " + group) is not None
