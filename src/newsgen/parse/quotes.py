@@ -1662,11 +1662,8 @@ _GROUP_OPENING = re.compile(
 
 def _members_of(left: str, match: re.Match[str], registry: Registry) -> bool:
     """Whether the speaker phrase matched names a body some of whose members speak, not
-    the body itself; also when the sentence's capital
-    joined them into one phrase ("Lawyers for Delta Air Lines"), unless that is a name the
-    article knows ("Friends of the Earth")."""
-    if match.groupdict().get("appositive"):
-        return False  # "A spokesman for the agency, Dana Whitfield, said": named after all
+    the body itself; also when the sentence's capital joined them into one phrase ("Lawyers
+    for Delta Air Lines"), unless that is a name the article knows ("Friends of the Earth")."""
     start, phrase = match.start("speaker"), match.group("speaker")
     found = _GROUP_OF.search(left, max(0, start - _NAME_REACH), start)
     if found is None and registry.canonical(phrase) is None:
@@ -1677,7 +1674,10 @@ def _members_of(left: str, match: re.Match[str], registry: Registry) -> bool:
     if group in _DESK_NOUNS:
         return False  # "Analysts at Barclays wrote": the bank's research, credited to the bank
     plural = group.endswith("s") and not group.endswith("ss") and group not in _NOT_A_NOUN
-    # (One holding a role, "the president of the Conference noted", is named elsewhere.)
+    if match.groupdict().get("appositive") and not plural:
+        return False  # "A spokesman for the agency, Dana Whitfield, said": named after all
+    # (One holding a role, "the president of the Conference noted", is named elsewhere;
+    # "Supporters of the mayor, Jan Novak, said": the name is the mayor's, not theirs.)
     return plural or _MEMBER_NOUN.match(" " + group) is not None
 
 
