@@ -573,6 +573,7 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
     terms = _repeated_phrases(spans)
     turns = _transcript_turns(paragraphs)
     authors: dict[str, str] = {}  # "report": who wrote the report the article goes on quoting
+    texts: set[int] = set()  # the spans quoted from a text ("the statement said")
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
         if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
@@ -591,15 +592,24 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
                 subjects[-1] if subjects else _UNNAMED
             )
         elif speaker == _SAME_SOURCE:
-            speaker = _previous_speaker(
-                index, spans, speakers, registry, any_kind=True
-            ) or _document_author(span, paragraphs, registry)
-            # "the report said", pages on: the report whose author the article has given
+            # "the report said", pages on: the report whose author the article has given,
+            # else the text quoted just before, else the report's author named near
             noun = _document_noun(span, paragraphs)
+            previous = _previous_speaker(index, spans, speakers, registry, any_kind=True)
+            if previous and registry.kinds.get(previous) == "person" and index - 1 not in texts:
+                previous = None  # "Reed said they were 'out of date.' ... the statement said"
+            # (The author of a report found near is not the author of a statement.)
+            finding = noun is None or noun in _FINDINGS.split("|")
+            speaker = (
+                (authors.get(noun) if noun else None)
+                or previous
+                or (_document_author(span, paragraphs, registry) if finding else None)
+            )
             if speaker and noun:
-                authors[noun] = speaker
-            elif noun:
-                speaker = authors.get(noun)
+                authors.setdefault(noun, speaker)
+            elif noun and not finding:
+                speaker = _UNNAMED  # "the statement said": a text, not the speaker before
+            texts.add(index)
         elif speaker == _PAIR:
             speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
@@ -669,6 +679,9 @@ _AUTHORED = re.compile(
     rf"|\b(?:{_FINDINGS})\s+(?:[\w-]+\s+){{0,3}}?(?:by|from|of)\s+(?:the\s+)?(?P<by>{_NAME})"
     r"|\b(?:the|The)\s+(?:[a-z][\w-]*\s+)?(?P<noun>[a-z]+)(?:’s|'s)?\s+"
     rf"(?:{_FINDINGS}|[a-z]+ed)\b"  # "The committee focused on", "the committee's report"
+    # "Senator Maria Lopez released a report": who put it out
+    rf"|(?P<issuer>{_NAME})\s+(?:released|published|issued|unveiled|commissioned)\s+"
+    rf"(?:a|an|the|its|her|his|their)\s+(?:[\w-]+\s+){{0,3}}?(?:{_FINDINGS})\b"
 )
 _AUTHOR_REACH = 3  # paragraphs back: the report an article goes on quoting was named near
 
@@ -689,7 +702,8 @@ def _document_author(span: Span, paragraphs: Sequence[str], registry: Registry) 
                     continue
                 author = registry.last_org_ending(noun, index, match.start("noun"))
             else:
-                name = _resolve(match.group("name") or match.group("by"), span, registry, True)
+                named = match.group("name") or match.group("by") or match.group("issuer")
+                name = _resolve(named, span, registry, True)
                 kind = registry.kinds.get(name) if name else None
                 author = name if kind in ("organization", "person") else None
             found = author or found
