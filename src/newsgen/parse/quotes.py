@@ -385,7 +385,10 @@ _SPEECH_VERB = re.compile(
     r"reminded|reminds|reminding|observing|report|declare|call|"
     r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
     r"disclosed|revealed|encouraged|encourage|encouraging|"
-    r"accused|accuses|accusing|recalling)\b"  # "accused the creditors of hidden 'motives'"
+    r"accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
+    r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
+    r"notified|notifies|informed|informs|"  # "the agency notified Astorino that ... 'X'"
+    r"blamed|blames|blaming)\b"  # "The NRA blamed Democrats for blocking ..., which 'X'"
 )
 _SAYING_VERB = re.compile(
     rf"\b(?:{_NON_LISTENER_VERB}|vowed|promised|saying|writing|compared|disclosed|revealed|"
@@ -447,6 +450,23 @@ _HYPOTHETICAL = re.compile(
 )
 # A court's finding quotes its words about what it judged: "found all six ..."
 _VERDICT = re.compile(rf"(?P<speaker>{_NAME})\s+found\s+(?:[\w-]+\s+){{1,5}}(?:to\s+be\s+)?$")
+# A court's ruling quotes its wording: "the High Court ruled that the claim was “unfounded”"
+_RULING_VERB = re.compile(r"\b(?:ruled|decided|held)\b")
+_RULED = re.compile(
+    rf"(?P<speaker>{_NAME})\s+(?:\w+ly\s+)?(?:ruled|decided|held),?\s+(?:that\s+)?"
+    r"[^.!?“”\"]{0,160}$"
+)
+
+
+def _judge_named(phrase: str, span: Span, registry: Registry) -> str | None:
+    """The judge or court a capitalised run ends with ("On Thursday the Court of Appeal")."""
+    words = phrase.split()
+    named = [_resolve(" ".join(words[i:]), span, registry, True) for i in range(len(words))]
+    judicial = [n for n in named if n and _JUDICIAL.search(f"{n} {registry.roles.get(n, '')}")]
+    # One the article names as an entity first: not the run's "Thursday the Court of Appeal"
+    return next((n for n in judicial if n in registry.kinds), judicial[0] if judicial else None)
+
+
 _JUDICIAL = re.compile(r"\b(?:Judge|judge|Justice|justice|Court|court|Magistrate|magistrate)\b")
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
@@ -459,6 +479,15 @@ _FUNCTION_BEFORE = re.compile(
     rf"(?:(?!{'|'.join(lexicon.AUXILIARIES)}\b)[a-z][\w-]*\s+){{1,2}}$",
     re.IGNORECASE,
 )
+# A quote, then only the date it appeared, closing the paragraph: a cited headline
+_DATED_CITATION = re.compile(
+    r"\s*,\s*(?:"
+    + "|".join(sorted((w.rstrip(".") for w in lexicon.TIME_WORDS), key=len, reverse=True))
+    + r"|May)\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*\.?\s*$"
+)
+# A reporting verb that also means "keeps": with a short phrase for object and no clause,
+# it keeps the thing named
+_KEEPS = re.compile(r"\bmaintain(?:s|ed)?\s+$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 SHORT_QUOTE_WORDS = 4
 _TERM = "\x00term"  # marks a quoted term: no speaker, and no continuing of the previous one
@@ -543,6 +572,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
     speakers: list[str | None] = []  # who is speaking at each span, for the quotes that follow
     terms = _repeated_phrases(spans)
     turns = _transcript_turns(paragraphs)
+    authors: dict[str, str] = {}  # "report": who wrote the report the article goes on quoting
+    texts: set[int] = set()  # the spans quoted from a text ("the statement said")
     for index, span in enumerate(spans):
         speaker = _explicit_speaker(span, paragraphs, registry)
         if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
@@ -561,9 +592,24 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
                 subjects[-1] if subjects else _UNNAMED
             )
         elif speaker == _SAME_SOURCE:
-            speaker = _previous_speaker(
-                index, spans, speakers, registry, any_kind=True
-            ) or _document_author(span, paragraphs, registry)
+            # "the report said", pages on: the report whose author the article has given,
+            # else the text quoted just before, else the report's author named near
+            noun = _document_noun(span, paragraphs)
+            previous = _previous_speaker(index, spans, speakers, registry, any_kind=True)
+            if previous and registry.kinds.get(previous) == "person" and index - 1 not in texts:
+                previous = None  # "Reed said they were 'out of date.' ... the statement said"
+            # (The author of a report found near is not the author of a statement.)
+            finding = noun is None or noun in _FINDINGS.split("|")
+            speaker = (
+                (authors.get(noun) if noun else None)
+                or previous
+                or (_document_author(span, paragraphs, registry) if finding else None)
+            )
+            if speaker and noun:
+                authors.setdefault(noun, speaker)
+            elif noun and not finding:
+                speaker = _UNNAMED  # "the statement said": a text, not the speaker before
+            texts.add(index)
         elif speaker == _PAIR:
             speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
@@ -584,6 +630,12 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             continue
         elif speaker == _UNNAMED:
             speaker = None
+        if (
+            speaker
+            and " " not in span.text
+            and _joined_to_unattributed(index, spans, speakers, paragraphs)
+        ):
+            speaker = None  # "“being offended” or “triggered”": a term, as the one before
         if speaker and registry.kinds.get(speaker) == "person":
             speaker = _joint_speaker(speaker, span, paragraphs, registry)
         label = turns.get(span.start_paragraph)
@@ -599,6 +651,26 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
     return quotes
 
 
+_THE_DOCUMENT = re.compile(
+    r"\b(?:the|The)\s+(?:[a-z][\w-]*\s+)?(?P<noun>"
+    + "|".join(sorted(_DOCUMENT_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
+
+
+def _document_noun(span: Span, paragraphs: Sequence[str]) -> str | None:
+    """The text "the report said" names as the quote's source: the noun of the phrase that
+    credits the quote, right after it or before it in its sentence."""
+    right = _until_next_quote(paragraphs[span.end_paragraph][span.end :])[:_CREDIT_REACH]
+    found = _THE_DOCUMENT.search(right)
+    if found is None:
+        left = _since_sentence_start(paragraphs[span.start_paragraph][: span.start])
+        found = _THE_DOCUMENT.search(left)
+    return found.group("noun") if found else None
+
+
+_CREDIT_REACH = 60  # characters after the quote: "," then "the committee report said"
+
 _FINDINGS = "report|study|analysis|findings|investigation|review|audit|inquiry"
 # Who wrote the report "the report said" quotes: "A 2011 HUD report revealed", "a study by
 # the Gladstone Institute", "The select committee discovered" (its findings are the report).
@@ -607,6 +679,9 @@ _AUTHORED = re.compile(
     rf"|\b(?:{_FINDINGS})\s+(?:[\w-]+\s+){{0,3}}?(?:by|from|of)\s+(?:the\s+)?(?P<by>{_NAME})"
     r"|\b(?:the|The)\s+(?:[a-z][\w-]*\s+)?(?P<noun>[a-z]+)(?:’s|'s)?\s+"
     rf"(?:{_FINDINGS}|[a-z]+ed)\b"  # "The committee focused on", "the committee's report"
+    # "Senator Maria Lopez released a report": who put it out
+    rf"|(?P<issuer>{_NAME})\s+(?:released|published|issued|unveiled|commissioned)\s+"
+    rf"(?:a|an|the|its|her|his|their)\s+(?:[\w-]+\s+){{0,3}}?(?:{_FINDINGS})\b"
 )
 _AUTHOR_REACH = 3  # paragraphs back: the report an article goes on quoting was named near
 
@@ -627,7 +702,8 @@ def _document_author(span: Span, paragraphs: Sequence[str], registry: Registry) 
                     continue
                 author = registry.last_org_ending(noun, index, match.start("noun"))
             else:
-                name = _resolve(match.group("name") or match.group("by"), span, registry, True)
+                named = match.group("name") or match.group("by") or match.group("issuer")
+                name = _resolve(named, span, registry, True)
                 kind = registry.kinds.get(name) if name else None
                 author = name if kind in ("organization", "person") else None
             found = author or found
@@ -649,6 +725,23 @@ def _joined_to_previous(
         return None
     between = paragraphs[span.start_paragraph][previous.end : span.start]
     return speaker if _JOINED.fullmatch(between) else None
+
+
+def _joined_to_unattributed(
+    index: int, spans: Sequence[Span], speakers: list[str | None], paragraphs: Sequence[str]
+) -> bool:
+    """Whether the quote just before, in the same paragraph and joined to this one by "or"
+    or "and", has no speaker: a word coordinated with a term is a term too."""
+    if index == 0 or speakers[index - 1] not in (None, _TERM):
+        return False
+    span, previous = spans[index], spans[index - 1]
+    if previous.end_paragraph != span.start_paragraph:
+        return False
+    between = paragraphs[span.start_paragraph][previous.end : span.start]
+    return _ONLY_JOINED.fullmatch(between) is not None
+
+
+_ONLY_JOINED = re.compile(r"[,\s]*(?:and|or)\s+")
 
 
 # "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
@@ -838,11 +931,15 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         # "information on operations 'Titan' and 'Perseus'": names, not words; nor do they
         # let a later quote continue the words of one before them ("says 'Dixie' as ...")
         return _UNNAMED
+    if _DATED_CITATION.match(right_text):
+        return _NAME_OF  # "“Computers are making generalists of us all”, December 6.": a column
     if _is_title(span.text) or _TITLED.search(left) or _GLOSS.search(left):
         return _NAME_OF  # "a post titled, 'We Don't ...'", "CRISPR, or 'clusters of ...'"
     verdict = _VERDICT.search(left) if partial and "found" in left else None
-    judge = _resolve(verdict.group("speaker"), span, registry, True) if verdict else None
-    if judge and _JUDICIAL.search(f"{judge} {registry.roles.get(judge, '')}"):
+    if verdict is None and _RULING_VERB.search(left):
+        verdict = _RULED.search(left)  # "the High Court decided, that ... “should take precedence”"
+    judge = _judge_named(verdict.group("speaker"), span, registry) if verdict else None
+    if judge:
         return judge  # "Judge Shelleyanne Chang found all six “false and misleading.”"
     if partial and not spoken_phrase and "between" in left and _CONTRASTED.search(left):
         return (
@@ -850,6 +947,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         )
     if partial and _SPOKEN_TO.search(left):
         return _TERM  # "Levin explains to 'the rising generation'": who listens, not words
+    if (
+        partial
+        and span.text[:1].islower()  # not "He maintained 'I am innocent'"
+        and _KEEPS.search(left)
+        and not span.text.endswith(_CLAUSE_ENDS)
+    ):
+        return _TERM  # "the SEC maintains “circuit breakers” to cut off trading": keeps them
     naming = _NAMING_BEFORE.search(left)
     if partial and not spoken_phrase and (naming or _FUNCTION_BEFORE.search(left)):
         # A quoted term, unless its sentence says who used it: "due to the 'unregulated
@@ -962,6 +1066,16 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         kind == "person" or (kind is None and doing and doing.group("role") and " " not in who)
     ):
         return who  # an unknown single name counts only with its role: "the poet Juvenal"
+    text_by = _READ_FROM.search(left) if "read" in left else None
+    if text_by and (author := _last_named(text_by.group("author"), span, registry)):
+        return author  # "A statement from Halden Motors read: “...”": the text's author
+    mission = _MISSION.search(left) if _MISSION_WORD.search(left) else None
+    aim = mission.group("of") or mission.group("owner") if mission else None
+    named = _resolve(aim, span, registry, names_only=True) if aim else None
+    if named and registry.kinds.get(named) in ("organization", "person"):
+        return named  # "the stated goal of the TC was to create “a new ... order”": its words
+    if _PROMISED_END.search(left) and (promiser := _promise_owner(left, span, registry)):
+        return promiser  # "Russia’s clear reaction ... that it would “respond asymmetrically”"
     for pattern in _LEFT_PATTERNS:
         match = may_search(pattern, left, _LEFT_GUARDS)
         if match and _WORK_OF.match(match.group("speaker")):
@@ -972,6 +1086,8 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return who if who and registry.kinds.get(who) == "person" else _UNNAMED
         if match and pattern is _LEFT_PATTERNS[0]:
             match = _inner_named(match, left)
+            if _members_of(left, match, registry):
+                return _UNNAMED  # "Republicans on the committee noted": some of it, unnamed
             relative = _RELATIVE_SUBJECT.search(left, 0, match.start("speaker"))
             if relative and (who := _resolve(relative.group("speaker"), span, registry, True)):
                 return who  # "Tim Harford, who has blocked me on Twitter writes:": Harford
@@ -1005,9 +1121,15 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         before = left_text
         if not before.strip() and span.start_paragraph > 0:
             before = paragraphs[span.start_paragraph - 1]
-        match = _WORDS_OF.search(_last_sentence(before))
+        last = _last_sentence(before)
+        match = _WORDS_OF.search(last)
         if match and (name := _resolve(match.group("speaker"), span, registry, names_only=True)):
             return name
+        work = _WORK_BY.search(last) if _WORK_NOUN.search(last) else None
+        author = work.group("author") or work.group("owner") if work else None
+        name = _resolve(author, span, registry, names_only=True) if author else None
+        if name and registry.kinds.get(name) in ("person", "organization"):
+            return name  # "The Matt Taibbi article “Tea & Crackers” had ... . “...”": his
     ending = left.rstrip().endswith((":", ",", "of", "was", "that"))
     owner = _OWN_WORDS.search(left) if ending else None
     if owner:
@@ -1028,6 +1150,45 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+
+
+# "A statement from X read:", "a sign carried by the AFL-CIO Local #1 reads:"
+_READ_FROM = re.compile(
+    rf"\b(?:{_DOCUMENTS}|sign|banner|placard|poster)\b[^.!?“”\"]{{0,30}}?\b(?:from|by)\s+"
+    r"(?P<author>[^.!?“”\"]{1,80}?)\s+(?:read|reads)\s*[,:]?\s*$"
+)
+_AIMS = r"(?:stated\s+)?(?:goal|aim|mission|purpose|objective|mission statement|motto)"
+_MISSION_WORD = re.compile(r"\b(?:goal|aim|mission|purpose|objective|motto)\b")
+# A body's stated goal, in its own words: "the stated goal of the TC was to create “...”",
+# "the group's mission is to “...”"
+_MISSION = re.compile(
+    rf"(?:\b{_AIMS}\s+of\s+(?:the\s+)?(?P<of>{_NAME})|(?P<owner>{_NAME})(?:’s|'s)\s+{_AIMS})"
+    r"\s+(?:is|was|has\s+been|had\s+been)\s+(?:to\s+)?(?:[a-z][\w-]*\s+){0,2}$"
+)
+_PROMISED_END = re.compile(
+    r"\bthat\s+(?P<pronoun>it|he|she|they)\s+(?:would|will|could|might|must|should)\s+$"
+)
+_PROMISE_NOUNS = f"{_STATEMENT_NOUNS}|reaction|threat|threats|vow|pledge|insistence|position"
+_PROMISE = re.compile(
+    rf"(?P<owner>{_NAME})(?:’s|'s)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_PROMISE_NOUNS})\b"
+    r"[^.!?“”\"]{0,80}?\bthat\s+(?:it|he|she|they)\s+\w+\s+$"
+)
+
+
+def _promise_owner(left: str, span: Span, registry: Registry) -> str | None:
+    """Whose statement, reaction or threat "that it would" goes on in the quote's words: the
+    one it belongs to ("Russia’s reaction ... that it would"), a country speaking as one."""
+    match = _PROMISE.search(left)
+    if match is None:
+        return None
+    owner = _resolve(match.group("owner"), span, registry, names_only=True)
+    place = registry.canonical(match.group("owner"))
+    it = _PROMISED_END.search(left)
+    if owner and registry.kinds.get(owner) in ("person", "organization"):
+        return owner
+    if place and registry.kinds.get(place) == "place" and it and it.group("pronoun") == "it":
+        return place
+    return None
 
 
 # Ways web writing hands over to someone's words without a verb of saying. Each needs a
@@ -1145,6 +1306,16 @@ _WORDS_OF = re.compile(
 )
 
 
+_WORKS = "article|column|essay|book|op-ed|piece|paper|editorial|blog post|memoir"
+_WORK_NOUN = re.compile(rf"\b(?:{_WORKS})\b")
+# The sentence before a quote opens with someone's piece of writing: "The Matt Taibbi
+# article ... had some surprising areas of agreement.", "Kessler's column is blunt."
+_WORK_BY = re.compile(
+    rf"^\s*(?:[Tt]he\s+(?P<author>{_NAME})|(?P<owner>{_NAME})(?:’s|'s))\s+"
+    rf"(?:(?:new|latest|recent|last)\s+)?(?:{_WORKS})\b"
+)
+
+
 def _last_sentence(text: str) -> str:
     return _since_sentence_start(text.rstrip().rstrip(".!?:"), across_quotes=True)
 
@@ -1166,7 +1337,11 @@ _MODIFIER_BEFORE = re.compile(r"(?:’s|'s|\b(?:the|a|an|his|her|their|its|this|
 _RELATIVE_SUBJECT = re.compile(
     rf"(?P<speaker>{_NAME})(?:,\s+(?:a|an|the)\s+[^,;:“”\"]{{1,120}})?,\s+who\s+[^,.;:]*$"
 )
-_OBJECT_OF = re.compile(r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+)?$")
+# "a letter to Congress", "sponsored by the prestigious Harvard Program": a preposition's
+# object (the word between the article and the name, if any, describes it)
+_OBJECT_OF = re.compile(
+    r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+(?:[a-z][\w-]*\s+)?)?$"
+)
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
 # A sentence's described subject, then its own predicates joined by "and"/"but" up to the verb
@@ -1263,7 +1438,8 @@ def _subject_speaker(
     described = _DESCRIBED_SUBJECT.search(before_verb) or _OPENING_SUBJECT.match(before_verb)
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
-        return who if who not in (_UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET) else None
+        # "The report credited the group with sparing 'dozens of lives'": the report's author
+        return who if who not in (_UNNAMED, _SAME_SPEAKER, _EPITHET) else None
     clause = _CLAUSE_PRONOUN.search(before_verb) if verb.group().endswith("ing") else None
     if not found and clause and _PARTICIPLE_AFTER_COMMA.search(before_verb):
         # "he helped found the fund, recalling later: '...'": the clause's subject speaks
@@ -1459,9 +1635,16 @@ def _continued_speaker(
     # as a part ("the administration's effort to '...'").
     embedded = _EMBEDDING_WORD.search(before_quote, max(0, span.start - 12)) is not None
     long_quote = len(span.text.split()) > SHORT_QUOTE_WORDS and not embedded
-    if (opens_paragraph or long_quote) and span.start_paragraph == previous.end_paragraph + 1:
+    if span.start_paragraph != previous.end_paragraph + 1:
+        return None
+    if opens_paragraph:
         return speaker
-    return None
+    # A quote inside the narrative's sentence goes on with the last speaker only when their
+    # paragraph ended with their words: after sentences of its own that name nobody new,
+    # the narrative speaks.
+    tail = paragraphs[previous.end_paragraph][previous.end :]
+    moved_on = not between and _NARRATIVE_AFTER.search(tail) is not None
+    return speaker if long_quote and not moved_on else None
 
 
 _EMBEDDING_WORD = re.compile(r"\b(?:to|of|the|a|an|for|with|that|as|from|by|about)\s*$")
@@ -1473,6 +1656,43 @@ _MEMBER_NOUN = re.compile(
     r"source|sources|staff|staffer|staffers|employee|employees|member|members|agent|agents|"
     r"lawyer|lawyers|insider|insiders|representative|representatives)\b"
 )
+
+
+# "Republicans on the committee", "lawyers for Delta Air Lines": what comes before the body
+# and its preposition is who speaks
+_GROUP_OF = re.compile(
+    r"\b(?P<group>[A-Za-z][a-z-]+)\s+(?:on|of|at|in|from|for|within|inside|close\s+to)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+)*$"
+)
+
+
+_DESK_NOUNS = frozenset(
+    ["analysts", "strategists", "economists", "researchers", "scientists", "investigators"]
+)
+_GROUP_OPENING = re.compile(
+    r"(?:the\s+)?(?P<group>[A-Za-z][a-z-]+)\s+(?:on|of|at|in|from|for|within|inside)\s+"
+)
+
+
+def _members_of(left: str, match: re.Match[str], registry: Registry) -> bool:
+    """Whether the speaker phrase matched names a body some of whose members speak, not
+    the body itself; also when the sentence's capital joined them into one phrase ("Lawyers
+    for Delta Air Lines"), unless that is a name the article knows ("Friends of the Earth")."""
+    start, phrase = match.start("speaker"), match.group("speaker")
+    found = _GROUP_OF.search(left, max(0, start - _NAME_REACH), start)
+    if found is None and registry.canonical(phrase) is None:
+        found = _GROUP_OPENING.match(phrase)
+    if found is None:
+        return False
+    group = found.group("group").lower()
+    if group in _DESK_NOUNS:
+        return False  # "Analysts at Barclays wrote": the bank's research, credited to the bank
+    plural = group.endswith("s") and not group.endswith("ss") and group not in _NOT_A_NOUN
+    if match.groupdict().get("appositive") and not plural:
+        return False  # "A spokesman for the agency, Dana Whitfield, said": named after all
+    # (One holding a role, "the president of the Conference noted", is named elsewhere;
+    # "Supporters of the mayor, Jan Novak, said": the name is the mayor's, not theirs.)
+    return plural or _MEMBER_NOUN.match(" " + group) is not None
 
 
 _ONE_WORD = re.compile(r"\s+[a-z][\w()-]*")
@@ -1794,3 +2014,6 @@ _ABBREVIATION_DOT = "".join(
 _FULL_STOP = rf"(?:\.(?<!\b[A-Z]\.){_ABBREVIATION_DOT}|[!?])"
 _SENTENCE_START_ONLY = re.compile(rf"{_FULL_STOP}[”\"’]?\s+(?=[A-Z“\"‘])")
 _SENTENCE_OR_QUOTE = re.compile(rf"{_FULL_STOP}[”\"’]?\s+(?=[A-Z“\"‘])|[”\"]")
+
+# A sentence ending, then another of some length: "... compliance.” Notably, the SEC ..."
+_NARRATIVE_AFTER = re.compile(rf"{_FULL_STOP}[”\"’]?\s+[A-Z“\"‘][^.!?]*?(?:\s+\S+){{8}}")
