@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from newsgen import dedupe
 from newsgen.parse import entities, glue, quotes, trailers
 from newsgen.parse.entities import MENTION, _capitalised_runs, headline_case
-from newsgen.parse.guards import ending_guard, may_search
+from newsgen.parse.guards import ending_guard, guards, may_search
 from newsgen.parse.text import _FTFY, _ODD_SPACE, _SPACES, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
@@ -160,6 +160,18 @@ def test_guarded_quote_patterns_find_what_searching_them_finds(text: str) -> Non
             expected and expected.span(),
             expected and expected.groupdict(),
         )
+
+
+def test_guards_are_found_by_the_patterns_identity_and_read_as_a_mapping() -> None:
+    said = re.compile(r"(?P<who>\w+) said$")
+    wrote = re.compile(r"(?P<who>\w+) wrote$")
+    table = guards([said, wrote, re.compile(r"x| said$")], [r" said$", r" wrote$"])
+    assert dict(table) == {said: re.compile(r" said$"), wrote: re.compile(r" wrote$")}
+    assert table.guard_for(said) is table[said]
+    assert table.guard_for(re.compile(r"(?P<who>\w+) told$")) is None
+    assert may_search(said, "Ann wrote", table) is None
+    found = may_search(said, "Ann said", table)
+    assert found is not None and found.group("who") == "Ann"
 
 
 def test_a_guard_is_the_patterns_own_ending_joined_as_a_plain_sequence() -> None:
