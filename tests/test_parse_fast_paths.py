@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 from collections import Counter
 
 import ftfy
+import numpy as np
 import pytest
 from datasketch import MinHash
 from hypothesis import given, settings
@@ -216,7 +218,14 @@ def test_fingerprints_hash_each_shingle_as_the_plain_definition_would(body: str)
     trigrams = set(zip(padded, padded[1:], padded[2:], strict=False))
     expected = MinHash(num_perm=dedupe.NUM_PERM, seed=1, hashfunc=int)
     expected.update_batch([_plain_shingle_value(t) for t in trigrams])
-    assert dedupe.fingerprint(body) == expected
+    found_signature = dedupe.fingerprint(body)
+    assert found_signature == expected
+    # A whole MinHash, as update_batch leaves one: it copies, pickles, compares and merges.
+    assert vars(found_signature).keys() == vars(expected).keys()
+    assert found_signature.hashvalues.dtype == expected.hashvalues.dtype
+    assert np.array_equal(found_signature.permutations, expected.permutations)
+    assert pickle.loads(pickle.dumps(found_signature)) == expected == found_signature.copy()
+    assert found_signature.jaccard(expected) == 1.0
 
 
 @settings(max_examples=300, deadline=None)
