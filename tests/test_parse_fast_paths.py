@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
+import unicodedata
 from collections import Counter
 
 import ftfy
@@ -18,7 +19,7 @@ from newsgen import dedupe
 from newsgen.parse import entities, glue, quotes, trailers
 from newsgen.parse.entities import MENTION, _capitalised_runs, headline_case
 from newsgen.parse.guards import ending_guard, guards, may_search
-from newsgen.parse.text import _FTFY, _ODD_SPACE, _SPACES, fix_mojibake
+from newsgen.parse.text import _CONTROL, _FTFY, _ODD_SPACE, _SPACES, clean, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
 pieces = st.sampled_from(
@@ -241,6 +242,29 @@ def test_space_runs_become_one_space_as_the_plain_pattern_would_make_them(chars:
     text = "".join(chars)
     expected = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
     assert _SPACES.sub(" ", text) == expected
+
+
+def _clean_every_pass(text: str) -> str:
+    """``text.clean`` with every pass run on every text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", fix_mojibake(text)))
+    text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
+
+
+# Plain characters (ASCII and the typography the plain test admits) and each kind that is not:
+# controls, zero-width and bidi marks, odd spaces, a combining accent, mojibake, an entity.
+clean_pieces = st.sampled_from(
+    ["a", "Z", " ", "  ", "\t", "\n", "\r\n", "\r", "‘", "’", "“", "”", "–", "—", "…", "&",
+     "&amp;", "AT&T", "\x00", "\x07", "\x1b", "\x85", "\x9f", "\u200b", "\u202e", "\ufeff",
+     "\u00a0", "\u2003", "\u3000", "e\u0301", "é", "itâ€™s", "Ã©", "<b>"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(clean_pieces, max_size=24).map("".join))
+def test_clean_skips_only_passes_that_would_change_nothing(text: str) -> None:
+    assert clean(text) == _clean_every_pass(text)
 
 
 # Every character Unicode or a pattern here calls a space, and a letter.
