@@ -313,6 +313,24 @@ def test_junk_guards_fold_every_letter_that_matches_an_ascii_one() -> None:
             assert folded.isascii() and re.fullmatch(folded, char, re.IGNORECASE), char
 
 
+# Lines near the offer patterns: their words in odd cases, the letters that match an ASCII
+# one only under IGNORECASE, and the rest of what the patterns ask for.
+offer_pieces = st.sampled_from(
+    ["free", "FREE", "Free", "fre", "e-book", "ebook", "shipping", "chapter", "trial", "50%",
+     "% off", "OFF", "off", "download", "the", "guide", "learn how with a", "For more information",
+     "I", "we", "You", "our", "lightning", "Lightning Deals", "deals", "DEALS", "deaſs", "amazon",
+     "on", "Amazon", "ſhipping", "fre\u0307e", ".", "!", " ", "x" * 40]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(offer_pieces, max_size=14).map(" ".join))
+def test_offer_guards_find_every_line_the_whole_patterns_find(line: str) -> None:
+    assert all(words for _, words in trailers._OFFERS), "an offer pattern lost its guard"
+    whole = trailers.PROMOTION.fullmatch(line) or trailers.DEALS_PLUG.fullmatch(line)
+    assert trailers._is_offer(line) == bool(whole)
+
+
 role_words = st.sampled_from(
     ["President", "president", "leader", "Korean", "North", "senior", "the", "of", "Jane",
      "O’Brien", "vice-president", "Minister", "prime", "said", "xleader", "X", "a", "chief"]
