@@ -354,7 +354,8 @@ def ingest(
     manifest = read_manifest(out / MANIFEST_NAME)
     parser = _parser_key(rules)
     known = {o: k.source_hash for o, k in manifest.sources.items() if k.parser == parser}
-    parsing = any(origin_of(path, root) not in known for path, root in files)
+    file_of = {origin_of(path, root): (path, root) for path, root in files}
+    parsing = not known.keys() >= file_of.keys()  # some file is new: the workers will parse
     with _workers(len(files), executor, parsing) as pool:
         furniture = site_furniture([path for path, _ in files], pool)
         report.furniture_lines = len(furniture)
@@ -364,7 +365,6 @@ def ingest(
             results = progress(results, len(files))
         kept = _collect(results, manifest, report)
         articles = _place(kept, report)
-        file_of = {origin_of(path, root): (path, root) for path, root in files}
 
         def reparse(origin: str) -> Parsed:
             return parse_file(*file_of[origin], rules, None, furniture)
