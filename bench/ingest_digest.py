@@ -3,7 +3,7 @@
     .venv/bin/python bench/ingest_digest.py [--keep DIR] [--bench N]
 
 Ingests, each into a folder of its own: the fakenews sample in ../shared/corpora (if there),
-tests/data/raw, gold, holdout, holdout2 and holdout3, N raw files of bench/corpus.py and N
+tests/data/raw, gold and every holdout set, N raw files of bench/corpus.py and N
 variations of the gold set as bench/ingest.py makes them (default 2,000 each). Prints, per
 corpus, the number of records, errors and near duplicates, a SHA-256 over every record's name
 and bytes, and one of the manifest (which holds the MinHash fingerprints): two revisions agree
@@ -29,6 +29,8 @@ from ingest import make_corpus  # noqa: E402  (bench/ingest.py)
 
 DATA = HERE.parent / "tests" / "data"
 FAKENEWS = HERE.parent.parent / "shared" / "corpora" / "fakenews-sample" / "txt"
+# Every held-out set in tests/data (holdout, holdout2, ...), however many there are by now.
+HOLDOUTS = sorted(p.name for p in DATA.glob("holdout*") if p.is_dir())
 
 
 def digest(files: list[Path], folder: Path) -> str:
@@ -54,7 +56,7 @@ def main() -> None:
         make_corpus(sorted((DATA / "gold").glob("*.txt")), args.bench, variations)
         sources = {
             "fakenews-sample": FAKENEWS,
-            **{name: DATA / name for name in ("raw", "gold", "holdout", "holdout2", "holdout3")},
+            **{name: DATA / name for name in ("raw", "gold", *HOLDOUTS)},
             "bench-synthetic": generated / "synthetic",
             "bench-gold-variations": variations,
         }

@@ -162,3 +162,28 @@ json_values = st.recursive(
 @given(json_values)
 def test_the_manifest_is_written_as_json_with_one_space_of_indent(value: object) -> None:
     assert indented_json(value) == json.dumps(value, indent=1, ensure_ascii=False)
+
+
+def test_the_parser_tables_are_loaded_before_forking_only_when_something_will_be_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[str] = []
+    real = recipe.load_parser_tables
+
+    def recorded() -> None:
+        loads.append("loaded")
+        real()
+
+    monkeypatch.setattr(recipe, "load_parser_tables", recorded)
+    count = recipe.PARALLEL_THRESHOLD  # enough files for forked workers
+    files = {
+        f"t/{i:03d}.txt": f"Storm number {i} closes the harbour\n\n{BODY}\n" for i in range(count)
+    }
+    seeds, out = project(tmp_path, files)
+    assert len(ingest([seeds], out).written) == count
+    assert loads == ["loaded"]  # once, in this process: the workers fork with the tables
+    assert ingest([seeds], out).unchanged == count
+    assert loads == ["loaded"]  # an unchanged re-ingest parses nothing and loads nothing
+    (seeds / "t" / "new.txt").write_text(f"A new storm\n\n{BODY} New.\n", encoding="utf-8")
+    assert len(ingest([seeds], out).written) == 1
+    assert loads == ["loaded", "loaded"]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
+import unicodedata
 from collections import Counter
 
 import ftfy
+import numpy as np
 import pytest
 from datasketch import MinHash
 from hypothesis import given, settings
@@ -15,8 +18,8 @@ from hypothesis import strategies as st
 from newsgen import dedupe
 from newsgen.parse import entities, glue, quotes, trailers
 from newsgen.parse.entities import MENTION, _capitalised_runs, headline_case
-from newsgen.parse.guards import ending_guard, may_search
-from newsgen.parse.text import _FTFY, _ODD_SPACE, _SPACES, fix_mojibake
+from newsgen.parse.guards import ending_guard, guards, may_search
+from newsgen.parse.text import _CONTROL, _FTFY, _ODD_SPACE, _SPACES, clean, fix_mojibake
 
 # Plain text, typography, mojibake, entities, tags, odd widths, controls and line breaks.
 pieces = st.sampled_from(
@@ -162,6 +165,18 @@ def test_guarded_quote_patterns_find_what_searching_them_finds(text: str) -> Non
         )
 
 
+def test_guards_are_found_by_the_patterns_identity_and_read_as_a_mapping() -> None:
+    said = re.compile(r"(?P<who>\w+) said$")
+    wrote = re.compile(r"(?P<who>\w+) wrote$")
+    table = guards([said, wrote, re.compile(r"x| said$")], [r" said$", r" wrote$"])
+    assert dict(table) == {said: re.compile(r" said$"), wrote: re.compile(r" wrote$")}
+    assert table.guard_for(said) is table[said]
+    assert table.guard_for(re.compile(r"(?P<who>\w+) told$")) is None
+    assert may_search(said, "Ann wrote", table) is None
+    found = may_search(said, "Ann said", table)
+    assert found is not None and found.group("who") == "Ann"
+
+
 def test_a_guard_is_the_patterns_own_ending_joined_as_a_plain_sequence() -> None:
     assert ending_guard(re.compile(r"(?P<who>\w+) said$"), [r" said$"]) is not None
     assert ending_guard(re.compile(r"[(|]\w+ said$"), [r" said$"]) is not None
@@ -204,7 +219,14 @@ def test_fingerprints_hash_each_shingle_as_the_plain_definition_would(body: str)
     trigrams = set(zip(padded, padded[1:], padded[2:], strict=False))
     expected = MinHash(num_perm=dedupe.NUM_PERM, seed=1, hashfunc=int)
     expected.update_batch([_plain_shingle_value(t) for t in trigrams])
-    assert dedupe.fingerprint(body) == expected
+    found_signature = dedupe.fingerprint(body)
+    assert found_signature == expected
+    # A whole MinHash, as update_batch leaves one: it copies, pickles, compares and merges.
+    assert vars(found_signature).keys() == vars(expected).keys()
+    assert found_signature.hashvalues.dtype == expected.hashvalues.dtype
+    assert np.array_equal(found_signature.permutations, expected.permutations)
+    assert pickle.loads(pickle.dumps(found_signature)) == expected == found_signature.copy()
+    assert found_signature.jaccard(expected) == 1.0
 
 
 @settings(max_examples=300, deadline=None)
@@ -220,6 +242,29 @@ def test_space_runs_become_one_space_as_the_plain_pattern_would_make_them(chars:
     text = "".join(chars)
     expected = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
     assert _SPACES.sub(" ", text) == expected
+
+
+def _clean_every_pass(text: str) -> str:
+    """``text.clean`` with every pass run on every text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", fix_mojibake(text)))
+    text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
+
+
+# Plain characters (ASCII and the typography the plain test admits) and each kind that is not:
+# controls, zero-width and bidi marks, odd spaces, a combining accent, mojibake, an entity.
+clean_pieces = st.sampled_from(
+    ["a", "Z", " ", "  ", "\t", "\n", "\r\n", "\r", "‘", "’", "“", "”", "–", "—", "…", "&",
+     "&amp;", "AT&T", "\x00", "\x07", "\x1b", "\x85", "\x9f", "\u200b", "\u202e", "\ufeff",
+     "\u00a0", "\u2003", "\u3000", "e\u0301", "é", "itâ€™s", "Ã©", "<b>"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(clean_pieces, max_size=24).map("".join))
+def test_clean_skips_only_passes_that_would_change_nothing(text: str) -> None:
+    assert clean(text) == _clean_every_pass(text)
 
 
 # Every character Unicode or a pattern here calls a space, and a letter.
@@ -266,6 +311,24 @@ def test_junk_guards_fold_every_letter_that_matches_an_ascii_one() -> None:
         if ascii_letter.fullmatch(char):
             folded = trailers._ascii_folded(char.lower())
             assert folded.isascii() and re.fullmatch(folded, char, re.IGNORECASE), char
+
+
+# Lines near the offer patterns: their words in odd cases, the letters that match an ASCII
+# one only under IGNORECASE, and the rest of what the patterns ask for.
+offer_pieces = st.sampled_from(
+    ["free", "FREE", "Free", "fre", "e-book", "ebook", "shipping", "chapter", "trial", "50%",
+     "% off", "OFF", "off", "download", "the", "guide", "learn how with a", "For more information",
+     "I", "we", "You", "our", "lightning", "Lightning Deals", "deals", "DEALS", "deaſs", "amazon",
+     "on", "Amazon", "ſhipping", "fre\u0307e", ".", "!", " ", "x" * 40]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(offer_pieces, max_size=14).map(" ".join))
+def test_offer_guards_find_every_line_the_whole_patterns_find(line: str) -> None:
+    assert all(words for _, words in trailers._OFFERS), "an offer pattern lost its guard"
+    whole = trailers.PROMOTION.fullmatch(line) or trailers.DEALS_PLUG.fullmatch(line)
+    assert trailers._is_offer(line) == bool(whole)
 
 
 role_words = st.sampled_from(

@@ -27,13 +27,26 @@ SHINGLE_WORDS = 3
 def fingerprint(body: str) -> MinHash:
     """A MinHash of the body's word trigrams (computed in the parsing worker)."""
     words = _WORD.findall(body.casefold())
-    signature = _empty_signature().copy()
+    empty = _empty_signature()
     values = shingle_values(_word_hashes(words))
-    if getattr(signature, "scheme", None) == _AFFINE32:
-        signature.hashvalues = np.minimum(signature.hashvalues, _permuted_minima(values))
-    else:  # another datasketch's scheme: its own (slower, per-value) path
-        # A value repeated (a trigram twice in the body) changes no minimum: no set needed.
-        signature.update_batch(values.tolist())
+    if getattr(empty, "scheme", None) == _AFFINE32:
+        return _with_hashvalues(empty, _permuted_minima(values))
+    # another datasketch's scheme: its own (slower, per-value) path
+    signature = empty.copy()
+    # A value repeated (a trigram twice in the body) changes no minimum: no set needed.
+    signature.update_batch(values.tolist())
+    return signature
+
+
+def _with_hashvalues(empty: MinHash, minima: NDArray[np.uint32]) -> MinHash:
+    """``empty.copy()`` with ``minima`` as its values (``update`` would take the minimum with
+    the empty values, the largest 32-bit number: the minima themselves). ``copy`` builds it
+    through ``MinHash.__init__``, which checks the permutations and values again (a tenth of
+    the fingerprint's time); the new one shares everything else with ``empty``, as a copy
+    does (the permutations array included)."""
+    signature: MinHash = MinHash.__new__(MinHash)
+    signature.__dict__.update(empty.__dict__)
+    signature.hashvalues = minima
     return signature
 
 
@@ -79,15 +92,23 @@ _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2
 
 def _permuted_minima(values: NDArray[np.uint64]) -> NDArray[np.uint32]:
     shift1, multiplier1, shift2, multiplier2 = _FMIX32
-    hv = values.astype(np.uint32).reshape(-1, 1)  # the values are 32-bit already
+    hv = values.astype(np.uint32)  # the values are 32-bit already
     hv ^= hv >> shift1
     hv *= multiplier1
     hv ^= hv >> shift2
     hv *= multiplier2
     hv ^= hv >> shift1
-    a, b = _empty_signature().permutations
-    minima: NDArray[np.uint32] = (hv * a + b).min(axis=0)
+    a, b = _permutation_columns()
+    # One row per permutation: each row's minimum is then a reduction over contiguous
+    # memory (a third faster than the column minima of the shingles-by-permutations array).
+    minima: NDArray[np.uint32] = (a * hv + b).min(axis=1)
     return minima
+
+
+@cache
+def _permutation_columns() -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
+    a, b = _empty_signature().permutations
+    return a.reshape(-1, 1), b.reshape(-1, 1)
 
 
 # Order matters ("a b c" is not "c b a"): each position has its own odd multiplier.

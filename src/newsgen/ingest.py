@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
+import wordfreq
 from datasketch import MinHash
 
 from newsgen.dedupe import (
@@ -30,7 +31,7 @@ from newsgen.dedupe import (
 from newsgen.errors import NewsgenError
 from newsgen.fs import write_file_atomic
 from newsgen.model import Article
-from newsgen.parse import TopicRules, lexicon, parse_raw
+from newsgen.parse import TopicRules, gender, lexicon, parse_raw
 from newsgen.parse.boilerplate import article_lines, find_boilerplate, line_key
 from newsgen.parse.text import decode
 from newsgen.records import dump_article, load_article
@@ -273,12 +274,16 @@ def parse_jobs(
 
 
 @contextmanager
-def _workers(count: int, executor: Callable[[], Executor] | None) -> Iterator[Executor | None]:
-    """Worker processes when there are enough files to pay for starting them."""
+def _workers(
+    count: int, executor: Callable[[], Executor] | None, parsing: bool = True
+) -> Iterator[Executor | None]:
+    """Worker processes when there are enough files to pay for starting them. ``parsing``:
+    whether they will parse (some file is new to the manifest), so the parser's tables are
+    worth loading before they fork."""
     if count < PARALLEL_THRESHOLD and executor is None:
         yield None
         return
-    with (executor or _process_pool)() as pool:
+    with executor() if executor else _process_pool(parsing) as pool:
         yield pool
 
 
@@ -289,13 +294,26 @@ def _map(pool: Executor | None, function: Callable[[J], R], jobs: Sequence[J]) -
     return pool.map(function, jobs, chunksize=CHUNK_SIZE)
 
 
-def _process_pool() -> Executor:
-    """Workers forked from this process, where the parser's word lists and gazetteer are
-    already loaded (a spawned worker would spend a second or two loading them again)."""
-    lexicon.places()
+def _process_pool(parsing: bool = True) -> Executor:
+    """Workers forked from this process, where the parser's word lists and tables are
+    already loaded when they will parse (a spawned worker would spend a second or two
+    loading them again)."""
+    if parsing:
+        load_parser_tables()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(mp_context=context)
+
+
+def load_parser_tables() -> None:
+    """What the parser loads on first use: the gazetteer (0.35 s of CPU), the given names'
+    genders (0.25 s) and English word frequencies (0.15 s). Loaded before the workers fork,
+    they are loaded once and shared; left to the first article that needs them, each worker
+    loaded its own copy (at 2,000 articles on two workers, 0.2 ms an article). An unchanged
+    re-ingest parses nothing and loads none of them."""
+    lexicon.places()
+    gender.load_table()
+    wordfreq.zipf_frequency("the", "en")
 
 
 def assign_slugs(articles: Sequence[Article]) -> list[Article]:
@@ -336,7 +354,9 @@ def ingest(
     manifest = read_manifest(out / MANIFEST_NAME)
     parser = _parser_key(rules)
     known = {o: k.source_hash for o, k in manifest.sources.items() if k.parser == parser}
-    with _workers(len(files), executor) as pool:
+    file_of = {origin_of(path, root): (path, root) for path, root in files}
+    parsing = not known.keys() >= file_of.keys()  # some file is new: the workers will parse
+    with _workers(len(files), executor, parsing) as pool:
         furniture = site_furniture([path for path, _ in files], pool)
         report.furniture_lines = len(furniture)
         jobs = parse_jobs(files, rules, known, furniture)
@@ -345,7 +365,6 @@ def ingest(
             results = progress(results, len(files))
         kept = _collect(results, manifest, report)
         articles = _place(kept, report)
-        file_of = {origin_of(path, root): (path, root) for path, root in files}
 
         def reparse(origin: str) -> Parsed:
             return parse_file(*file_of[origin], rules, None, furniture)

@@ -25,6 +25,11 @@ def _detector() -> gender_guesser.detector.Detector:
     return gender_guesser.detector.Detector(case_sensitive=False)
 
 
+def load_table() -> None:
+    """Load the table now (before forking workers, so that they share it)."""
+    _detector()
+
+
 @cache
 def usual_pronoun(full_name: str) -> Pronoun | None:
     """ "he" or "she" when the first given name of ``full_name`` usually takes it."""

@@ -16,7 +16,7 @@ same text. A pattern edited so that this no longer holds simply gets no guard.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 _QUANTIFIER_START = tuple("*+?{")
 
@@ -43,20 +43,42 @@ def ending_guard(pattern: re.Pattern[str], endings: Iterable[str]) -> re.Pattern
 _REFERENCE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]|\\g<")
 
 
-def guards(
-    patterns: Iterable[re.Pattern[str]], endings: Iterable[str]
-) -> Mapping[re.Pattern[str], re.Pattern[str]]:
+class Guards(Mapping[re.Pattern[str], re.Pattern[str]]):
+    """Patterns and their guards, looked up by the pattern's identity. A compiled pattern's
+    hash is not cached: every ``hash()`` (so every dict look-up keyed by it) hashes its whole
+    compiled code, 5-15 µs for a speaker pattern, as long as the guard's own search."""
+
+    def __init__(self, pairs: Iterable[tuple[re.Pattern[str], re.Pattern[str]]]) -> None:
+        # The pattern is kept beside its guard so that its id cannot be reused by another.
+        self._by_id = {id(pattern): (pattern, guard) for pattern, guard in pairs}
+
+    def guard_for(self, pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+        entry = self._by_id.get(id(pattern))
+        return entry[1] if entry is not None and entry[0] is pattern else None
+
+    def __getitem__(self, pattern: re.Pattern[str]) -> re.Pattern[str]:
+        guard = self.guard_for(pattern)
+        if guard is None:
+            raise KeyError(pattern)
+        return guard
+
+    def __iter__(self) -> Iterator[re.Pattern[str]]:
+        return (pattern for pattern, _ in self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+
+def guards(patterns: Iterable[re.Pattern[str]], endings: Iterable[str]) -> Guards:
     """``ending_guard`` for each pattern that has one."""
     wanted = list(endings)
-    found = {p: ending_guard(p, wanted) for p in patterns}
-    return {p: guard for p, guard in found.items() if guard is not None}
+    found = [(p, ending_guard(p, wanted)) for p in patterns]
+    return Guards((p, guard) for p, guard in found if guard is not None)
 
 
-def may_search(
-    pattern: re.Pattern[str], text: str, table: Mapping[re.Pattern[str], re.Pattern[str]]
-) -> re.Match[str] | None:
+def may_search(pattern: re.Pattern[str], text: str, table: Guards) -> re.Match[str] | None:
     """``pattern.search(text)``, skipped when the pattern's guard finds no match."""
-    guard = table.get(pattern)
+    guard = table.guard_for(pattern)
     if guard is not None and guard.search(text) is None:
         return None
     return pattern.search(text)

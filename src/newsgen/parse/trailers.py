@@ -337,12 +337,33 @@ def _promotions(lines: list[str]) -> set[int]:
     """The offers among the last lines of the page, and a plug between two offers ("Explore
     the ... Series." in a block of Bible deals and free eBooks)."""
     tail = range(max(len(lines) - PROMOTION_LINES, 0), len(lines))
-    offers = {
-        index
-        for index in tail
-        if PROMOTION.fullmatch(lines[index]) or DEALS_PLUG.fullmatch(lines[index])
-    }
+    offers = {index for index in tail if _is_offer(lines[index])}
     return offers | {index for index in tail if index - 1 in offers and index + 1 in offers}
+
+
+# PROMOTION and DEALS_PLUG try every cut of a line (".{0,300}"): 15-25 µs a line. Each
+# matches only a line holding one of its words, looked for as ``is_junk`` looks for the
+# junk patterns' (keyed by the pattern's source: an edited pattern loses its guard, never
+# a match).
+_OFFER_GUARDS = {
+    r"(?!for more information\b)"
+    r".{0,300}\b(\d+% off|free (shipping|gift|guide|kit|report|e-?book|chapter|trial)|"
+    r"download .{0,60}\bfree\b|learn how with a free)\b.{0,300}": ("free", "% off"),
+    r"(?=.{0,300}\b(?:I|we|you|my|our)\b).{0,300}"
+    r"\b(?:lightning deals|amazon deals|deals on amazon)\b.{0,300}": ("deals",),
+}
+_OFFERS = [(p, _OFFER_GUARDS.get(p.pattern, ())) for p in (PROMOTION, DEALS_PLUG)]
+
+
+def _is_offer(line: str) -> bool:
+    """``PROMOTION`` or ``DEALS_PLUG`` matches the line."""
+    folded = line.lower()
+    if not folded.isascii():
+        folded = _ascii_folded(folded)
+    return any(
+        (not words or any(word in folded for word in words)) and pattern.fullmatch(line)
+        for pattern, words in _OFFERS
+    )
 
 
 # The salvation appeal a site stands below every post: "ARE YOU COMPLETELY PREPARED?" in
