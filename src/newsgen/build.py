@@ -15,7 +15,6 @@ import gc
 import os
 import pickle
 import time
-from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -125,47 +124,6 @@ class Summary:
     # What every page's fingerprint of this site started from (``pages_base``); "" when the
     # site's pages do not all share one (a resumed edit keeps the others' rows).
     base: str = ""
-
-    # Pickled with each folder mapping as two values: pickle memoises every string it
-    # writes, and the two mappings' 353,000 folder names at 100,000 articles took 35 MiB of
-    # memo at the build's peak (storing the manifest).
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(vars(self))
-        for name in _FOLDER_FIELDS:
-            state[name] = _packed(state[name])
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name in _FOLDER_FIELDS:
-            state[name] = _unpacked(state.get(name))
-        vars(self).update(state)
-
-
-_FOLDER_FIELDS = ("folders", "spare_folders")
-_LOW = (1 << 64) - 1
-
-
-def _packed(folders: Mapping[str, Stamp] | None) -> object:
-    """Folder stamps as the names joined by NUL (which no path holds) and the stamps as two
-    arrays of 64-bit halves; a mapping whose stamps do not fit is kept as it is."""
-    if not folders:
-        return folders
-    try:
-        low = array("Q", [stamp & _LOW for stamp in folders.values()])
-        high = array("Q", [stamp >> 64 for stamp in folders.values()])
-    except OverflowError:
-        return dict(folders)
-    return ("\0".join(folders), low.tobytes(), high.tobytes())
-
-
-def _unpacked(value: object) -> Any:
-    if not isinstance(value, tuple):
-        return value  # as pickled: a mapping, None, or an old summary's
-    names, low_bytes, high_bytes = value
-    low, high = array("Q"), array("Q")
-    low.frombytes(low_bytes)
-    high.frombytes(high_bytes)
-    return {name: h << 64 | lo for name, lo, h in zip(names.split("\0"), low, high, strict=True)}
 
 
 # A summary is read by every build; a site this many pages anew is walked page by page.
