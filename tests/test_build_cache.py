@@ -23,6 +23,7 @@ from newsgen import fs, stamps
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.cache import CACHE_DIR, BuildCache, PageEntry
 from newsgen.errors import NewsgenError
+from newsgen.hashing import code_digest
 from newsgen.incremental import Builder
 from tests.helpers import FIXTURE, TODAY
 
@@ -222,6 +223,42 @@ def test_after_a_template_change_the_last_manifest_is_not_read(
     assert reads == []
     assert result.rendered == result.files
     assert _tree(out) == _clean(project, tmp_path)
+
+
+def _manifest(project: Path, out: Path) -> dict[str, tuple[object, ...]]:
+    """What the cache keeps of each page of ``out``, but the mtime (when it was written)."""
+    cache = BuildCache(project / CACHE_DIR, code_digest())
+    try:
+        pages = cache.pages(str(out.absolute()))
+    finally:
+        cache.close()
+    return {path: (e.fingerprint, e.keys, e.size, e.problems) for path, e in pages.items()}
+
+
+def test_a_build_that_keeps_pages_leaves_the_manifest_a_whole_build_writes(
+    project: Path, tmp_path: Path
+) -> None:
+    """The rows of kept pages stand, rendered pages' rows are new, removed pages' rows go,
+    and a kept page's broken links are those found again when the set of files changed."""
+    out = tmp_path / "site"
+    weather = project / "articles" / "09-no-topic.md"  # no topic, no entities: kept below
+    _edit(weather, "no entities.", "no entities. [A report](../prices-report-3/).")
+    _cached(project, out)
+    (project / "articles" / "20-prices-03.md").unlink()  # its pages go; the link breaks
+    _edit(project / "articles" / "20-prices-04.md", "2024-05-14", "2024-05-15")  # new order
+    result = _cached(project, out)
+    assert result.way == "full" and 0 < result.rendered < result.files
+    assert any("prices-report-3" in str(w) for w in result.warnings)
+    assert _manifest(project, out) == _manifest(project, _whole(project, tmp_path))
+    assert len(_manifest(project, out)) == result.files
+
+
+def _whole(project: Path, tmp_path: Path) -> Path:
+    """A cached build of ``project`` into a new folder: every page rendered."""
+    out = tmp_path / "whole"
+    result = _cached(project, out)
+    assert result.rendered == result.files
+    return out
 
 
 def test_a_changed_configuration_is_never_served_from_the_cache(

@@ -504,7 +504,8 @@ def _render_and_write(
     # or configuration) can be kept: its manifest is not read (176,000 entries at 100,000
     # articles). The incremental builder's in-place update needs it whatever the base.
     stale = not in_place and last is not None and last.base not in ("", base)
-    previous = {} if stale else cache.pages(str(out))
+    # Its own copy: ``_run`` empties it once checked.
+    previous = {} if stale else dict(cache.pages(str(out)))
     in_place = in_place and bool(previous) and out.is_dir()
     paths_digest = _paths_digest(model.pages)
     same_paths = site is not None and site.paths == paths_digest
@@ -534,7 +535,7 @@ def _render_and_write(
                 kept.append(state(model))
 
         paths = {p.path for p in model.pages}
-        gone = [path for path in previous if path not in paths] if in_place else []
+        gone = [path for path in previous if path not in paths]
         outcomes, unchanged = _run(
             spec, model.pages, previous, executor, options, in_place, meanwhile
         )
@@ -584,14 +585,17 @@ def _render_and_write(
         rendered=sum(not o.kept for o in outcomes),
     )
     if written:
+        # A kept page's manifest row stands as the last build wrote it (its entry was not
+        # held: 100 MiB at 100,000 articles); a rendered page's is written anew.
         entries = {
             page.path: outcome.entry
             for page, outcome in zip(model.pages, outcomes, strict=True)
             if outcome.entry is not None
         }
-        complete = len(entries) == len(model.pages)  # else a replay would skip a page
-        # Named once: the live site's stamps and the mirror's share these strings.
-        folder_names = fs.folders_of(entries) if complete and inputs else None
+        kept_any = result.rendered < len(outcomes)
+        complete = all(o.kept or o.entry is not None for o in outcomes)  # else a replay
+        # would skip a page. Named once: the live site's stamps and the mirror's share them.
+        folder_names = fs.folders_of(paths) if complete and inputs else None
         folders = fs.folder_stamps(out, folder_names) if folder_names is not None else None
         token = ""
         if kept and folders is not None and not errors:
@@ -611,7 +615,7 @@ def _render_and_write(
                 mirror = fs.spare_of(out)
                 # A generator: a mapping of 178,000 pages cost 30 MB at the build's peak.
                 linked = ((path, e.size, e.mtime_ns) for path, e in entries.items())
-                whole = fs.files_as_written(mirror, linked)
+                whole = not kept_any and fs.files_as_written(mirror, linked)
                 spare = fs.folder_stamps(mirror, folder_names) if whole and folder_names else None
                 retired, fresh = ((paths_digest, spare), ()) if spare else (("", None), None)
             elif site and last:
@@ -629,7 +633,15 @@ def _render_and_write(
                         if relinked is not None:
                             retired, fresh = (paths_digest, relinked), ()
             summary = pickle.dumps(Summary(result, folders, token, (), *retired, fresh, base=base))
-        cache.put_site(str(out), SiteEntry(paths_digest, inputs, summary), entries)
+        stored = SiteEntry(paths_digest, inputs, summary)
+        if kept_any:
+            pairs = list(zip(model.pages, outcomes, strict=True))
+            uncached = [p.path for p, o in pairs if not o.kept and o.entry is None]
+            # A kept page's links were checked again only if the set of files changed.
+            links = {} if same_paths else {p.path: o.problems for p, o in pairs if o.kept}
+            cache.update_site(str(out), stored, entries, [*gone, *uncached], links)
+        else:
+            cache.put_site(str(out), stored, entries)
         if complete:
             # The bodies of this site are all the Markdown cache needs to keep.
             cache.keep_markdown(cache.markdown_key(body_digest(a)) for a in model.archive.articles)

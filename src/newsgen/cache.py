@@ -310,12 +310,27 @@ class BuildCache:
         """Replace the manifest of ``out`` with the site just written there."""
         self._store_site(out, site, pages, whole=True)
 
-    def update_site(self, out: str, site: SiteEntry, pages: Mapping[str, PageEntry]) -> None:
-        """``put_site`` for a site of which only ``pages`` changed: their rows, and the site's."""
-        self._store_site(out, site, pages, whole=False)
+    def update_site(
+        self,
+        out: str,
+        site: SiteEntry,
+        pages: Mapping[str, PageEntry],
+        removed: Iterable[str] = (),
+        problems: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """``put_site`` for a site of which only ``pages`` changed: their rows, and the
+        site's; the rows of ``removed`` go, and ``problems`` gives other pages' broken
+        links anew. Every other row stands."""
+        self._store_site(out, site, pages, False, removed, problems or {})
 
     def _store_site(
-        self, out: str, site: SiteEntry, pages: Mapping[str, PageEntry], whole: bool
+        self,
+        out: str,
+        site: SiteEntry,
+        pages: Mapping[str, PageEntry],
+        whole: bool,
+        removed: Iterable[str] = (),
+        problems: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         if self._db is None:
             return
@@ -327,6 +342,13 @@ class BuildCache:
             with self._db:
                 if whole:
                     self._db.execute("DELETE FROM pages WHERE out=?", (out,))
+                self._db.executemany(
+                    "DELETE FROM pages WHERE out=? AND path=?", ((out, p) for p in removed)
+                )
+                self._db.executemany(
+                    "UPDATE pages SET problems=? WHERE out=? AND path=?",
+                    (("\n".join(found), out, p) for p, found in (problems or {}).items()),
+                )
                 self._db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", rows
                 )

@@ -226,6 +226,23 @@ class MemoryCache(BuildCache):
         self._pages[out] = dict(pages)
         self._sites[out] = site
 
+    def update_site(
+        self,
+        out: str,
+        site: SiteEntry,
+        pages: Mapping[str, PageEntry],
+        removed: Iterable[str] = (),
+        problems: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        entries = self._pages.setdefault(out, {})
+        for path in removed:
+            entries.pop(path, None)
+        for path, found in (problems or {}).items():
+            if path in entries:
+                entries[path] = dataclasses.replace(entries[path], problems=found)
+        entries.update(pages)
+        self._sites[out] = site
+
     def prune(self, live: set[tuple[str, str]]) -> None:
         """Forget records of file versions that no longer exist."""
         for key in [k for k in self._records if k not in live]:

@@ -136,7 +136,9 @@ class Job:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     index: int
-    entry: PageEntry | None  # None: not cacheable, always rendered
+    # A rendered page's new manifest row (None: not cacheable, always rendered); None for a
+    # kept page, whose row stands as the last build wrote it.
+    entry: PageEntry | None
     kept: bool  # linked from the previous site rather than rendered
     problems: tuple[str, ...]
 
@@ -181,7 +183,8 @@ def _check(job: Job, index: int) -> Outcome | None:
         # Links are checked against the set of files, which changed: check them again.
         text = (job.spec.staging.out / page.path).read_text(encoding="utf-8")
         problems = tuple(broken_links(text, page.path, job.paths, job.base_url))
-    return Outcome(index, entry, True, problems)
+    # No entry: the manifest's row stands (the build does not hold 176,000 of them).
+    return Outcome(index, None, True, problems)
 
 
 def render_chunk(spec: JobSpec, indices: Sequence[int]) -> list[Outcome]:
