@@ -628,8 +628,7 @@ def _render_and_write(
                         # page of the spare (3-4 s at 10,000): it is made this site by
                         # links now instead (1.3 s of CPU), and that edit is as quick as
                         # any other.
-                        pages = [p.path for p in model.pages]
-                        relinked = fs.relink_spare(out, pages, last.folders)
+                        relinked = fs.relink_spare(out, paths, last.folders, folder_names)
                         if relinked is not None:
                             retired, fresh = (paths_digest, relinked), ()
             summary = pickle.dumps(Summary(result, folders, token, (), *retired, fresh, base=base))
