@@ -7,8 +7,10 @@ one mtime tick, a corrupt file, a tampered entry) must never show in the output.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import sqlite3
@@ -317,6 +319,22 @@ def test_tampered_cache_entries_and_output_files_are_not_trusted(
     tree = _tree(out)
     assert not any(b"tampered" in data for data in tree.values())
     assert tree == _clean(project, tmp_path)
+
+
+def test_a_summary_of_another_shape_is_only_a_miss(project: Path, tmp_path: Path) -> None:
+    """A summary pickled by another version of newsgen, its folder stamps packed as a
+    tuple (one of them once held folder names joined by NUL), is not trusted, not a crash."""
+    out = tmp_path / "site"
+    _cached(project, out)
+    with sqlite3.connect(project / CACHE_DIR / "build.sqlite") as db:
+        ((data,),) = db.execute("SELECT summary FROM site").fetchall()
+        summary = pickle.loads(data)
+        packed = ("\0".join(summary.folders), b"", b"")
+        other = dataclasses.replace(summary, folders=packed, spare_folders=packed)
+        db.execute("UPDATE site SET summary=?", (pickle.dumps(other),))
+    _retitle(project / "articles" / "02-inflation.md", "Inflation, retitled")
+    _cached(project, out)
+    assert _tree(out) == _clean(project, tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,11 @@ def summary_of(site: SiteEntry | None) -> Summary | None:
         summary = pickle.loads(site.summary)
     except Exception:  # a corrupt summary is only a miss
         return None
-    return summary if isinstance(summary, Summary) else None
+    # Also a summary another version of newsgen pickled otherwise: its folder stamps are
+    # compared with the file system's, and were once given a folder name holding a NUL.
+    if not isinstance(summary, Summary) or not isinstance(summary.folders, dict):
+        return None
+    return summary if isinstance(summary.spare_folders, dict | None) else None
 
 
 def load(
