@@ -140,6 +140,8 @@ class TracingEnvironment(jinja2.Environment):
         if keys is not None:
             if kind is Article:
                 keys.add("a:" + obj.slug)
+            elif kind is Term:  # a term's name on every link to it: ``Tracer.read``'s key
+                keys.add(f"t:{obj.kind}:{obj.slug}")
             elif kind not in self.tracer.ignored:
                 self.tracer.read(obj, attribute)
         methods = _MAPPING_ATTRIBUTES.get(kind)
