@@ -313,6 +313,8 @@ class Tracer:
             return
         if kind is Article:
             keys.add(f"a:{obj.slug}")  # type: ignore[attr-defined]
+        elif kind is Term:
+            keys.add(f"t:{obj.kind}:{obj.slug}")  # type: ignore[attr-defined]
         elif kind is Archive:
             keys.add(f"r:{attribute}" if isinstance(attribute, str) else "r:*")
         elif (key := entity_key(obj)) is not None:
@@ -326,7 +328,9 @@ class Tracer:
         kind = type(value)
         if self.keys is None or kind in _LEAVES:
             return
-        if isinstance(value, tuple | list):
+        if kind is Article or kind is Term:  # most often given to a filter: before the ABCs
+            self.read(value)
+        elif isinstance(value, tuple | list):
             for item in value:
                 self.read(item)
         elif isinstance(value, dict | Mapping):  # a dict is found before the ABC test
