@@ -349,7 +349,8 @@ class Tracer:
         def traced(*args: Any, **kwargs: Any) -> Any:
             if self.keys is not None:
                 for arg in args:
-                    if type(arg) not in _PLAIN:  # most are strings: no call for those
+                    # Most are strings or dates: no call for a class read_all would skip.
+                    if type(arg) not in _LEAVES:
                         self.read_all(arg)
                 for arg in kwargs.values():
                     self.read_all(arg)
