@@ -15,8 +15,9 @@ fingerprint (no writes, no Markdown cache). Both versions are warmed first on ev
 
 Prints each version's CPU seconds, in all and by kind of page, and how many pages' text
 differs between them (0, for a change that keeps the output). The first batches, home pages,
-carry first-use costs (growing the heap) for whichever version goes first in them: read the
-totals without the home pages, or run again with ``--flip`` (the other version first).
+carry one-time costs that fall on one version or the other depending on which goes first in
+them (the sign of the home pages' difference flips with the order): read the totals without
+the home pages, and run again with ``--flip`` (the other version first in batch 1).
 """
 
 from __future__ import annotations
