@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsgen import markup
-from newsgen.plainmark import plain_html
+from newsgen.plainmark import _HEADING, _PARAGRAPH, plain_html
 
 DATA = Path(__file__).parent / "data"
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
@@ -157,3 +157,50 @@ def test_a_plain_body_is_sanitised_as_nh3_would(blocks: list[str]) -> None:
     plain = plain_html("\n\n".join(blocks) + "\n")
     if plain is not None:
         assert markup.plain_sanitised(plain) == markup.sanitised(plain)
+
+
+def _by_pattern(body: str) -> str | None:
+    """``plain_html`` as its patterns define it, each block matched whole."""
+    out = []
+    for block in body.removesuffix("\n").split("\n\n"):
+        if (heading := _HEADING.fullmatch(block)) is not None:
+            out.append(f"<h2>{heading[1]}</h2>")
+        elif _PARAGRAPH.fullmatch(block) is not None:
+            out.append(f"<p>{block}</p>")
+        else:
+            return None
+    return "\n".join(out)
+
+
+# Blocks from every plane (letters, digits, marks, spaces of every kind, surrogates), with
+# each syntax character, newline and heading marker, so both answers are often "plain".
+_any_text = st.text(
+    alphabet=st.one_of(
+        st.characters(), st.sampled_from(_PROSE + _SYNTAX + "\r\x0b\x0c\x1c\x85\u2028\u3000")
+    ),
+    max_size=30,
+)
+_any_blocks = st.lists(
+    st.one_of(
+        _any_text,
+        _any_text.map(lambda t: "W" + t + "s"),
+        _any_text.map(lambda t: "## " + t),
+        _plain_text,
+        _plain_text.map(lambda t: "## " + t),
+        st.text(alphabet=_PROSE, max_size=20).map(lambda t: "## W" + t + "s"),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(blocks=_any_blocks, newline=st.sampled_from(["", "\n", "\n\n"]))
+@example(blocks=["## "], newline="")
+@example(blocks=["A", ""], newline="\n")
+@example(blocks=["\ud800bc", "## A\u3000"], newline="")
+@example(blocks=["A\nB"], newline="")
+@example(blocks=["## We're #1"], newline="\n")
+def test_the_fast_check_answers_as_the_patterns_do(blocks: list[str], newline: str) -> None:
+    body = "\n\n".join(blocks) + newline
+    assert plain_html(body) == _by_pattern(body)

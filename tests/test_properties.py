@@ -6,13 +6,13 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsgen.archive import make_archive
 from newsgen.config import Config
 from newsgen.errors import NewsgenError
-from newsgen.links import broken_links, links_of, target_file
+from newsgen.links import _target_file, _worked_out, broken_links, links_of, target_file
 from newsgen.markup import clean_text
 from newsgen.model import Article, Entities, Quote, Source
 from newsgen.plan import Page, _check_unique, plan
@@ -132,6 +132,57 @@ def test_broken_links_are_those_a_plain_check_finds(
             if not (target is None or target in files or target + "/index.html" in files):
                 expected.append(link)
         assert broken_links(html, path, files, "https://example.org/") == expected
+
+
+# Link pieces: plain segments and everything a URL treats specially (dot segments, empty
+# segments, escapes, queries, fragments, characters urlsplit strips), and site URLs spelled
+# plainly or not (a folder, none, a dot segment, an upper-case scheme, a query, a port).
+_URL_PIECES = (
+    "/",
+    "a",
+    "b.css",
+    ".",
+    "..",
+    "%2F",
+    "%41",
+    "?q",
+    "#f",
+    " ",
+    "\t",
+    "\n",
+    ":",
+    "\\",
+    "é",
+    "//",
+)
+_SITES = (
+    "http://localhost:8000/",
+    "https://example.org/news/",
+    "https://example.org",
+    "HTTPS://example.org/",
+    "https://example.org/a/./",
+    "https://example.org/?x",
+    "https://example.org:8443/a b/",
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.sampled_from(_SITES),
+    st.sampled_from(("", "/", "SITE", "https://other.org/", "//example.org/", "mailto:")),
+    st.lists(st.sampled_from(_URL_PIECES), max_size=8).map("".join),
+    st.sampled_from(("", "index.html", "a/index.html", "b/c/x.html")),
+)
+@example(
+    "https://example.org", "SITE", "a", ""
+)  # no folder: "https://example.orga" is no link of ours
+@example("https://example.org/news/", "/", "news/../a/", "")
+def test_a_link_names_the_file_the_whole_way_finds(
+    site: str, prefix: str, rest: str, page: str
+) -> None:
+    # The short way for the plain links a theme writes must agree with working the URL out.
+    link = (site if prefix == "SITE" else prefix) + rest
+    assert _target_file(link, page, site) == _worked_out(link, page, site)
 
 
 _CONTROL_REFERENCE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

@@ -313,6 +313,8 @@ class Tracer:
             return
         if kind is Article:
             keys.add(f"a:{obj.slug}")  # type: ignore[attr-defined]
+        elif kind is Term:
+            keys.add(f"t:{obj.kind}:{obj.slug}")  # type: ignore[attr-defined]
         elif kind is Archive:
             keys.add(f"r:{attribute}" if isinstance(attribute, str) else "r:*")
         elif (key := entity_key(obj)) is not None:
@@ -326,7 +328,9 @@ class Tracer:
         kind = type(value)
         if self.keys is None or kind in _LEAVES:
             return
-        if isinstance(value, tuple | list):
+        if kind is Article or kind is Term:  # most often given to a filter: before the ABCs
+            self.read(value)
+        elif isinstance(value, tuple | list):
             for item in value:
                 self.read(item)
         elif isinstance(value, dict | Mapping):  # a dict is found before the ABC test
@@ -345,7 +349,8 @@ class Tracer:
         def traced(*args: Any, **kwargs: Any) -> Any:
             if self.keys is not None:
                 for arg in args:
-                    if type(arg) not in _PLAIN:  # most are strings: no call for those
+                    # Most are strings or dates: no call for a class read_all would skip.
+                    if type(arg) not in _LEAVES:
                         self.read_all(arg)
                 for arg in kwargs.values():
                     self.read_all(arg)

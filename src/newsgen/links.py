@@ -58,8 +58,52 @@ def target_file(link: str, page_path: str, base_url: str) -> str | None:
     return _target_file(link, page_path, base_url)
 
 
+# A path of plain segments: no ".", "..", empty segment (but a trailing slash), query,
+# fragment, escape, backslash, space or control character, so that splitting, unquoting
+# and normalising it changes nothing. ``_SITE_PATH`` starts at the root, ``_IN_SITE`` below
+# the site's own URL.
+_SEGMENT = r"(?!\.\.?(?:/|\Z))[^/?#%\\\x00-\x20\x7f]+"
+_SITE_PATH = re.compile(rf"(?:/{_SEGMENT})*/?")
+_IN_SITE = re.compile(rf"(?:{_SEGMENT}/)*(?:{_SEGMENT})?")
+
+
+@functools.lru_cache(maxsize=16)
+def _site(base_url: str) -> tuple[str, str | None]:
+    """The site's folder (``base_url``'s path); and ``base_url`` itself when it is spelled as
+    ``urlsplit`` gives it back, its folder already normal, so that a link which starts with
+    it names the file after it (else None: every link is worked out the whole way)."""
+    base = urllib.parse.urlsplit(base_url)
+    plain = (
+        base.scheme
+        and base.netloc
+        and base_url == f"{base.scheme}://{base.netloc}{base.path}"
+        and _SITE_PATH.fullmatch(base.path) is not None
+        and base.path.endswith("/")
+    )
+    return base.path, base_url if plain else None
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _target_file(link: str, page_path: str, base_url: str) -> str | None:
+    # The links a theme writes (one page's own canonical URL, the first link to each page
+    # from a worker's pages): a plain path under the site's folder, or the site's URL and
+    # a plain path, whose file is the path itself (what ``_worked_out`` finds, faster).
+    folder, site = _site(base_url)
+    if link.startswith("/") and link.startswith(folder):
+        if _SITE_PATH.fullmatch(link) is not None:
+            return _index(link[len(folder) :])
+    elif site is not None and link.startswith(site):
+        rest = link[len(site) :]
+        if _IN_SITE.fullmatch(rest) is not None:
+            return _index(rest)
+    return _worked_out(link, page_path, base_url)
+
+
+def _index(rel: str) -> str:
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+def _worked_out(link: str, page_path: str, base_url: str) -> str | None:
     base = urllib.parse.urlsplit(base_url)
     parts = urllib.parse.urlsplit(link)
     if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) != (
@@ -78,8 +122,7 @@ def _target_file(link: str, page_path: str, base_url: str) -> str | None:
         path += "/"
     if not path.startswith(base.path):
         return OUTSIDE  # on our host but outside the site's folder: always broken
-    rel = path[len(base.path) :]
-    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+    return _index(path[len(base.path) :])
 
 
 def check_links(

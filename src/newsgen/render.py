@@ -140,6 +140,8 @@ class TracingEnvironment(jinja2.Environment):
         if keys is not None:
             if kind is Article:
                 keys.add("a:" + obj.slug)
+            elif kind is Term:  # a term's name on every link to it: ``Tracer.read``'s key
+                keys.add(f"t:{obj.kind}:{obj.slug}")
             elif kind not in self.tracer.ignored:
                 self.tracer.read(obj, attribute)
         methods = _MAPPING_ATTRIBUTES.get(kind)
@@ -412,7 +414,9 @@ def _once(tracer: Tracer, cleaned: Cleaned) -> Callable[..., Markup]:
     shows it: a teaser appears on a dozen listings. The macro's reads are traced when it
     first renders and added to every page that uses the result, so the cache's dependency
     record is the same. Only for macros whose output depends on their arguments and the
-    globals alone (imported without context, no ``caller``), as the theme's teaser does."""
+    globals alone (imported without context, no ``caller``), as the theme's teaser and
+    speaker do (a quote's speaker is printed on its article, its person's pages and the
+    quote listings: twenty a page there, each a lookup in the people taxonomy)."""
     memo: dict[tuple[Any, ...], tuple[Markup, tuple[str, ...], tuple[Any, ...]]] = {}
 
     def once(macro: jinja2.runtime.Macro, *args: Any) -> Markup:
