@@ -73,6 +73,14 @@ class Server:
         return sum(1 for line in self.output if line.startswith(("built:", "build failed")))
 
 
+def _ctrl_c_stops() -> None:
+    """In the server's process before it starts: SIGINT as a terminal's Ctrl-C delivers it.
+    Run from a script's background job (``cmd &`` with no job control), this process and its
+    children inherit SIGINT ignored, and Python then never turns it into KeyboardInterrupt:
+    every "Ctrl-C stops the server" check would fail for the way it was started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_server(project: Path, timeout: float = 120) -> Server:
     process = subprocess.Popen(
         [sys.executable, "-m", "newsgen", "serve", "--port", "0"],
@@ -80,6 +88,7 @@ def start_server(project: Path, timeout: float = 120) -> Server:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_ctrl_c_stops,
     )
     assert process.stdout is not None
     output: list[str] = []
