@@ -321,7 +321,7 @@ class BuildCache:
         """``put_site`` for a site of which only ``pages`` changed: their rows, and the
         site's; the rows of ``removed`` go, and ``problems`` gives other pages' broken
         links anew. Every other row stands."""
-        self._store_site(out, site, pages, False, removed, problems or {})
+        self._store_site(out, site, pages, False, removed, problems)
 
     def _store_site(
         self,
