@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from corpus import let_settle, write_records
-from measure import Run, run
+from measure import Run, empty_trash, run, set_aside
 
 EPOCH = "1700000000"  # a fixed build time: every run builds the same site
 
@@ -38,7 +37,7 @@ def clean(project: Path) -> None:
     a spare left from an earlier run, with no cache to vouch for it, is looked at page by
     page by the next build."""
     for name in ("site", ".newsgen-cache", ".site.spare"):
-        shutil.rmtree(project / name, ignore_errors=True)
+        set_aside(project / name)
 
 
 def edit_one(project: Path, n: int, round_: int = 0) -> Path:
@@ -59,6 +58,7 @@ def measure(project: Path, n: int, build_args: tuple[str, ...] = ()) -> dict[str
     # from the second on, an edit patches the spare instead of linking a whole new tree.
     edit_one(project, n, 1)
     figures["another edit"] = run_build(project, *build_args)
+    empty_trash(project)
     # SERVE: "serve edit-to-visible" goes here. bench/serve_latency.py (branch serve) times an
     # edit to the reload event of a running `newsgen serve`; join it as one more row.
     return figures

@@ -25,7 +25,7 @@ import hugo
 
 from build import clean, edit_one, run_build
 from corpus import let_settle, write_hugo, write_records
-from measure import Run, run
+from measure import Run, run, set_aside
 
 HERE = Path(__file__).resolve().parent
 PEER = HERE / "peers" / "hugo"
@@ -35,11 +35,7 @@ HUGO = Path(next(iter(hugo.__path__))) / "binaries" / "hugo"
 
 def hugo_build(site: Path) -> Run:
     for name in ("public", "resources", ".hugo_build.lock"):
-        path = site / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+        set_aside(site / name)  # as newsgen's output is: deleting it would slow the next run
     return run([str(HUGO), "--quiet", "--destination", "public"], site)
 
 
