@@ -605,6 +605,33 @@ def test_a_record_known_by_its_stamp_is_not_read_and_any_edit_is(
     assert _tree(out) == _clean(project, tmp_path)
 
 
+def test_a_first_build_reads_each_record_once_and_leaves_what_the_next_build_needs(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no last site, the records are only listed before the parse workers read and
+    hash them: each file is read once, bad files are reported as a build that reads them
+    first reports them, and the next build knows every record by its stamp and replays."""
+    monkeypatch.setattr(stamps, "RACY_NS", 0)
+    (project / "articles" / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (project / "articles" / "latin1.md").write_bytes(b"---\ntitle: Caf\xe9\n---\nBody.\n")
+    uncached = build(project, _options(tmp_path / "uncached", jobs=1, cache=False))
+
+    def report(result: BuildResult) -> list[tuple[str, str | None, int | None]]:
+        return [(e.message, e.path, e.line) for e in (*result.errors, *result.warnings)]
+
+    reads = _count_reads(monkeypatch)
+    out = tmp_path / "site"
+    first = build(project, _options(out, jobs=1))
+    records = sorted(f"articles/{p.name}" for p in (project / "articles").glob("*.md"))
+    assert sorted(reads) == records  # once each: listed, then read by the parse step
+    assert report(first) == report(uncached) and len(first.errors) == 1
+    assert _tree(out) == _tree(tmp_path / "uncached")
+    reads.clear()
+    again = build(project, _options(out, jobs=1))
+    assert again.way == "replayed" and report(again) == report(first)
+    assert reads == ["articles/binary.md", "articles/latin1.md"]  # no digest: read again
+
+
 def test_a_damaged_stamp_row_only_costs_a_read_of_its_file(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from newsgen import fs, parsejob
 from newsgen.build import BuildResult
+from newsgen.cache import BuildCache
 from newsgen.errors import NewsgenError
 from newsgen.parsejob import PARALLEL_FROM, parse_records, ranges
 from tests.helpers import FIXTURE, build_fixture
@@ -101,3 +102,33 @@ def test_a_build_that_parses_in_workers_writes_the_same_site_and_report(
             assert (tmp_path / "serial" / rel).read_bytes() == (
                 tmp_path / "parallel" / rel
             ).read_bytes()
+
+
+def test_a_listed_source_is_read_hashed_and_parsed_by_the_worker(tmp_path: Path) -> None:
+    """A first build's sources come listed, not read (``Sources.unhashed``): the worker
+    reads each, hashes the text it parses, and reports what reading found as the build's
+    process would have."""
+    files = {
+        "good.md": (FIXTURE / "articles" / "02-inflation.md").read_bytes(),
+        "bad-yaml.md": BROKEN["bad-yaml.md"].encode(),
+        "binary.md": b"\x89PNG\r\n\x1a\n" + bytes(64),
+        "latin1.md": "---\ntitle: Caf\xe9\nslug: c\n---\nBody.\n".encode("latin-1"),
+    }
+    listed = []
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        listed.append(fs.SourceText(f"articles/{name}", "", "", str(tmp_path / name)))
+    good, bad, binary, latin1 = parse_records(listed, 1, CODE)
+    text = files["good.md"].decode("utf-8")
+    assert isinstance(good, parsejob.FirstRead) and good.text is not None
+    assert good.text.digest == BuildCache(None, CODE).record_digest("articles/good.md", text)
+    assert good.parsed == parsejob.parse_one("articles/good.md", text)
+    assert (good.errors, good.warnings) == ((), ())
+    assert isinstance(bad, parsejob.FirstRead) and isinstance(bad.parsed, NewsgenError)
+    assert bad.text is not None and bad.parsed.path == "articles/bad-yaml.md"
+    assert isinstance(binary, parsejob.FirstRead) and (binary.text, binary.parsed) == (None, None)
+    assert [w.message for w in binary.warnings] == ["binary file skipped"]
+    assert isinstance(latin1, parsejob.FirstRead) and latin1.text is None
+    assert [(e.message, e.path) for e in latin1.errors] == [
+        ("not UTF-8 at byte offset 14", "articles/latin1.md")
+    ]

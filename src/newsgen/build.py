@@ -187,7 +187,7 @@ def load(
     from newsgen.archive import make_archive, select
     from newsgen.config import load_config
     from newsgen.dates import zone
-    from newsgen.parsejob import parse_records
+    from newsgen.parsejob import FirstRead, parse_records
     from newsgen.plan import plan
 
     config = load_config(fs.read_config_text(project))
@@ -198,12 +198,16 @@ def load(
     tz = zone(config.timezone)
 
     sources = reader(project)
-    errors, warnings = list(sources.errors), list(sources.warnings)
+    errors: list[NewsgenError] = []
+    warnings: list[NewsgenError] = []
     articles: list[Article] = []
     parsed: list[tuple[str, str, Loaded]] = []
     records: list[tuple[str, str, Loaded]] = []
     found: list[tuple[fs.SourceText, str, Loaded | None]] = []
     for source in sources.texts:
+        if source.name in sources.unhashed:  # listed, not read: the workers read and hash it
+            found.append((source, "", None))
+            continue
         digest = source.digest or (
             cache.record_digest(source.name, source.text) if cache.enabled else ""
         )
@@ -212,9 +216,18 @@ def load(
     # (by the workers: this process never holds every record's text at once).
     fresh = iter(parse_records([s for s, _, got in found if got is None], workers, cache.code))
     shared = Shared()
+    texts: list[fs.SourceText] = []  # the sources that gave a text, each with its digest
     for source, digest, loaded in found:
         if loaded is None:
             result = next(fresh)
+            if isinstance(result, FirstRead):
+                # What reading it found goes where the reader would have put it.
+                sources.errors.extend(result.errors)
+                sources.warnings.extend(result.warnings)
+                if result.text is None or result.parsed is None:
+                    continue
+                source, digest, result = result.text, result.text.digest, result.parsed
+            texts.append(source)
             if isinstance(result, NewsgenError):
                 errors.append(result)
                 continue
@@ -222,9 +235,13 @@ def load(
             # archive by the identity of the cached object.
             loaded = (shared.article(result[0]), result[1])
             parsed.append((source.name, digest, loaded))
+        else:
+            texts.append(source)
         records.append((source.name, digest, loaded))
         articles.append(loaded[0])
         warnings.extend(loaded[1])
+    sources.texts[:] = texts
+    errors[:0], warnings[:0] = sources.errors, sources.warnings
 
     chosen, drafts, future = select(articles, options.drafts, options.future, options.today, tz)
     archive = make_archive(chosen, tz, options.epoch, workers)
@@ -377,10 +394,12 @@ def _build(
         # while this one reads the inputs (``aside``).
         with aside(None if previous is None else partial(previous.intact, out)) as intact:
             if reader is fs.read_articles and cache.enabled:
-                sources = stamps.read_articles(project, cache)  # no read of a file known unchanged
+                # No read of a file known unchanged; with no last site, no read of any file
+                # before the parse workers read it: nothing is compared with the inputs then.
+                sources = stamps.read_articles(project, cache, defer=previous is None)
             else:
                 sources = reader(project)
-            inputs = _inputs(project, options, cache, sources)
+            inputs = "" if sources.unhashed else _inputs(project, options, cache, sources)
             replayed = _replay(previous, inputs, intact)
             if replayed is not None:
                 seconds = time.perf_counter() - started
@@ -405,6 +424,9 @@ def _build(
             previous = None
             workers = options.jobs or os.cpu_count() or 1
             model = load(project, options, cache, lambda _: sources, workers)
+            if sources.unhashed:  # read and hashed by the parse workers
+                inputs = _inputs(project, options, cache, sources)
+                stamps.remember(cache, sources)
             if planned is not None:
                 planned(model)
             return _render_and_write(

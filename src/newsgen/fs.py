@@ -55,6 +55,10 @@ class Sources:
     texts: list[SourceText] = field(default_factory=list)
     errors: list[NewsgenError] = field(default_factory=list)
     warnings: list[NewsgenError] = field(default_factory=list)
+    # Files listed and not read (``newsgen.stamps.read_articles`` for a first build): each is
+    # a text with neither text nor digest until the parse workers have read it. Name -> the
+    # stamp to keep with its digest then ("" when it changed too recently to keep one).
+    unhashed: dict[str, str] = field(default_factory=dict)
 
 
 def read_config_text(project: Path) -> str | None:

@@ -9,7 +9,9 @@ does not depend on how the records were split.
 
 The articles come back without their bodies (``newsgen.bodies``), and a source the reader
 did not keep the text of (``SourceText.unread``) is read here, in the worker, and checked
-against its digest: the build's process never holds every record's text at once.
+against its digest: the build's process never holds every record's text at once. A source
+the reader only listed (no digest yet: a first build's, ``Sources.unhashed``) is read and
+hashed here, and comes back as a ``FirstRead``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import itertools
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 from newsgen import fs, stamps
 from newsgen.bodies import without_body
@@ -46,8 +50,20 @@ def parse_one(name: str, text: str) -> Loaded | NewsgenError:
     return without_body(article, name), tuple(noted)
 
 
-def parse_source(source: fs.SourceText, code: str) -> Loaded | NewsgenError:
+@dataclass(frozen=True, slots=True)
+class FirstRead:
+    """A source read here for the first time: what reading it found, and what it parsed to."""
+
+    text: fs.SourceText | None  # the source with its digest; None when it gave no text
+    parsed: Loaded | NewsgenError | None
+    errors: tuple[NewsgenError, ...] = ()  # as ``fs.read_article`` reports them
+    warnings: tuple[NewsgenError, ...] = ()
+
+
+def parse_source(source: fs.SourceText, code: str) -> Loaded | NewsgenError | FirstRead:
     """``parse_one`` of a source, read first if the reader left it unread."""
+    if source.unread is not None and not source.digest:
+        return _first_read(source, code)
     try:
         text = stamps.text_of(source, BuildCache(None, code))
     except NewsgenError as exc:
@@ -55,9 +71,22 @@ def parse_source(source: fs.SourceText, code: str) -> Loaded | NewsgenError:
     return parse_one(source.name, text)
 
 
+def _first_read(source: fs.SourceText, code: str) -> FirstRead:
+    assert source.unread is not None
+    found = fs.Sources()
+    path = Path(source.unread)
+    fs.read_article(path, source.name, path.parent.resolve(), found)
+    if not found.texts:  # unreadable, skipped (binary) or gone
+        return FirstRead(None, None, tuple(found.errors), tuple(found.warnings))
+    text = found.texts[0].text
+    digest = BuildCache(None, code).record_digest(source.name, text)
+    read = fs.SourceText(source.name, "", digest, source.unread)
+    return FirstRead(read, parse_one(source.name, text), tuple(found.errors), tuple(found.warnings))
+
+
 def parse_records(
     sources: Sequence[fs.SourceText], workers: int, code: str
-) -> list[Loaded | NewsgenError]:
+) -> list[Loaded | NewsgenError | FirstRead]:
     """``parse_source`` of each source, in order; on ``workers`` forked processes when there
     are enough records to be worth it. ``code`` is the build cache's code digest, which an
     unread source's digest was made with."""
@@ -70,7 +99,7 @@ def parse_records(
             workers, mp_context=context, initializer=fs.release_inherited_locks
         ) as pool:
             parts = ranges(len(sources), workers * 4)
-            results: list[Loaded | NewsgenError] = []
+            results: list[Loaded | NewsgenError | FirstRead] = []
             for part in pool.map(_parse_range, *zip(*parts, strict=True)):
                 results.extend(part)
             return results
@@ -79,7 +108,7 @@ def parse_records(
         _CODE.clear()
 
 
-def _parse_range(start: int, stop: int) -> list[Loaded | NewsgenError]:
+def _parse_range(start: int, stop: int) -> list[Loaded | NewsgenError | FirstRead]:
     return [parse_source(source, _CODE[0]) for source in _SOURCES[start:stop]]
 
 
