@@ -85,12 +85,15 @@ def read_articles(
 
 def remember(cache: BuildCache, sources: fs.Sources) -> None:
     """Keep the stamps of the files ``read_articles`` listed without reading, now that the
-    parse workers have given their texts' digests."""
+    parse workers have given their texts' digests, and drop them from ``sources`` (about
+    16 MB at 100,000 records, 1.6 MB measured at 10,000, which the build would otherwise
+    hold to its end)."""
     cache.put_stamps(
         (t.name, stamp, t.digest)
         for t in sources.texts
         if t.digest and (stamp := sources.unhashed.get(t.name))
     )
+    sources.unhashed.clear()
 
 
 def text_of(source: fs.SourceText, cache: BuildCache) -> str:
