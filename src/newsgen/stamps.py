@@ -66,7 +66,7 @@ def read_articles(
             # Read later, so this is early enough for the racily-clean rule as well.
             racy = max(stat.st_mtime_ns, stat.st_ctime_ns) >= hashed_at - RACY_NS
             found.texts.append(fs.SourceText(name, "", "", entry.path))
-            found.unhashed[name] = "" if racy else _stamp(cache.code, stat)
+            found.unhashed[name] = "" if racy or stamp is None else stamp
             continue
         fs.read_article(root / filename, name, real_root, found)
         if len(found.texts) > count:
