@@ -1639,6 +1639,18 @@ def _continued_speaker(
         return None
     if opens_paragraph:
         return speaker
+    sentence_start = _sentence_start(before_quote)
+    if (
+        between
+        and not _HE_OR_SHE.search(before_quote, sentence_start)
+        and not registry.subjects_between(
+            (span.start_paragraph, sentence_start), (span.start_paragraph, span.start)
+        )
+    ):
+        # "X was accused of .... In 2017, a migrant was jailed for rape—'because when he is
+        # drunk, ...'": words in a sentence that neither names X nor goes on about him are
+        # not X's; the sentence's own subject, if anyone, says them.
+        return None
     # A quote inside the narrative's sentence goes on with the last speaker only when their
     # paragraph ended with their words: after sentences of its own that name nobody new,
     # the narrative speaks.
@@ -1647,6 +1659,7 @@ def _continued_speaker(
     return speaker if long_quote and not moved_on else None
 
 
+_HE_OR_SHE = re.compile(r"\b(?:he|she|He|She)\b")
 _EMBEDDING_WORD = re.compile(r"\b(?:to|of|the|a|an|for|with|that|as|from|by|about)\s*$")
 _CONNECTOR_WORDS = 5  # "But in the end," leads on; a longer clause is the narrative's own
 
@@ -1994,6 +2007,14 @@ def _until_sentence_end(text: str) -> str:
 
 
 _SENTENCE_REACH = 400  # characters: further back is another sentence, for our purposes
+
+
+def _sentence_start(text: str) -> int:
+    """Where the last sentence in ``text`` starts."""
+    start = 0
+    for match in _SENTENCE_START_ONLY.finditer(text):
+        start = match.end()
+    return start
 
 
 def _since_sentence_start(text: str, across_quotes: bool = False) -> str:
