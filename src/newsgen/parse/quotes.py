@@ -579,7 +579,9 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
         if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
             marker, _, offset = speaker.partition("@")
             where = int(offset) if offset else span.start
-            speaker = _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
+            speaker = _who_clause_head(
+                paragraphs[span.start_paragraph][:where], registry, _PRONOUNS[marker]
+            ) or _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
         elif speaker == _EPITHET:
@@ -1560,6 +1562,27 @@ def _pronoun_speaker(
     ) or registry.last_person_before(
         span.start_paragraph, offset, accept=lambda person: fits(person, pronoun)
     )
+
+
+# "Todd Akin—the former congressman who tried to ... what he called": the name a relative
+# clause hangs on, directly or through a noun phrase set beside it
+_WHO_HEAD = re.compile(
+    rf"(?P<name>{_NAME})[”\"’]?(?:\s*[,—–]\s*(?:the|a|an)\s+[^,;:!?“”\"]{{1,80}}?)?,?\s+who\s"
+)
+
+
+def _who_clause_head(before: str, registry: Registry, pronoun: Pronoun) -> str | None:
+    """The person a pronoun in a relative clause of its own sentence means: the clause's head,
+    not whoever was named last before the sentence."""
+    sentence = before[_sentence_start(before) :]
+    if " who " not in sentence:
+        return None
+    head = None  # the nearest clause's, when clauses nest
+    for match in _WHO_HEAD.finditer(sentence):
+        person = registry.resolve_person(match.group("name"))
+        if person and registry.kinds.get(person) == "person" and fits(person, pronoun):
+            head = person
+    return head
 
 
 def _previous_speaker(
