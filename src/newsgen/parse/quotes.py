@@ -1664,7 +1664,7 @@ def _continued_speaker(
         return speaker
     sentence_start = _sentence_start(before_quote)
     if (
-        between
+        speaker != speakers[before]
         and not _HE_OR_SHE.search(before_quote, sentence_start)
         and not registry.subjects_between(
             (span.start_paragraph, sentence_start), (span.start_paragraph, span.start)
