@@ -251,6 +251,7 @@ _REPORTED_BY = re.compile(
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|with|for|from|at|by|against|into|about|told|tells|asked|asks|urged)\s+(?:the\s+)?$"
 )
+_PRONOUN_OPENS = re.compile(r"[“\"‘(]*(?:He|She)\s")
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s+(?=[A-Z“\"‘(])")
 
 
@@ -289,7 +290,12 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                 # is not the sentence's subject
                 since = breaks[sentence - 1] if sentence else 0  # asides stay in a sentence
                 aside = text.rfind("(", since, start) > text.rfind(")", since, start)
-                subject = not inside and (reported or not (seen_person or spoken_to or aside))
+                # "He elected his son, Kevin, to ...": a pronoun opening the sentence is its
+                # subject, and the names after it are not
+                pronoun_led = _PRONOUN_OPENS.match(text, since) is not None
+                subject = not inside and (
+                    reported or not (seen_person or spoken_to or aside or pronoun_led)
+                )
                 mentions.append(
                     Mention(index, start, end, name, kind, role, honorific, subject, inside)
                 )
