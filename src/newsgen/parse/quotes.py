@@ -1837,6 +1837,15 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     if len(tokens) == 1 and tokens[0] in lexicon.ORG_LAST_WORDS:
         # "the Journal calls", "As the Times put it": the Wall Street Journal named before
         return registry.last_org_ending(tokens[0].lower(), span.start_paragraph, span.start)
+    if len(tokens) == 1 and (
+        firm := registry.last_org_before(
+            span.start_paragraph,
+            span.start,
+            _ORG_REACH,
+            accept=lambda org: org.split()[0] == tokens[0] and " " in org,
+        )
+    ):
+        return firm  # "Koch Supply & Trading is ... Koch also says": its first word clips it
     kind = classify(" ".join(tokens), titled=True)
     if kind in ("person", "organization") and not lexicon.is_title_word(tokens[-1]):
         return " ".join(tokens)
