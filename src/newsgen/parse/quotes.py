@@ -385,7 +385,7 @@ _SPEECH_VERB = re.compile(
     r"reminded|reminds|reminding|observing|report|declare|call|"
     r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
     r"disclosed|revealed|encouraged|encourage|encouraging|"
-    r"accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
+    r"accuse|accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
     r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
     r"notified|notifies|informed|informs|"  # "the agency notified Astorino that ... 'X'"
     r"blamed|blames|blaming)\b"  # "The NRA blamed Democrats for blocking ..., which 'X'"
@@ -424,6 +424,10 @@ _DESCRIBING_AS = re.compile(
     r"(?:it|them|this|that|him|her|(?:the|his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\s+as"
     r"|(?:call|calls|called|calling|declare|declares|declared|declaring)\s+"
     r"(?:it|them|this|that|(?:the|his|her|their|its)\s+[\w-]+))\s+$"
+)
+# "accuse her of creating a “toxic” climate": the accusers' word for it
+_ACCUSING_OF = re.compile(
+    r"\b(?:accuse|accuses|accused|accusing)\s+[^.!?;:“”\"]{1,40}?\s+of\s+(?:[\w-]+\s+){0,3}$"
 )
 _SPOKEN_TO = re.compile(
     r"\b(?:explains?|explained|says?|said|speaks?|spoke|talks?|talked|writes?|wrote|"
@@ -963,7 +967,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         if len(span.text.split()) < 2:
             # A single quoted word is a term whoever is speaking, unless the sentence says
             # whose word it is: "criticized NATO, describing it as 'warmongering'".
-            if _DESCRIBING_AS.search(left) and not _PASSIVE.search(left):
+            if (_DESCRIBING_AS.search(left) or _ACCUSING_OF.search(left)) and not _PASSIVE.search(
+                left
+            ):
                 return _subject_speaker(sentence, span, registry) or _TERM
             word = re.fullmatch(r"[A-Za-z][a-z’'-]*[.!?,]?", span.text)  # not "@state.gov"
             opened = None if naming or not word else _earlier_quote_start(sentence, left)
