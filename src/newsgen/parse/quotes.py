@@ -378,6 +378,9 @@ _NON_LISTENER_VERB = "|".join(v for v in _VERB.split("|") if v not in _LISTENER_
 # Inside the quote's sentence, further right: "The best 'antidote' ..., he stated, but ..."
 _EMBEDDED_AFTER = re.compile(rf"[,–—]\s*{_SPEAKER}\s+{_ADVERB}(?:{_VERB})\b(?!\s+(?:that|to)\b)")
 _EMBEDDED_VERB_FIRST = re.compile(rf"\b(?:{_NON_LISTENER_VERB})\s+{_SPEAKER}")
+_NOT_PASSIVE = "".join(
+    rf"(?<!\b{aux} )" for aux in ("is", "are", "was", "were", "be", "been", "being", "widely")
+)
 _SPEECH_VERB = re.compile(
     rf"\b(?:{_VERB}|urged|summoned|calling|demanding|talked|spoke|saying|telling|writing|"
     r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
@@ -388,6 +391,10 @@ _SPEECH_VERB = re.compile(
     r"accuse|accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
     r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
     r"notified|notifies|informed|informs|"  # "the agency notified Astorino that ... 'X'"
+    # what someone came to hold, in their words ("the EU considered this an infringement on
+    # '...'"), never a passive ("he is considered 'a hero'": others' words about him)
+    r"(?:became|become|becomes|was|were|grew|remained)\s+convinced|"
+    rf"{_NOT_PASSIVE}(?:believed|believes|considered|considers)|"
     r"blamed|blames|blaming)\b"  # "The NRA blamed Democrats for blocking ..., which 'X'"
 )
 _SAYING_VERB = re.compile(
