@@ -491,10 +491,12 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 tail_start = start + raw.index(tokens[cut + 1], len(head) + len(token))
                 found += _analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text)
             return found
-    # "New York Times Kim Jong Un": an organisation word ends a name mid-run.
+    # "New York Times Kim Jong Un": an organisation word ends a name mid-run; after a name of
+    # three words or more, even before the run's last word ("New York Times Dealbook": the
+    # paper and its section).
     # ("Senate Select Committee on Flood Preparedness" is one body and its remit.)
     body_with_remit = any(a in _BODIES_ON and b == "on" for a, b in itertools.pairwise(tokens))
-    for cut in range(1, len(tokens) - 1):
+    for cut in range(1, len(tokens) - 1 if len(tokens) < 4 else len(tokens)):
         if (
             tokens[cut - 1] in lexicon.ORG_LAST_WORDS
             and tokens[cut][:1].isupper()  # "University of Göttingen" goes on: one name
