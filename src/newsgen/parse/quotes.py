@@ -1811,6 +1811,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     parts = name.split()
     while len(parts) > 1 and parts[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
         parts = parts[1:]
+    if len(parts) > 1 and parts[0] in ("A", "An"):
+        parts = parts[1:]  # "A DEA statement said": an article is never part of a name
     for cut, part in enumerate(parts[1:], start=1):
         if part in lexicon.TIME_WORDS:  # "said Timmermans Friday"
             parts = parts[:cut]
