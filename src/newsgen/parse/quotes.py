@@ -217,7 +217,7 @@ def _join(parts: Sequence[str]) -> str:
 # --- attribution ------------------------------------------------------------------------
 
 _VERB = "|".join(sorted((v for v in lexicon.REPORTING_VERBS if v.isalpha()), key=len, reverse=True))
-_PRONOUN = r"(?:he|she|they|He|She|They)"
+_PRONOUN = r"(?:he|she|they|He|She|They)\b"
 _NAME = MENTION.pattern
 _DET = r"(?:(?:the|a|an|his|her|their|its)\s+)?"
 # A word that cannot open a speaker's phrase: "by Donald Trump reported", "but called his"
