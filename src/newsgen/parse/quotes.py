@@ -925,7 +925,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
-    modifier = _MODIFIES_NOUN.match(right_text) if partial else None
+    # "“The ground is saturated,” meteorologist Ian Brooks said": a comma inside the marks
+    # ends the words; only a bare phrase modifies the noun after it
+    bare = not paragraphs[span.end_paragraph][: span.end - 1].endswith(_CLAUSE_ENDS)
+    modifier = _MODIFIES_NOUN.match(right_text) if partial and bare else None
     noun = modifier.group(1) if modifier else ""
     if (
         noun
