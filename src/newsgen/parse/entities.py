@@ -251,6 +251,7 @@ _REPORTED_BY = re.compile(
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|with|for|from|at|by|against|into|about|told|tells|asked|asks|urged)\s+(?:the\s+)?$"
 )
+_OWNED_APPOSITIVE = re.compile(r"(?:'s|’s)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*,\s+$")
 _PRONOUN_OPENS = re.compile(r"[“\"‘(]*(?:He|She)\s")
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s+(?=[A-Z“\"‘(])")
 
@@ -262,6 +263,7 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
     for index, text in enumerate(paragraphs):
         breaks: list[int] | None = None  # found once a paragraph names a person
         sentence, seen_person = 0, False
+        owner_end = -1  # where the last person named as an owner ("Trump's") ends
         for run_start, raw in _capitalised_runs(text):
             if raw.startswith("Q") and (label := _interview_label(raw, text, run_start)):
                 raw, run_start = raw[label:], run_start + label
@@ -293,8 +295,13 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                 # "He elected his son, Kevin, to ...": a pronoun opening the sentence is its
                 # subject, and the names after it are not
                 pronoun_led = _PRONOUN_OPENS.match(text, since) is not None
+                # "Trump's lawyer, Rudy Giuliani, said": the one named beside the owner's
+                # role is the subject, as much as the owner
+                owned = (
+                    owner_end >= 0 and _OWNED_APPOSITIVE.match(text, owner_end, start) is not None
+                )
                 subject = not inside and (
-                    reported or not (seen_person or spoken_to or aside or pronoun_led)
+                    reported or owned or not (seen_person or spoken_to or aside or pronoun_led)
                 )
                 mentions.append(
                     Mention(index, start, end, name, kind, role, honorific, subject, inside)
@@ -309,6 +316,7 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     and name not in surnames
                 )
                 seen_person = seen_person or not (inside or lone_opener or aside)
+                owner_end = end if text.startswith(("'s ", "’s "), end) else -1
                 surnames.update(name.split()[1:])
     return mentions
 
