@@ -765,7 +765,9 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return "person"  # a candidate only: it counts once it matches a full name
     if len(tokens) > 4 or any(t.isupper() and len(t.strip(".")) > 1 for t in tokens):
         return None
-    ranks = [rank(t.strip(".")) for t in tokens]
+    # A particle ("Pieter de Vries", "Carlos de la Cruz") is an everyday word; the name's
+    # capitalised parts say whether it is one
+    ranks = [rank(t.strip(".")) for t in tokens if not t.islower()]
     if any(r is not None and r < VERY_COMMON_RANK for r in ranks):
         return None
     if all(r is not None and r < RARE_RANK for r in ranks) and tokens[0] not in lexicon.GIVEN_NAMES:
