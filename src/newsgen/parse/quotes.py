@@ -593,6 +593,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _who_clause_head(
                 paragraphs[span.start_paragraph][:where], registry, _PRONOUNS[marker]
             ) or _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
+            if speaker is None and marker != "\x00they":
+                speaker = _UNNAMED  # "he said" with no man named: never the firm quoted before
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
         elif speaker == _EPITHET:
