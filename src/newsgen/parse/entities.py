@@ -271,6 +271,8 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     continue
             for offset, end_offset, name, kind, role, honorific in _analysed(raw):
                 start, end = run_start + offset, run_start + end_offset
+                if kind == "place" and name in surnames and _REPORTED_BY.match(text, end):
+                    kind = "person"  # "Beatriz Moreno ... Moreno said": her, not the town
                 if kind != "person":
                     mentions.append(Mention(index, start, end, name, kind, role, honorific))
                     continue
