@@ -587,6 +587,11 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     kind = classify(name, honorific or role is not None)
     if kind is None:
         return []
+    saint = tokens[0] == "St." and not role
+    if saint and (kind == "organization" or lexicon.canonical_place(f"St. {name}")):
+        # "St. Mary's Hospital", "St. Louis": a saint's name is the institution's or town's
+        name, honorific = f"St. {name}", False
+        kind = "organization" if kind == "organization" else "place"
     if kind == "place" and honorific:
         kind = "person"  # "Rev. Rodriguez" is a man, whatever towns share his name
     if kind == "person" and with_article and not (honorific or role or given_name(name_tokens[0])):
