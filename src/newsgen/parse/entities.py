@@ -271,8 +271,10 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     continue
             for offset, end_offset, name, kind, role, honorific in _analysed(raw):
                 start, end = run_start + offset, run_start + end_offset
-                if kind == "place" and name in surnames and _REPORTED_BY.match(text, end):
-                    kind = "person"  # "Beatriz Moreno ... Moreno said": her, not the town
+                if kind == "place" and name in surnames and _in_subject_place(text, start, end):
+                    # "Rosa Moreno ... Moreno said", "Thornton, speaking to reporters, was
+                    # defiant": the one named before, not the town
+                    kind = "person"
                 if kind != "person":
                     mentions.append(Mention(index, start, end, name, kind, role, honorific))
                     continue
@@ -324,6 +326,14 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
 
 
 Analysed = tuple[tuple[int, int, str, Kind | None, str | None, bool], ...]
+
+
+def _in_subject_place(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` opens its sentence or a reporting verb follows it."""
+    if _REPORTED_BY.match(text, end):
+        return True
+    before = text[:start].rstrip().rstrip('“”"‘’()').rstrip()
+    return not before or before.endswith((".", "!", "?"))
 
 
 @lru_cache(maxsize=1 << 15)  # names recur: within an article, and from one to the next
