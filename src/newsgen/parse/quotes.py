@@ -230,8 +230,9 @@ _ROLE_WORDS = rf"(?:{_NOT_OPENING}[a-z][\w-]*\s+(?:[a-z][\w-]*\s+){{0,2}})?"
 # government", "FBI officials"), or "the spokesman" style common noun.
 _SPEAKER = (
     rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}{_NAME}(?:\s+[a-z][\w()-]*){{1,2}}|"
-    rf"{_DET}{_NOT_OPENING}[a-z][\w-]*(?:\s+[a-z][\w-]*|\s+[A-Z][a-z][\w-]*\s+[a-z][\w-]*)?)"
-)  # "the spokesman", "the loving father", "the esteemed Argentinian evangelist"
+    rf"{_DET}{_NOT_OPENING}(?:\d{{1,3}}-year-old|[a-z][\w-]*)"
+    r"(?:\s+[a-z][\w-]*|\s+[A-Z][a-z][\w-]*\s+[a-z][\w-]*)?)"
+)  # "the spokesman", "the loving father", "the esteemed Argentinian evangelist", "the 71-year-old"
 # ", Dana Whitfield," or ", the agency's spokesman," between a speaker and the verb
 _APPOSITIVE = r"(?:,\s*(?P<appositive>[^,]{1,80}),)?"
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
