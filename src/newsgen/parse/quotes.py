@@ -1782,6 +1782,14 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     ):
         return _describe(words, span, registry)  # "the esteemed Argentinian evangelist"
     possessed = _POSSESSED_ROLE.fullmatch(raw)
+    if (
+        possessed
+        and not names_only
+        and _INSTITUTION.search(" " + possessed.group("role"))
+        and lexicon.canonical_place(_POSSESSIVE.split(raw)[0].strip())
+    ):
+        # "Ukraine's foreign ministry said": that country's, never a ministry named before
+        return raw.strip()
     if possessed and not names_only:  # "Germany’s top diplomat added": a description
         return _describe(["the", *possessed.group("role").split()], span, registry)
     match = MENTION.search(raw)
