@@ -268,6 +268,7 @@ _DESK_OF = re.compile(
     r"(?:desk|team|analysts|strategists|economists|researchers|note|outlook|research)\b"
 )
 _OWNED_ROLE = r"(?:the|a|an)\s+[a-z][\w-]*(?:’s|'s)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*"
+_ACCORDING_TO_AFTER = re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}")
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
@@ -284,7 +285,7 @@ _RIGHT_PATTERNS = [
         rf"^[\s,–—-]*(?i:according to)\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:{_DOCUMENTS})\s+"
         rf"(?:(?:released|issued|published|posted|sent|put out)\s+)?(?:by|from)\s+{_SPEAKER}"
     ),
-    re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
+    _ACCORDING_TO_AFTER,
     _SIGNATURE,
     # "“Be a light unto yourself”, as the Buddha said": a saying, then whose it is
     re.compile(
@@ -1033,6 +1034,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             and (person := _member_named(right, match.start("speaker"), span, registry))
         ):
             return person
+        if (
+            match
+            and pattern is _ACCORDING_TO_AFTER
+            and (said := _subject_speaker(left, span, registry, saying_only=True))
+            and registry.kinds.get(said) == "person"
+        ):
+            return said  # "Xi said they should be “partners,” according to Xinhua": Xi's words
         if match and (name := _speaker_of(match, span, registry)):
             return name
     below = span.end_paragraph + 1
