@@ -226,7 +226,16 @@ _TITLES = [t for t in sorted(lexicon.TITLE_WORDS, key=len, reverse=True) if "." 
 _TITLE_ALT = "|".join(re.escape(t) for t in _TITLES)
 _TITLES_LOWER = [(t, t.lower()) for t in _TITLES]
 # "North Korean leader Jake Doe", "senior investigator Jane Doe": a role right before a name.
-_ROLE_BEFORE_SOURCE = r"((?:[A-Z][\w’'-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}(?i:{titles}))\s+$"
+# The lowercase words of a role describe it ("former", "veteran"): never a preposition or a
+# verb of the sentence ("Reporters spoke with economist Ola Berg" names an economist)
+_NOT_ROLE_WORD = "|".join(
+    sorted({*lexicon.FUNCTION_WORDS, *lexicon.AUXILIARIES, *lexicon.REPORTING_VERBS, "spoke"})
+)
+_ROLE_BEFORE_SOURCE = (
+    r"(?<![\w’'-])((?:[A-Z][\w’'-]*\s+){{0,3}}(?:(?!(?:"
+    + _NOT_ROLE_WORD.replace("{", "{{").replace("}", "}}")
+    + r")\s)[a-z][\w-]*\s+){{0,2}}(?i:{titles}))\s+$"
+)
 _ROLE_BEFORE = re.compile(_ROLE_BEFORE_SOURCE.format(titles=_TITLE_ALT))
 # Words _ROLE_BEFORE can span: three capitalised, two lowercase, a title (with a margin).
 _ROLE_WORDS = 3 + 2 + 1 + max(t.count(" ") for t in lexicon.TITLE_WORDS) + 2

@@ -730,6 +730,14 @@ DEMONYMS = frozenset(
 # Words that make a role: "National Security Advisor", "the chief spokesman of ...".
 TITLE_WORDS = frozenset(
     [
+        # sports roles, as the sports pages put them before a name ("Quarterback Jalen Brooks")
+        "quarterback",
+        "linebacker",
+        "striker",
+        "goalkeeper",
+        "midfielder",
+        "defender",
+        "pitcher",
         # local and parliamentary offices, British and American spellings
         "councillor",
         "councilor",
