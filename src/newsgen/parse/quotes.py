@@ -597,6 +597,10 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             ) or _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
             if speaker is None and marker != "\x00they":
                 speaker = _UNNAMED  # "he said" with no man named: never the firm quoted before
+        elif speaker == _SAME_SPEAKER and _ONE_UNNAMED.search(
+            paragraphs[span.start_paragraph], 0, span.start
+        ):
+            speaker = _UNNAMED  # "A Russian official said .... '...,' the official said"
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
         elif speaker == _EPITHET:
@@ -1714,11 +1718,15 @@ _EMBEDDING_WORD = re.compile(r"\b(?:to|of|the|a|an|for|with|that|as|from|by|abou
 _CONNECTOR_WORDS = 5  # "But in the end," leads on; a longer clause is the narrative's own
 
 
-_MEMBER_NOUN = re.compile(
-    r"\s+(?:official|officials|official\(s\)|spokesman|spokeswoman|spokesperson|aide|aides|"
+_MEMBER_WORDS = (
+    r"(?:official|officials|official\(s\)|spokesman|spokeswoman|spokesperson|aide|aides|"
     r"source|sources|staff|staffer|staffers|employee|employees|member|members|agent|agents|"
-    r"lawyer|lawyers|insider|insiders|representative|representatives)\b"
+    r"lawyer|lawyers|insider|insiders|representative|representatives)"
 )
+_MEMBER_NOUN = re.compile(rf"\s+{_MEMBER_WORDS}\b")
+# "A Russian official, who declined to be named, said": someone new, whom "the official"
+# then goes on quoting
+_ONE_UNNAMED = re.compile(rf"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){{0,2}}?{_MEMBER_WORDS}\b")
 
 
 # "Republicans on the committee", "lawyers for Delta Air Lines": what comes before the body
