@@ -592,9 +592,13 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
         if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
             marker, _, offset = speaker.partition("@")
             where = int(offset) if offset else span.start
-            speaker = _who_clause_head(
-                paragraphs[span.start_paragraph][:where], registry, _PRONOUNS[marker]
-            ) or _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
+            before_pronoun = paragraphs[span.start_paragraph][:where]
+            speaker = (
+                _group_named(before_pronoun, span, registry) if marker == "\x00they" else None
+            ) or (
+                _who_clause_head(before_pronoun, registry, _PRONOUNS[marker])
+                or _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
+            )
             if speaker is None and marker != "\x00they":
                 speaker = _UNNAMED  # "he said" with no man named: never the firm quoted before
         elif speaker == _SAME_SPEAKER and _ONE_UNNAMED.search(
@@ -1600,6 +1604,27 @@ def _pronoun_speaker(
 _WHO_HEAD = re.compile(
     rf"(?P<name>{_NAME})[”\"’]?(?:\s*[,—–]\s*(?:the|a|an)\s+[^,;:!?“”\"]{{1,80}}?)?,?\s+who\s"
 )
+
+
+# "Analysts at Goldman Sachs raised their forecast": a group of some body, whom "they" means
+_GROUP_AT = re.compile(
+    r"\b(?P<group>(?i:analysts|strategists|economists|researchers|scientists|investigators|"
+    r"officials|sources|aides|staffers|employees|members|agents|lawyers|insiders|"
+    r"representatives|executives|leaders|lawmakers|experts))\s+"
+    rf"(?:at|of|from|with|for|on)\s+(?:the\s+)?(?P<body>{_NAME})"
+)
+
+
+def _group_named(before: str, span: Span, registry: Registry) -> str | None:
+    """Who "they" are when the paragraph, before the pronoun, names a group of a body: the
+    body for its research desk ("analysts at Barclays", as the notes convention credits it),
+    else someone unnamed ("officials at the agency")."""
+    found = None
+    for match in _GROUP_AT.finditer(before):
+        body = _resolve(match.group("body"), span, registry, names_only=True)
+        if body and registry.kinds.get(body) == "organization":
+            found = body if match.group("group").lower() in _DESK_NOUNS else _UNNAMED
+    return found
 
 
 def _who_clause_head(before: str, registry: Registry, pronoun: Pronoun) -> str | None:
