@@ -267,7 +267,10 @@ _DESK_OF = re.compile(
     rf"^[\s,–—-]*(?:{_VERB})\s+(?P<owner>[^.;:!?“”\"]{{1,120}}?)(?:’s|'s)\s+(?:[\w-]+\s+){{0,3}}"
     r"(?:desk|team|analysts|strategists|economists|researchers|note|outlook|research)\b"
 )
-_OWNED_ROLE = r"(?:the|a|an)\s+[a-z][\w-]*(?:’s|'s)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*"
+_OWNED_ROLE = (
+    r"(?:(?:the|a|an)\s+[a-z][\w-]*(?:’s|'s)|his|her|their|its)\s+"
+    r"(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*"
+)  # "the agency's director", "his lawyer"
 _ACCORDING_TO_AFTER = re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}")
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
