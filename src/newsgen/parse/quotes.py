@@ -515,6 +515,36 @@ _UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, bu
 _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if anyone
 _EPITHET = "\x00epithet"  # "the actor-turned-candidate said": the one quoted before, or the subject
 _EPITHET_REACH = 2  # paragraphs back: further, "the platoon commander" is someone new
+# "the man said", "the grandmother said": an epithet that says whether a man or a woman
+_EPITHET_HE = "\x00epithet@he"
+_EPITHET_SHE = "\x00epithet@she"
+_EPITHETS: dict[str, Pronoun] = {_EPITHET: "they", _EPITHET_HE: "he", _EPITHET_SHE: "she"}
+_MALE_NOUNS = frozenset(
+    [
+        "man",
+        "boy",
+        "father",
+        "husband",
+        "son",
+        "brother",
+        "grandfather",
+        "uncle",
+        "gentleman",
+    ]
+)
+_FEMALE_NOUNS = frozenset(
+    [
+        "woman",
+        "girl",
+        "mother",
+        "wife",
+        "daughter",
+        "sister",
+        "grandmother",
+        "aunt",
+        "lady",
+    ]
+)
 _SAME_SOURCE = "\x00source"  # "the statement reads": whoever's text was quoted just before
 _PAIR = "\x00pair"  # "the lawmakers wrote": the two named together just before, or nobody named
 _DETERMINERS = ("the", "a", "an", "his", "her", "their", "its")
@@ -610,13 +640,18 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _UNNAMED  # "A Russian official said .... '...,' the official said"
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
-        elif speaker == _EPITHET:
+        elif speaker in _EPITHETS:
             # "the actor-turned-congressional candidate said": the one speaking, or else the
-            # one the article is about, its last named subject.
-            subjects = registry.subjects_between(
-                (span.start_paragraph - _EPITHET_REACH, 0), (span.start_paragraph, span.start)
-            )
-            speaker = _previous_speaker(index, spans, speakers, registry) or (
+            # one the article is about, its last named subject; "the man told" is a man.
+            pronoun = _EPITHETS[speaker]
+            subjects = [
+                subject
+                for subject in registry.subjects_between(
+                    (span.start_paragraph - _EPITHET_REACH, 0), (span.start_paragraph, span.start)
+                )
+                if fits(subject, pronoun)
+            ]
+            speaker = _previous_speaker(index, spans, speakers, registry, pronoun=pronoun) or (
                 subjects[-1] if subjects else _UNNAMED
             )
         elif speaker == _SAME_SOURCE:
@@ -1460,7 +1495,7 @@ def _subject_speaker(
         # "The team was horrified and described '...'", "Authors also tested X, but reported
         # that it was '...'": the sentence's subject speaks through a later verb of its own.
         who = _resolve(coordinated.group("who"), span, registry)
-        if who not in (None, _UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET, _PAIR):
+        if who not in (None, _UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _PAIR, *_EPITHETS):
             return who
     for mention in MENTION.finditer(before_verb):
         name = _resolve(mention.group(0), span, registry, names_only=True)
@@ -1479,7 +1514,7 @@ def _subject_speaker(
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
         # "The report credited the group with sparing 'dozens of lives'": the report's author
-        return who if who not in (_UNNAMED, _SAME_SPEAKER, _EPITHET) else None
+        return who if who not in (_UNNAMED, _SAME_SPEAKER, *_EPITHETS) else None
     clause = _CLAUSE_PRONOUN.search(before_verb) if verb.group().endswith("ing") else None
     if not found and clause and _PARTICIPLE_AFTER_COMMA.search(before_verb):
         # "he helped found the fund, recalling later: '...'": the clause's subject speaks
@@ -2003,6 +2038,8 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         return named or _UNNAMED
     if determiner != "the" or (noun.endswith("s") and not noun.endswith("ss")):
         return _UNNAMED  # "officials", "his aides": a group, nobody named
+    if noun in _MALE_NOUNS or noun in _FEMALE_NOUNS:
+        return _EPITHET_HE if noun in _MALE_NOUNS else _EPITHET_SHE
     return _EPITHET  # "the loving father maintained": who spoke before, or the subject
 
 
