@@ -2122,6 +2122,9 @@ def _name_candidates(name: str) -> list[str]:
         # "Secretary of State Antony Blinken", "Minister for Foreign Affairs Penny Wong": where
         # the office ends, the registry tells: each shorter ending is a candidate
         candidates += [" ".join(tokens[i:]) for i in range(2, len(tokens))]
+    if of and tail.startswith("the ") and name != head:
+        # "Dr. Lucia Ferrante of the University of Padua": a person, then where they work
+        candidates += _name_candidates(head)
     return candidates
 
 
