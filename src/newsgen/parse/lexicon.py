@@ -730,6 +730,22 @@ DEMONYMS = frozenset(
 # Words that make a role: "National Security Advisor", "the chief spokesman of ...".
 TITLE_WORDS = frozenset(
     [
+        # who someone is to the story, as local news puts it before a name ("Parent Jamal
+        # Wright said", "retired teacher Ann Cole")
+        "parent",
+        "resident",
+        "voter",
+        "student",
+        "teacher",
+        "nurse",
+        "farmer",
+        "commuter",
+        "homeowner",
+        "retiree",
+        "shopper",
+        "neighbor",
+        "neighbour",
+        "coach",
         # sports roles, as the sports pages put them before a name ("Quarterback Jalen Brooks")
         "quarterback",
         "linebacker",
