@@ -745,6 +745,13 @@ TITLE_WORDS = frozenset(
         "shopper",
         "neighbor",
         "neighbour",
+        "passenger",
+        "customer",
+        "witness",
+        "survivor",
+        "protester",
+        "visitor",
+        "tourist",
         "coach",
         # sports roles, as the sports pages put them before a name ("Quarterback Jalen Brooks")
         "quarterback",
