@@ -667,6 +667,7 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
                 (authors.get(noun) if noun else None)
                 or previous
                 or (_document_author(span, paragraphs, registry) if finding else None)
+                or (_issuer(noun, span, paragraphs, registry) if noun and not finding else None)
             )
             if speaker and noun:
                 authors.setdefault(noun, speaker)
@@ -770,6 +771,31 @@ def _document_author(span: Span, paragraphs: Sequence[str], registry: Registry) 
                 kind = registry.kinds.get(name) if name else None
                 author = name if kind in ("organization", "person") else None
             found = author or found
+    return found
+
+
+# "Niamh Carroll, the chief executive, issued a statement": whose statement "the statement" is
+_ISSUED_TEXT = re.compile(
+    rf"(?P<issuer>{_NAME}),?(?:\s+[^,.!?“”\"]{{1,60}},)?\s+(?:\w+ly\s+)?"
+    r"(?:issued|released|put out|sent|posted|published|wrote)\s+"
+    r"(?:a|an|the|its|her|his|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\b"
+)
+
+
+def _issuer(noun: str, span: Span, paragraphs: Sequence[str], registry: Registry) -> str | None:
+    """Who the article said put out the statement (letter, memo ...) "the statement said"
+    quotes: in the quote's paragraph, or the one before."""
+    found = None
+    for index in range(max(0, span.start_paragraph - 1), span.start_paragraph + 1):
+        text = (
+            paragraphs[index][: span.start] if index == span.start_paragraph else paragraphs[index]
+        )
+        for match in _ISSUED_TEXT.finditer(text):
+            if match.group("noun") != noun:
+                continue
+            who = _resolve(match.group("issuer"), span, registry, names_only=True)
+            if who and registry.kinds.get(who) in ("person", "organization"):
+                found = who
     return found
 
 
