@@ -234,7 +234,8 @@ _SPEAKER = (
     r"(?:\s+[a-z][\w-]*|\s+[A-Z][a-z][\w-]*\s+[a-z][\w-]*)?)"
 )  # "the spokesman", "the loving father", "the esteemed Argentinian evangelist", "the 71-year-old"
 # ", Dana Whitfield," or ", the agency's spokesman," between a speaker and the verb
-_APPOSITIVE = r"(?:,\s*(?P<appositive>[^,]{1,80}),)?"
+# (after an age: "Maria Gonzalez, 63, of Riverside, said")
+_APPOSITIVE = r"(?:,\s*\d{1,3}(?=,))?(?:,\s*(?P<appositive>[^,]{1,80}),)?"
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
 
 # "— John Adams" signing a quote that stands alone
