@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,17 @@ def plain_find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ())
     for index, text in enumerate(paragraphs):
         breaks = [m.end() for m in entities._SENTENCE_BREAK.finditer(text)]
         sentence, seen_person = 0, False
+        owner_end = -1
         for start, raw in entities._capitalised_runs(text):
             label = entities._interview_label(raw, text, start)  # "Q. Regarding ...": no initial
             raw, start = raw[label:], start + label
             for mention in entities._analyse(index, start, raw, text) if raw else ():
+                if (
+                    mention.kind == "place"
+                    and mention.text in surnames
+                    and entities._in_subject_place(text, mention.start, mention.end)
+                ):
+                    mention = replace(mention, kind="person")
                 while sentence < len(breaks) and breaks[sentence] <= mention.start:
                     sentence, seen_person = sentence + 1, False
                 here = (index, mention.start)
@@ -64,7 +72,15 @@ def plain_find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ())
                     aside = text.rfind("(", since, mention.start) > text.rfind(
                         ")", since, mention.start
                     )
-                    subject = not inside and (reported or not (seen_person or spoken_to or aside))
+                    pronoun_led = entities._PRONOUN_OPENS.match(text, since) is not None
+                    owned = (
+                        owner_end >= 0
+                        and entities._OWNED_APPOSITIVE.match(text, owner_end, mention.start)
+                        is not None
+                    )
+                    subject = not inside and (
+                        reported or owned or not (seen_person or spoken_to or aside or pronoun_led)
+                    )
                     mention = Mention(
                         mention.paragraph,
                         mention.start,
@@ -84,6 +100,7 @@ def plain_find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ())
                         and mention.text not in surnames
                     )
                     seen_person = seen_person or not (inside or lone_opener or aside)
+                    owner_end = mention.end if text.startswith(("'s ", "’s "), mention.end) else -1
                     surnames.update(mention.text.split()[1:])
                 mentions.append(mention)
     return mentions

@@ -101,9 +101,14 @@ def _headline_quote(title: str, speaker: str, roles: Mapping[str, str]) -> list[
     marked = len(rest) > 1 and rest[0] in "\"“‘'" and rest[-1] in "\"”’'"
     if not marked and not _SPEAKING.search(words):
         return []
+    # Unmarked words are the speaker's own only as written: words recapitalised in Headline
+    # Case, or marks around a part ("We Should Be 'Frightened' by ..."), are the desk's gloss.
+    if not marked and (headline_case(rest) or _INNER_MARK.search(words)):
+        return []
     return [Quote(words, speaker, roles.get(speaker))] if words else []
 
 
+_INNER_MARK = re.compile(r"[\"“”]|(?<!\w)[‘’']|[‘’'](?!\w)")  # not an apostrophe
 _SPEAKING = re.compile(r"\b(?:I|I'm|I’m|we|We|we're|We’re|my|My|our|Our|us|me|you|You)\b")
 
 

@@ -226,7 +226,16 @@ _TITLES = [t for t in sorted(lexicon.TITLE_WORDS, key=len, reverse=True) if "." 
 _TITLE_ALT = "|".join(re.escape(t) for t in _TITLES)
 _TITLES_LOWER = [(t, t.lower()) for t in _TITLES]
 # "North Korean leader Jake Doe", "senior investigator Jane Doe": a role right before a name.
-_ROLE_BEFORE_SOURCE = r"((?:[A-Z][\w’'-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}(?i:{titles}))\s+$"
+# The lowercase words of a role describe it ("former", "veteran"): never a preposition or a
+# verb of the sentence ("Reporters spoke with economist Ola Berg" names an economist)
+_NOT_ROLE_WORD = "|".join(
+    sorted({*lexicon.FUNCTION_WORDS, *lexicon.AUXILIARIES, *lexicon.REPORTING_VERBS, "spoke"})
+)
+_ROLE_BEFORE_SOURCE = (
+    r"(?<![\w’'-])((?:[A-Z][\w’'-]*\s+){{0,3}}(?:(?!(?:"
+    + _NOT_ROLE_WORD.replace("{", "{{").replace("}", "}}")
+    + r")\s)[a-z][\w-]*\s+){{0,2}}(?i:{titles}))\s+$"
+)
 _ROLE_BEFORE = re.compile(_ROLE_BEFORE_SOURCE.format(titles=_TITLE_ALT))
 # Words _ROLE_BEFORE can span: three capitalised, two lowercase, a title (with a margin).
 _ROLE_WORDS = 3 + 2 + 1 + max(t.count(" ") for t in lexicon.TITLE_WORDS) + 2
@@ -251,6 +260,8 @@ _REPORTED_BY = re.compile(
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|with|for|from|at|by|against|into|about|told|tells|asked|asks|urged)\s+(?:the\s+)?$"
 )
+_OWNED_APPOSITIVE = re.compile(r"(?:'s|’s)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*,\s+$")
+_PRONOUN_OPENS = re.compile(r"[“\"‘(]*(?:He|She)\s")
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s+(?=[A-Z“\"‘(])")
 
 
@@ -261,6 +272,7 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
     for index, text in enumerate(paragraphs):
         breaks: list[int] | None = None  # found once a paragraph names a person
         sentence, seen_person = 0, False
+        owner_end = -1  # where the last person named as an owner ("Trump's") ends
         for run_start, raw in _capitalised_runs(text):
             if raw.startswith("Q") and (label := _interview_label(raw, text, run_start)):
                 raw, run_start = raw[label:], run_start + label
@@ -268,6 +280,10 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     continue
             for offset, end_offset, name, kind, role, honorific in _analysed(raw):
                 start, end = run_start + offset, run_start + end_offset
+                if kind == "place" and name in surnames and _in_subject_place(text, start, end):
+                    # "Rosa Moreno ... Moreno said", "Thornton, speaking to reporters, was
+                    # defiant": the one named before, not the town
+                    kind = "person"
                 if kind != "person":
                     mentions.append(Mention(index, start, end, name, kind, role, honorific))
                     continue
@@ -289,7 +305,17 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                 # is not the sentence's subject
                 since = breaks[sentence - 1] if sentence else 0  # asides stay in a sentence
                 aside = text.rfind("(", since, start) > text.rfind(")", since, start)
-                subject = not inside and (reported or not (seen_person or spoken_to or aside))
+                # "He elected his son, Kevin, to ...": a pronoun opening the sentence is its
+                # subject, and the names after it are not
+                pronoun_led = _PRONOUN_OPENS.match(text, since) is not None
+                # "Trump's lawyer, Rudy Giuliani, said": the one named beside the owner's
+                # role is the subject, as much as the owner
+                owned = (
+                    owner_end >= 0 and _OWNED_APPOSITIVE.match(text, owner_end, start) is not None
+                )
+                subject = not inside and (
+                    reported or owned or not (seen_person or spoken_to or aside or pronoun_led)
+                )
                 mentions.append(
                     Mention(index, start, end, name, kind, role, honorific, subject, inside)
                 )
@@ -303,11 +329,20 @@ def find_mentions(paragraphs: Sequence[str], quoted: Sequence[Range] = ()) -> li
                     and name not in surnames
                 )
                 seen_person = seen_person or not (inside or lone_opener or aside)
+                owner_end = end if text.startswith(("'s ", "’s "), end) else -1
                 surnames.update(name.split()[1:])
     return mentions
 
 
 Analysed = tuple[tuple[int, int, str, Kind | None, str | None, bool], ...]
+
+
+def _in_subject_place(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` opens its sentence or a reporting verb follows it."""
+    if _REPORTED_BY.match(text, end):
+        return True
+    before = text[:start].rstrip().rstrip('“”"‘’()').rstrip()
+    return not before or before.endswith((".", "!", "?"))
 
 
 @lru_cache(maxsize=1 << 15)  # names recur: within an article, and from one to the next
@@ -485,10 +520,12 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
                 tail_start = start + raw.index(tokens[cut + 1], len(head) + len(token))
                 found += _analyse(paragraph, tail_start, " ".join(tokens[cut + 1 :]), text)
             return found
-    # "New York Times Kim Jong Un": an organisation word ends a name mid-run.
+    # "New York Times Kim Jong Un": an organisation word ends a name mid-run; after a name of
+    # three words or more, even before the run's last word ("New York Times Dealbook": the
+    # paper and its section).
     # ("Senate Select Committee on Flood Preparedness" is one body and its remit.)
     body_with_remit = any(a in _BODIES_ON and b == "on" for a, b in itertools.pairwise(tokens))
-    for cut in range(1, len(tokens) - 1):
+    for cut in range(1, len(tokens) - 1 if len(tokens) < 4 else len(tokens)):
         if (
             tokens[cut - 1] in lexicon.ORG_LAST_WORDS
             and tokens[cut][:1].isupper()  # "University of Göttingen" goes on: one name
@@ -569,6 +606,11 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     kind = classify(name, honorific or role is not None)
     if kind is None:
         return []
+    saint = tokens[0] == "St." and not role
+    if saint and (kind == "organization" or lexicon.canonical_place(f"St. {name}")):
+        # "St. Mary's Hospital", "St. Louis": a saint's name is the institution's or town's
+        name, honorific = f"St. {name}", False
+        kind = "organization" if kind == "organization" else "place"
     if kind == "place" and honorific:
         kind = "person"  # "Rev. Rodriguez" is a man, whatever towns share his name
     if kind == "person" and with_article and not (honorific or role or given_name(name_tokens[0])):
@@ -749,7 +791,9 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return "person"  # a candidate only: it counts once it matches a full name
     if len(tokens) > 4 or any(t.isupper() and len(t.strip(".")) > 1 for t in tokens):
         return None
-    ranks = [rank(t.strip(".")) for t in tokens]
+    # A particle ("Pieter de Vries", "Carlos de la Cruz") is an everyday word; the name's
+    # capitalised parts say whether it is one
+    ranks = [rank(t.strip(".")) for t in tokens if not t.islower()]
     if any(r is not None and r < VERY_COMMON_RANK for r in ranks):
         return None
     if all(r is not None and r < RARE_RANK for r in ranks) and tokens[0] not in lexicon.GIVEN_NAMES:

@@ -46,7 +46,7 @@ def usual_pronoun(full_name: str) -> Pronoun | None:
 
 def fits(full_name: str, pronoun: Pronoun) -> bool:
     """Whether ``pronoun`` may refer to the person named ``full_name``."""
-    if pronoun == "they":
-        return True
+    if pronoun == "they" or " " not in full_name.strip():
+        return True  # a name alone may be a surname: "Mrs Ahmed" is no man for "Ahmed"
     usual = usual_pronoun(full_name)
     return usual is None or usual == pronoun

@@ -217,7 +217,7 @@ def _join(parts: Sequence[str]) -> str:
 # --- attribution ------------------------------------------------------------------------
 
 _VERB = "|".join(sorted((v for v in lexicon.REPORTING_VERBS if v.isalpha()), key=len, reverse=True))
-_PRONOUN = r"(?:he|she|they|He|She|They)"
+_PRONOUN = r"(?:he|she|they|He|She|They)\b"
 _NAME = MENTION.pattern
 _DET = r"(?:(?:the|a|an|his|her|their|its)\s+)?"
 # A word that cannot open a speaker's phrase: "by Donald Trump reported", "but called his"
@@ -230,10 +230,12 @@ _ROLE_WORDS = rf"(?:{_NOT_OPENING}[a-z][\w-]*\s+(?:[a-z][\w-]*\s+){{0,2}})?"
 # government", "FBI officials"), or "the spokesman" style common noun.
 _SPEAKER = (
     rf"(?P<speaker>{_PRONOUN}|{_DET}{_ROLE_WORDS}{_NAME}|{_DET}{_NAME}(?:\s+[a-z][\w()-]*){{1,2}}|"
-    rf"{_DET}{_NOT_OPENING}[a-z][\w-]*(?:\s+[a-z][\w-]*|\s+[A-Z][a-z][\w-]*\s+[a-z][\w-]*)?)"
-)  # "the spokesman", "the loving father", "the esteemed Argentinian evangelist"
+    rf"{_DET}{_NOT_OPENING}(?:\d{{1,3}}-year-old|[a-z][\w-]*)"
+    r"(?:\s+[a-z][\w-]*|\s+[A-Z][a-z][\w-]*\s+[a-z][\w-]*)?)"
+)  # "the spokesman", "the loving father", "the esteemed Argentinian evangelist", "the 71-year-old"
 # ", Dana Whitfield," or ", the agency's spokesman," between a speaker and the verb
-_APPOSITIVE = r"(?:,\s*(?P<appositive>[^,]{1,80}),)?"
+# (after an age: "Maria Gonzalez, 63, of Riverside, said")
+_APPOSITIVE = r"(?:,\s*\d{1,3}(?=,))?(?:,\s*(?P<appositive>[^,]{1,80}),)?"
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|once\s+|had\s+|has\s+|have\s+|would\s+)?"
 
 # "— John Adams" signing a quote that stands alone
@@ -266,7 +268,11 @@ _DESK_OF = re.compile(
     rf"^[\s,–—-]*(?:{_VERB})\s+(?P<owner>[^.;:!?“”\"]{{1,120}}?)(?:’s|'s)\s+(?:[\w-]+\s+){{0,3}}"
     r"(?:desk|team|analysts|strategists|economists|researchers|note|outlook|research)\b"
 )
-_OWNED_ROLE = r"(?:the|a|an)\s+[a-z][\w-]*(?:’s|'s)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*"
+_OWNED_ROLE = (
+    r"(?:(?:the|a|an)\s+[a-z][\w-]*(?:’s|'s)|his|her|their|its)\s+"
+    r"(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*"
+)  # "the agency's director", "his lawyer"
+_ACCORDING_TO_AFTER = re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}")
 _RIGHT_PATTERNS = [
     # ", said National Security Advisor Jake Sullivan" / ", warned the White House"
     re.compile(rf"^[\s,–—-]*(?:{_VERB})\s+{_SPEAKER}"),
@@ -283,7 +289,7 @@ _RIGHT_PATTERNS = [
         rf"^[\s,–—-]*(?i:according to)\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?(?:{_DOCUMENTS})\s+"
         rf"(?:(?:released|issued|published|posted|sent|put out)\s+)?(?:by|from)\s+{_SPEAKER}"
     ),
-    re.compile(rf"^[\s,–—-]*(?i:according to)\s+{_SPEAKER}"),
+    _ACCORDING_TO_AFTER,
     _SIGNATURE,
     # "“Be a light unto yourself”, as the Buddha said": a saying, then whose it is
     re.compile(
@@ -378,6 +384,9 @@ _NON_LISTENER_VERB = "|".join(v for v in _VERB.split("|") if v not in _LISTENER_
 # Inside the quote's sentence, further right: "The best 'antidote' ..., he stated, but ..."
 _EMBEDDED_AFTER = re.compile(rf"[,–—]\s*{_SPEAKER}\s+{_ADVERB}(?:{_VERB})\b(?!\s+(?:that|to)\b)")
 _EMBEDDED_VERB_FIRST = re.compile(rf"\b(?:{_NON_LISTENER_VERB})\s+{_SPEAKER}")
+_NOT_PASSIVE = "".join(
+    rf"(?<!\b{aux} )" for aux in ("is", "are", "was", "were", "be", "been", "being", "widely")
+)
 _SPEECH_VERB = re.compile(
     rf"\b(?:{_VERB}|urged|summoned|calling|demanding|talked|spoke|saying|telling|writing|"
     r"adding|noting|arguing|claiming|explaining|warning|insisting|stating|observing|"
@@ -385,9 +394,13 @@ _SPEECH_VERB = re.compile(
     r"reminded|reminds|reminding|observing|report|declare|call|"
     r"declined\s+to|refused\s+to|declines\s+to|refuses\s+to|"  # "Hayden declined to '...'"
     r"disclosed|revealed|encouraged|encourage|encouraging|"
-    r"accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
+    r"accuse|accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
     r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
     r"notified|notifies|informed|informs|"  # "the agency notified Astorino that ... 'X'"
+    # what someone came to hold, in their words ("the EU considered this an infringement on
+    # '...'"), never a passive ("he is considered 'a hero'": others' words about him)
+    r"(?:became|become|becomes|was|were|grew|remained)\s+convinced|"
+    rf"{_NOT_PASSIVE}(?:believed|believes|considered|considers)|"
     r"blamed|blames|blaming)\b"  # "The NRA blamed Democrats for blocking ..., which 'X'"
 )
 _SAYING_VERB = re.compile(
@@ -424,6 +437,10 @@ _DESCRIBING_AS = re.compile(
     r"(?:it|them|this|that|him|her|(?:the|his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\s+as"
     r"|(?:call|calls|called|calling|declare|declares|declared|declaring)\s+"
     r"(?:it|them|this|that|(?:the|his|her|their|its)\s+[\w-]+))\s+$"
+)
+# "accuse her of creating a “toxic” climate": the accusers' word for it
+_ACCUSING_OF = re.compile(
+    r"\b(?:accuse|accuses|accused|accusing)\s+[^.!?;:“”\"]{1,40}?\s+of\s+(?:[\w-]+\s+){0,3}$"
 )
 _SPOKEN_TO = re.compile(
     r"\b(?:explains?|explained|says?|said|speaks?|spoke|talks?|talked|writes?|wrote|"
@@ -499,6 +516,36 @@ _UNNAMED = "\x00unnamed"  # "a reporter asked", "the official said": someone, bu
 _SAME_SPEAKER = "\x00same"  # "the author added": the one quoted just before, if anyone
 _EPITHET = "\x00epithet"  # "the actor-turned-candidate said": the one quoted before, or the subject
 _EPITHET_REACH = 2  # paragraphs back: further, "the platoon commander" is someone new
+# "the man said", "the grandmother said": an epithet that says whether a man or a woman
+_EPITHET_HE = "\x00epithet@he"
+_EPITHET_SHE = "\x00epithet@she"
+_EPITHETS: dict[str, Pronoun] = {_EPITHET: "they", _EPITHET_HE: "he", _EPITHET_SHE: "she"}
+_MALE_NOUNS = frozenset(
+    [
+        "man",
+        "boy",
+        "father",
+        "husband",
+        "son",
+        "brother",
+        "grandfather",
+        "uncle",
+        "gentleman",
+    ]
+)
+_FEMALE_NOUNS = frozenset(
+    [
+        "woman",
+        "girl",
+        "mother",
+        "wife",
+        "daughter",
+        "sister",
+        "grandmother",
+        "aunt",
+        "lady",
+    ]
+)
 _SAME_SOURCE = "\x00source"  # "the statement reads": whoever's text was quoted just before
 _PAIR = "\x00pair"  # "the lawmakers wrote": the two named together just before, or nobody named
 _DETERMINERS = ("the", "a", "an", "his", "her", "their", "its")
@@ -579,16 +626,33 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
         if speaker is not None and speaker.partition("@")[0] in _PRONOUNS:
             marker, _, offset = speaker.partition("@")
             where = int(offset) if offset else span.start
-            speaker = _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
+            before_pronoun = paragraphs[span.start_paragraph][:where]
+            speaker = (
+                _group_named(before_pronoun, span, registry) if marker == "\x00they" else None
+            ) or (
+                _who_clause_head(before_pronoun, registry, _PRONOUNS[marker])
+                or _pronoun_speaker(index, spans, speakers, registry, _PRONOUNS[marker], where)
+            )
+            if speaker is None and marker != "\x00they":
+                speaker = _UNNAMED  # "he said" with no man named: never the firm quoted before
+        elif speaker == _SAME_SPEAKER and _ONE_UNNAMED.search(
+            paragraphs[span.start_paragraph], 0, span.start
+        ):
+            speaker = _UNNAMED  # "A Russian official said .... '...,' the official said"
         elif speaker == _SAME_SPEAKER:
             speaker = _previous_speaker(index, spans, speakers, registry) or _UNNAMED
-        elif speaker == _EPITHET:
+        elif speaker in _EPITHETS:
             # "the actor-turned-congressional candidate said": the one speaking, or else the
-            # one the article is about, its last named subject.
-            subjects = registry.subjects_between(
-                (span.start_paragraph - _EPITHET_REACH, 0), (span.start_paragraph, span.start)
-            )
-            speaker = _previous_speaker(index, spans, speakers, registry) or (
+            # one the article is about, its last named subject; "the man told" is a man.
+            pronoun = _EPITHETS[speaker]
+            subjects = [
+                subject
+                for subject in registry.subjects_between(
+                    (span.start_paragraph - _EPITHET_REACH, 0), (span.start_paragraph, span.start)
+                )
+                if fits(subject, pronoun)
+            ]
+            speaker = _previous_speaker(index, spans, speakers, registry, pronoun=pronoun) or (
                 subjects[-1] if subjects else _UNNAMED
             )
         elif speaker == _SAME_SOURCE:
@@ -604,6 +668,7 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
                 (authors.get(noun) if noun else None)
                 or previous
                 or (_document_author(span, paragraphs, registry) if finding else None)
+                or (_issuer(noun, span, paragraphs, registry) if noun and not finding else None)
             )
             if speaker and noun:
                 authors.setdefault(noun, speaker)
@@ -707,6 +772,31 @@ def _document_author(span: Span, paragraphs: Sequence[str], registry: Registry) 
                 kind = registry.kinds.get(name) if name else None
                 author = name if kind in ("organization", "person") else None
             found = author or found
+    return found
+
+
+# "Niamh Carroll, the chief executive, issued a statement": whose statement "the statement" is
+_ISSUED_TEXT = re.compile(
+    rf"(?P<issuer>{_NAME}),?(?:\s+[^,.!?“”\"]{{1,60}},)?\s+(?:\w+ly\s+)?"
+    r"(?:issued|released|put out|sent|posted|published|wrote)\s+"
+    r"(?:a|an|the|its|her|his|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\b"
+)
+
+
+def _issuer(noun: str, span: Span, paragraphs: Sequence[str], registry: Registry) -> str | None:
+    """Who the article said put out the statement (letter, memo ...) "the statement said"
+    quotes: in the quote's paragraph, or the one before."""
+    found = None
+    for index in range(max(0, span.start_paragraph - 1), span.start_paragraph + 1):
+        text = (
+            paragraphs[index][: span.start] if index == span.start_paragraph else paragraphs[index]
+        )
+        for match in _ISSUED_TEXT.finditer(text):
+            if match.group("noun") != noun:
+                continue
+            who = _resolve(match.group("issuer"), span, registry, names_only=True)
+            if who and registry.kinds.get(who) in ("person", "organization"):
+                found = who
     return found
 
 
@@ -912,7 +1002,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
-    modifier = _MODIFIES_NOUN.match(right_text) if partial else None
+    # "“The ground is saturated,” meteorologist Ian Brooks said": a comma inside the marks
+    # ends the words; only a bare phrase modifies the noun after it
+    bare = not paragraphs[span.end_paragraph][: span.end - 1].endswith(_CLAUSE_ENDS)
+    modifier = _MODIFIES_NOUN.match(right_text) if partial and bare else None
     noun = modifier.group(1) if modifier else ""
     if (
         noun
@@ -961,7 +1054,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
         if len(span.text.split()) < 2:
             # A single quoted word is a term whoever is speaking, unless the sentence says
             # whose word it is: "criticized NATO, describing it as 'warmongering'".
-            if _DESCRIBING_AS.search(left) and not _PASSIVE.search(left):
+            if (_DESCRIBING_AS.search(left) or _ACCUSING_OF.search(left)) and not _PASSIVE.search(
+                left
+            ):
                 return _subject_speaker(sentence, span, registry) or _TERM
             word = re.fullmatch(r"[A-Za-z][a-z’'-]*[.!?,]?", span.text)  # not "@state.gov"
             opened = None if naming or not word else _earlier_quote_start(sentence, left)
@@ -1012,6 +1107,13 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             and (person := _member_named(right, match.start("speaker"), span, registry))
         ):
             return person
+        if (
+            match
+            and pattern is _ACCORDING_TO_AFTER
+            and (said := _subject_speaker(left, span, registry, saying_only=True))
+            and registry.kinds.get(said) == "person"
+        ):
+            return said  # "Xi said they should be “partners,” according to Xinhua": Xi's words
         if match and (name := _speaker_of(match, span, registry)):
             return name
     below = span.end_paragraph + 1
@@ -1420,7 +1522,7 @@ def _subject_speaker(
         # "The team was horrified and described '...'", "Authors also tested X, but reported
         # that it was '...'": the sentence's subject speaks through a later verb of its own.
         who = _resolve(coordinated.group("who"), span, registry)
-        if who not in (None, _UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _EPITHET, _PAIR):
+        if who not in (None, _UNNAMED, _SAME_SPEAKER, _SAME_SOURCE, _PAIR, *_EPITHETS):
             return who
     for mention in MENTION.finditer(before_verb):
         name = _resolve(mention.group(0), span, registry, names_only=True)
@@ -1439,7 +1541,7 @@ def _subject_speaker(
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
         # "The report credited the group with sparing 'dozens of lives'": the report's author
-        return who if who not in (_UNNAMED, _SAME_SPEAKER, _EPITHET) else None
+        return who if who not in (_UNNAMED, _SAME_SPEAKER, *_EPITHETS) else None
     clause = _CLAUSE_PRONOUN.search(before_verb) if verb.group().endswith("ing") else None
     if not found and clause and _PARTICIPLE_AFTER_COMMA.search(before_verb):
         # "he helped found the fund, recalling later: '...'": the clause's subject speaks
@@ -1562,6 +1664,48 @@ def _pronoun_speaker(
     )
 
 
+# "Todd Akin—the former congressman who tried to ... what he called": the name a relative
+# clause hangs on, directly or through a noun phrase set beside it
+_WHO_HEAD = re.compile(
+    rf"(?P<name>{_NAME})[”\"’]?(?:\s*[,—–]\s*(?:the|a|an)\s+[^,;:!?“”\"]{{1,80}}?)?,?\s+who\s"
+)
+
+
+# "Analysts at Goldman Sachs raised their forecast": a group of some body, whom "they" means
+_GROUP_AT = re.compile(
+    r"\b(?P<group>(?i:analysts|strategists|economists|researchers|scientists|investigators|"
+    r"officials|sources|aides|staffers|employees|members|agents|lawyers|insiders|"
+    r"representatives|executives|leaders|lawmakers|experts))\s+"
+    rf"(?:at|of|from|with|for|on)\s+(?:the\s+)?(?P<body>{_NAME})"
+)
+
+
+def _group_named(before: str, span: Span, registry: Registry) -> str | None:
+    """Who "they" are when the paragraph, before the pronoun, names a group of a body: the
+    body for its research desk ("analysts at Barclays", as the notes convention credits it),
+    else someone unnamed ("officials at the agency")."""
+    found = None
+    for match in _GROUP_AT.finditer(before):
+        body = _resolve(match.group("body"), span, registry, names_only=True)
+        if body and registry.kinds.get(body) == "organization":
+            found = body if match.group("group").lower() in _DESK_NOUNS else _UNNAMED
+    return found
+
+
+def _who_clause_head(before: str, registry: Registry, pronoun: Pronoun) -> str | None:
+    """The person a pronoun in a relative clause of its own sentence means: the clause's head,
+    not whoever was named last before the sentence."""
+    sentence = before[_sentence_start(before) :]
+    if " who " not in sentence:
+        return None
+    head = None  # the nearest clause's, when clauses nest
+    for match in _WHO_HEAD.finditer(sentence):
+        person = registry.resolve_person(match.group("name"))
+        if person and registry.kinds.get(person) == "person" and fits(person, pronoun):
+            head = person
+    return head
+
+
 def _previous_speaker(
     index: int,
     spans: Sequence[Span],
@@ -1639,6 +1783,18 @@ def _continued_speaker(
         return None
     if opens_paragraph:
         return speaker
+    sentence_start = _sentence_start(before_quote)
+    if (
+        speaker != speakers[before]
+        and not _HE_OR_SHE.search(before_quote, sentence_start)
+        and not registry.subjects_between(
+            (span.start_paragraph, sentence_start), (span.start_paragraph, span.start)
+        )
+    ):
+        # "X was accused of .... In 2017, a migrant was jailed for rape—'because when he is
+        # drunk, ...'": words in a sentence that neither names X nor goes on about him are
+        # not X's; the sentence's own subject, if anyone, says them.
+        return None
     # A quote inside the narrative's sentence goes on with the last speaker only when their
     # paragraph ended with their words: after sentences of its own that name nobody new,
     # the narrative speaks.
@@ -1647,15 +1803,20 @@ def _continued_speaker(
     return speaker if long_quote and not moved_on else None
 
 
+_HE_OR_SHE = re.compile(r"\b(?:he|she|He|She)\b")
 _EMBEDDING_WORD = re.compile(r"\b(?:to|of|the|a|an|for|with|that|as|from|by|about)\s*$")
 _CONNECTOR_WORDS = 5  # "But in the end," leads on; a longer clause is the narrative's own
 
 
-_MEMBER_NOUN = re.compile(
-    r"\s+(?:official|officials|official\(s\)|spokesman|spokeswoman|spokesperson|aide|aides|"
+_MEMBER_WORDS = (
+    r"(?:official|officials|official\(s\)|spokesman|spokeswoman|spokesperson|aide|aides|"
     r"source|sources|staff|staffer|staffers|employee|employees|member|members|agent|agents|"
-    r"lawyer|lawyers|insider|insiders|representative|representatives)\b"
+    r"lawyer|lawyers|insider|insiders|representative|representatives)"
 )
+_MEMBER_NOUN = re.compile(rf"\s+{_MEMBER_WORDS}\b")
+# "A Russian official, who declined to be named, said": someone new, whom "the official"
+# then goes on quoting
+_ONE_UNNAMED = re.compile(rf"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){{0,2}}?{_MEMBER_WORDS}\b")
 
 
 # "Republicans on the committee", "lawyers for Delta Air Lines": what comes before the body
@@ -1727,6 +1888,14 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     ):
         return _describe(words, span, registry)  # "the esteemed Argentinian evangelist"
     possessed = _POSSESSED_ROLE.fullmatch(raw)
+    if (
+        possessed
+        and not names_only
+        and _INSTITUTION.search(" " + possessed.group("role"))
+        and lexicon.canonical_place(_POSSESSIVE.split(raw)[0].strip())
+    ):
+        # "Ukraine's foreign ministry said": that country's, never a ministry named before
+        return raw.strip()
     if possessed and not names_only:  # "Germany’s top diplomat added": a description
         return _describe(["the", *possessed.group("role").split()], span, registry)
     match = MENTION.search(raw)
@@ -1762,6 +1931,8 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     parts = name.split()
     while len(parts) > 1 and parts[0] in lexicon.SENTENCE_WORDS:  # "As Giesers explained"
         parts = parts[1:]
+    if len(parts) > 1 and parts[0] in ("A", "An"):
+        parts = parts[1:]  # "A DEA statement said": an article is never part of a name
     for cut, part in enumerate(parts[1:], start=1):
         if part in lexicon.TIME_WORDS:  # "said Timmermans Friday"
             parts = parts[:cut]
@@ -1801,6 +1972,15 @@ def _resolve(raw: str, span: Span, registry: Registry, names_only: bool = False)
     if len(tokens) == 1 and tokens[0] in lexicon.ORG_LAST_WORDS:
         # "the Journal calls", "As the Times put it": the Wall Street Journal named before
         return registry.last_org_ending(tokens[0].lower(), span.start_paragraph, span.start)
+    if len(tokens) == 1 and (
+        firm := registry.last_org_before(
+            span.start_paragraph,
+            span.start,
+            _ORG_REACH,
+            accept=lambda org: org.split()[0] == tokens[0] and " " in org,
+        )
+    ):
+        return firm  # "Koch Supply & Trading is ... Koch also says": its first word clips it
     kind = classify(" ".join(tokens), titled=True)
     if kind in ("person", "organization") and not lexicon.is_title_word(tokens[-1]):
         return " ".join(tokens)
@@ -1885,6 +2065,8 @@ def _describe(words: list[str], span: Span, registry: Registry) -> str | None:
         return named or _UNNAMED
     if determiner != "the" or (noun.endswith("s") and not noun.endswith("ss")):
         return _UNNAMED  # "officials", "his aides": a group, nobody named
+    if noun in _MALE_NOUNS or noun in _FEMALE_NOUNS:
+        return _EPITHET_HE if noun in _MALE_NOUNS else _EPITHET_SHE
     return _EPITHET  # "the loving father maintained": who spoke before, or the subject
 
 
@@ -1967,6 +2149,9 @@ def _name_candidates(name: str) -> list[str]:
         # "Secretary of State Antony Blinken", "Minister for Foreign Affairs Penny Wong": where
         # the office ends, the registry tells: each shorter ending is a candidate
         candidates += [" ".join(tokens[i:]) for i in range(2, len(tokens))]
+    if of and tail.startswith("the ") and name != head:
+        # "Dr. Lucia Ferrante of the University of Padua": a person, then where they work
+        candidates += _name_candidates(head)
     return candidates
 
 
@@ -1994,6 +2179,14 @@ def _until_sentence_end(text: str) -> str:
 
 
 _SENTENCE_REACH = 400  # characters: further back is another sentence, for our purposes
+
+
+def _sentence_start(text: str) -> int:
+    """Where the last sentence in ``text`` starts."""
+    start = 0
+    for match in _SENTENCE_START_ONLY.finditer(text):
+        start = match.end()
+    return start
 
 
 def _since_sentence_start(text: str, across_quotes: bool = False) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from newsgen.model import Source
-from newsgen.parse import meta
+from newsgen.parse import lexicon, meta
 from newsgen.parse.boilerplate import remove_boilerplate
 from newsgen.parse.trailers import is_slogan_under_headline, strip_trailers
 
@@ -153,10 +153,16 @@ def is_subheading(line: str) -> bool:
         and len(line) <= 90
         and line[0].isupper()
         and (not line.endswith(_END_PUNCT) or (line.endswith(":") and len(words) <= 6))
+        and not (line.endswith(":") and _introduces_speech(words))
         and not line.startswith(_QUOTE_OPEN)
         and not _URLISH.search(line)
         and not line[0].isdigit()
     )
+
+
+def _introduces_speech(words: list[str]) -> bool:
+    """ "She said:", "Mr Harding told the BBC:": a sentence that opens the quote below it."""
+    return any(w.lower().strip(":,") in lexicon.REPORTING_VERBS for w in words[1:])
 
 
 def _squash(text: str) -> str:
