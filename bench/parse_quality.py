@@ -75,8 +75,9 @@ def score_file(
             score.correct_predictions += 1
         elif verbose:
             print(f"  {txt.name} FALSE+ [{quote.speaker}] {quote.text[:90]!r}")
+    used: set[int] = set()
     for g in gold_quotes:
-        match = _best(predicted, g["text"])
+        match = _best(predicted, g["text"], used)
         if match is None:
             if verbose:
                 print(f"  {txt.name} MISSED [{g['speaker']}] {g['text'][:90]!r}")
@@ -96,8 +97,17 @@ def score_file(
                 print(f"  {txt.name} TRAILER LEFT {line[:80]!r}")
 
 
-def _best(predicted: list[Quote], text: str) -> Quote | None:
-    return next((q for q in predicted if same_text(q.text, text)), None)
+def _best(predicted: list[Quote], text: str, used: set[int]) -> Quote | None:
+    """The first predicted quote of this text that no earlier gold quote was matched with,
+    else the first of this text at all. Words quoted twice in an article by two speakers are
+    two gold quotes and two predictions: each is held to its own, in order (the second was
+    held to the first's speaker before)."""
+    same = [i for i, q in enumerate(predicted) if same_text(q.text, text)]
+    if not same:
+        return None
+    first = next((i for i in same if i not in used), same[0])
+    used.add(first)
+    return predicted[first]
 
 
 def main(argv: list[str]) -> int:
