@@ -15,6 +15,8 @@ from functools import cache, cached_property
 import wordfreq
 import wordninja
 
+from newsgen.parse import lexicon
+
 # wordninja's word list is ordered by frequency in English text (names and brands included).
 _RANKS: dict[str, int] = {
     word: rank for rank, word in enumerate(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
@@ -238,8 +240,23 @@ def _split_lowercase(core: str, vocabulary: Vocabulary) -> str:
         return core  # "misbranded", "indwelling", "overreach": a prefixed word, not two
     if _english_word(core) and not vocabulary.writes_phrase(parts):
         return core  # "roadmap", "capper": a word wordninja's list lacks, not two glued
+    if not (
+        any(part in _SMALL_WORDS for part in parts)
+        or any(vocabulary.cased(part) != part for part in parts)
+        or vocabulary.writes_phrase(parts)
+    ):
+        # Two lowercase content words ("parliament arianism", "con founders", "prop pants",
+        # "well heads") are most often one rare word, compound or inflection wordninja's
+        # list lacks. A link stripped between two words leaves a small word on one side
+        # ("thegrowing", "toresolve"), a name the article writes capitalised
+        # ("ukrainewarned"), or words the article also writes apart.
+        return core
 
     return " ".join(vocabulary.cased(part) for part in parts)
+
+
+# The small words a stripped link leaves glued to its neighbour.
+_SMALL_WORDS = lexicon.FUNCTION_WORDS | frozenset(lexicon.AUXILIARIES)
 
 
 # wordfreq knows how often a word occurs across many sources of edited English; a glued pair
@@ -272,6 +289,8 @@ def _ninja(word: str) -> tuple[str, ...]:
 
 def _is_common(word: str, vocabulary: Vocabulary) -> bool:
     word_rank = rank(word)
+    if len(word) == 1 and word not in ("a", "i"):
+        return False  # "crypto s", "polite d": an inflection cut off, never a word
     if len(word) <= 2:
         return word_rank is not None and word_rank < SHORT_WORD_RANK
     return (word_rank is not None and word_rank < COMMON_RANK) or vocabulary.counts[word] > 0
