@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import string
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -105,3 +106,96 @@ def test_wrong_type_is_an_error_naming_the_field() -> None:
 def test_bom_and_crlf_are_accepted() -> None:
     article = load_article("\ufeff---\r\ntitle: a\r\nslug: a\r\n---\r\nbody\r\n", "x.md")
     assert (article.title, article.body) == ("a", "body\n")
+
+
+def _load_both(text: str) -> tuple[object, object]:
+    """What the plain walk and PyYAML's own way make of ``text`` (or the error each raises)."""
+    import yaml
+
+    from newsgen import records
+
+    def outcome(load: Callable[[], object]) -> object:
+        try:
+            return ("ok", load())
+        except yaml.YAMLError as exc:
+            return ("error", type(exc).__name__, str(exc))
+
+    return (
+        outcome(lambda: records._load_plain(text)),
+        outcome(lambda: yaml.load(text, Loader=records._FastLoader)),
+    )
+
+
+TRICKY_FRONT_MATTER = [
+    "",
+    "title: T\nslug: s\n",
+    "title: T\ntitle: U\n",  # duplicate key: an error with its line
+    "base: &b {a: 1}\n",  # an anchor (no alias): libyaml's own
+    "<<: {a: 1}\nb: 2\n",  # a merge key
+    "date: 2024-02-30\n",  # an impossible date
+    "date: 2024-02-03\nwhen: 2024-02-03 10:00:00+02:00\n",
+    "n: 0x1F\nm: 1_000\no: 0o17\nf: 1.5e3\nx: .inf\n",
+    "y: yes\nn: no\nt: ~\nq: '123'\nd: \"yes\"\n",
+    "s: !!str 5\nb: !!binary aGVsbG8=\nset: !!set {a, b}\n",
+    "? [a, b]\n: complex key\n",
+    "1: one\ntrue: yes\n",
+    "quotes:\n- text: a\n  speaker: B\n- text: c\n",
+    "- a list\n- at the top\n",
+    "a: [1, [2, {b: c}]]\n",
+    "= : value key\n",
+    "a: b\n  c: d\n",  # a scanner error
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_FRONT_MATTER)
+def test_front_matter_walked_plainly_is_what_pyyaml_makes_of_it(text: str) -> None:
+    plain, pyyaml = _load_both(text)
+    assert plain == pyyaml
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=20),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False),
+    st.dates(),
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=10), _DATA, max_size=6))
+def test_any_dumped_front_matter_loads_the_same_both_ways(data: dict[str, object]) -> None:
+    import yaml
+
+    plain, pyyaml = _load_both(yaml.safe_dump(data, allow_unicode=True))
+    assert plain == pyyaml
+
+
+def test_a_plain_record_is_walked_without_pyyaml_constructing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import yaml
+
+    from newsgen import records
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the plain walk fell back to yaml.load")
+
+    monkeypatch.setattr(yaml, "load", refuse)
+    text = (
+        "title: T\ncount: 3\ndate: 2024-02-03\ntags: [a, b]\nquotes:\n- text: x\n  speaker: null\n"
+    )
+    assert records._load_plain(text) == {
+        "title": "T",
+        "count": 3,
+        "date": dt.date(2024, 2, 3),
+        "tags": ["a", "b"],
+        "quotes": [{"text": "x", "speaker": None}],
+    }
