@@ -120,15 +120,17 @@ def test_a_listed_source_is_read_hashed_and_parsed_by_the_worker(tmp_path: Path)
         listed.append(fs.SourceText(f"articles/{name}", "", "", str(tmp_path / name)))
     good, bad, binary, latin1 = parse_records(listed, 1, CODE)
     text = files["good.md"].decode("utf-8")
-    assert isinstance(good, parsejob.FirstRead) and good.text is not None
-    assert good.text.digest == BuildCache(None, CODE).record_digest("articles/good.md", text)
-    assert good.parsed == parsejob.parse_one("articles/good.md", text)
+    assert isinstance(good, parsejob.FirstRead) and good.parsed is not None
+    read, parsed = good.parsed
+    assert read.digest == BuildCache(None, CODE).record_digest("articles/good.md", text)
+    assert parsed == parsejob.parse_one("articles/good.md", text)
     assert (good.errors, good.warnings) == ((), ())
-    assert isinstance(bad, parsejob.FirstRead) and isinstance(bad.parsed, NewsgenError)
-    assert bad.text is not None and bad.parsed.path == "articles/bad-yaml.md"
-    assert isinstance(binary, parsejob.FirstRead) and (binary.text, binary.parsed) == (None, None)
+    assert isinstance(bad, parsejob.FirstRead) and bad.parsed is not None
+    assert isinstance(bad.parsed[1], NewsgenError)
+    assert bad.parsed[1].path == "articles/bad-yaml.md"
+    assert isinstance(binary, parsejob.FirstRead) and binary.parsed is None
     assert [w.message for w in binary.warnings] == ["binary file skipped"]
-    assert isinstance(latin1, parsejob.FirstRead) and latin1.text is None
+    assert isinstance(latin1, parsejob.FirstRead) and latin1.parsed is None
     assert [(e.message, e.path) for e in latin1.errors] == [
         ("not UTF-8 at byte offset 14", "articles/latin1.md")
     ]

@@ -205,7 +205,7 @@ def load(
     records: list[tuple[str, str, Loaded]] = []
     found: list[tuple[fs.SourceText, str, Loaded | None]] = []
     for source in sources.texts:
-        if source.name in sources.unhashed:  # listed, not read: the workers read and hash it
+        if source.listed:  # not read yet: the parse workers read and hash it
             found.append((source, "", None))
             continue
         digest = source.digest or (
@@ -224,9 +224,10 @@ def load(
                 # What reading it found goes where the reader would have put it.
                 sources.errors.extend(result.errors)
                 sources.warnings.extend(result.warnings)
-                if result.text is None or result.parsed is None:
+                if result.parsed is None:
                     continue
-                source, digest, result = result.text, result.text.digest, result.parsed
+                source, result = result.parsed
+                digest = source.digest
             texts.append(source)
             if isinstance(result, NewsgenError):
                 errors.append(result)
@@ -241,7 +242,9 @@ def load(
         articles.append(loaded[0])
         warnings.extend(loaded[1])
     sources.texts[:] = texts
-    errors[:0], warnings[:0] = sources.errors, sources.warnings
+    # Reading's problems first, then parsing's, as when every file was read before parsing.
+    errors = [*sources.errors, *errors]
+    warnings = [*sources.warnings, *warnings]
 
     chosen, drafts, future = select(articles, options.drafts, options.future, options.today, tz)
     archive = make_archive(chosen, tz, options.epoch, workers)

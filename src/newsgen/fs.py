@@ -49,6 +49,11 @@ class SourceText:
     # string, not a ``Path``: a replay makes one for each of 10,000 files and uses none.
     unread: str | None = None
 
+    @property
+    def listed(self) -> bool:
+        """Listed and neither read nor hashed yet (a first build's, ``Sources.unhashed``)."""
+        return self.unread is not None and not self.digest
+
 
 @dataclass
 class Sources:
