@@ -14,10 +14,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsgen.build import BuildOptions, load
+from newsgen.cache import BuildCache
 from newsgen.cli import main
 from newsgen.errors import NewsgenError
-from newsgen.search import index_site
-from tests.helpers import FIXTURE, build_fixture, serve_folder
+from newsgen.incremental import Builder
+from newsgen.plan import Page
+from newsgen.search import EVERY_PAGE, index_site, scope
+from tests.helpers import FIXTURE, TODAY, build_fixture, serve_folder
 from tests.tools import chromium_browser
 
 SEED = "articles/leaders-meet-in-vladivostok/"
@@ -40,6 +44,85 @@ def test_only_articles_are_indexed_and_copies_are_not(fixture_site: Path) -> Non
     assert '<article class="story" data-pagefind-body>' in article
     copy = (fixture_site / "articles/inflation-eases-repost/index.html").read_text()
     assert "data-pagefind-body" not in copy
+
+
+def _pages(*pairs: tuple[str, str]) -> list[Page]:
+    return [Page(url, "page", template, {}) for url, template in pairs]
+
+
+def _templates(folder: Path, **sources: str) -> Path:
+    for name, source in sources.items():
+        (folder / name.replace("_", ".")).write_text(source)
+    return folder
+
+
+def test_pagefind_reads_only_the_folders_of_pages_the_theme_marks() -> None:
+    model = load(FIXTURE, BuildOptions(out=Path("unused"), today=TODAY), BuildCache(None, "c"))
+    assert {p.kind for p in model.pages} > {"article", "home", "topic", "person", "quotes"}
+    # The theme marks the article page alone: listings, terms and quotes are not read.
+    assert scope(model.pages, model.overrides) == "articles/**/*.{html}"
+
+
+def test_a_mark_reached_through_extends_include_or_import_counts(tmp_path: Path) -> None:
+    folder = _templates(
+        tmp_path,
+        mark_html="<main data-pagefind-body>{% block x %}{% endblock %}</main>",
+        child_html='{% extends "mark.html" %}',
+        grandchild_html='{% extends "child.html" %}',
+        includer_html='{% include "mark.html" %}',
+        importer_html='{% from "mark.html" import x %}',
+        chosen_html="{% include name %}",  # any template may be chosen when it renders
+        loop_html='{% include "loop.html" %}<p>no mark</p>',
+        plain_html='{% extends "default/base.html" %}',
+    )
+    for template, folder_name in [
+        ("grandchild.html", "a"),
+        ("includer.html", "b"),
+        ("importer.html", "c"),
+        ("chosen.html", "d"),
+    ]:
+        pages = _pages((f"{folder_name}/x/", template), ("other/", "plain.html"))
+        assert scope(pages, folder) == f"{folder_name}/**/*.{{html}}", template
+    # A template that includes itself ends the walk; it and the theme's base mark nothing,
+    # and with nothing marked Pagefind indexes every page, as its default glob says.
+    assert scope(_pages(("a/", "loop.html"), ("b/", "plain.html")), folder) == EVERY_PAGE
+
+
+def test_several_marked_folders_and_the_cases_only_the_default_glob_covers(
+    tmp_path: Path,
+) -> None:
+    folder = _templates(tmp_path, mark_html="<p data-pagefind-body>x</p>")
+    two = _pages(("people/p/", "mark.html"), ("articles/a/", "article.html"), ("topics/", "x"))
+    assert scope(two, folder) == "{articles,people}/**/*.{html}"
+    assert scope(_pages(("", "mark.html")), folder) == EVERY_PAGE  # the home page itself
+    assert scope(_pages(("a{b}/", "mark.html")), folder) == EVERY_PAGE  # glob syntax
+    # A missing or broken template marks nothing here: rendering its page reports it.
+    broken = _templates(tmp_path, broken_html="{% if %}")
+    assert scope(_pages(("a/", "gone.html"), ("b/", "broken.html")), broken) == EVERY_PAGE
+
+
+def test_serve_refreshes_the_index_over_the_same_folders(tmp_path: Path) -> None:
+    project = shutil.copytree(FIXTURE, tmp_path / "project")
+    builder = Builder(project, BuildOptions(out=tmp_path / "site", today=TODAY, jobs=1))
+    assert builder.search_scope() == EVERY_PAGE  # no site yet: nothing is known of its pages
+    assert builder.rebuild().ok
+    assert builder.search_scope() == "articles/**/*.{html}"
+
+
+def test_a_page_kind_an_override_marks_is_indexed_too(tmp_path: Path) -> None:
+    project = shutil.copytree(FIXTURE, tmp_path / "project")
+    (project / "templates").mkdir()
+    _templates(
+        project / "templates",
+        terms_html='{% extends "default/terms.html" %}{% block main %}'
+        "<div data-pagefind-body>{{ super() }}</div>{% endblock %}",
+    )
+    out = tmp_path / "site"
+    assert build_fixture(out, project).ok
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+    terms = [p for p in out.rglob("*.html") if "data-pagefind-body" in p.read_text()]
+    assert len(terms) > 10  # the 10 articles and the term pages of every taxonomy
+    assert entry["languages"]["en"]["page_count"] == len(terms)
 
 
 def test_a_failing_indexer_keeps_the_previous_site(

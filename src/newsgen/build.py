@@ -596,7 +596,9 @@ def _render_and_write(
                     gone,
                 )
             else:
-                staging.commit(search.index_site if model.config.search else None)
+                staging.commit(
+                    search.indexer(model.pages, model.overrides) if model.config.search else None
+                )
         else:
             staging.discard()
     except BaseException:

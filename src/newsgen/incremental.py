@@ -305,6 +305,13 @@ class Builder:
                 self._warm(self._site)
         return result
 
+    def search_scope(self) -> str:
+        """The glob of the pages the search index of the last site covers."""
+        from newsgen import search
+
+        site = self._site
+        return search.scope(site.model.pages, site.model.overrides) if site else search.EVERY_PAGE
+
     def _warm(self, site: _Site) -> None:
         """Make now what the short way's first edit would otherwise make (the readers index;
         the templates, which the full way compiled in its workers only), so the first save

@@ -259,21 +259,26 @@ def compile_templates(config: Config, archive: Archive, overrides: Path | None) 
             env.get_template(name)
 
 
+def template_loader(overrides: Path | None) -> jinja2.BaseLoader:
+    """The project's ``templates/`` first, then the theme; ``default/`` always names the
+    theme, so an override can extend the template it replaces."""
+    theme = _ContainedLoader(THEME)
+    chain: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": theme})]
+    if overrides is not None:
+        chain.append(_ContainedLoader(overrides))
+    chain.append(theme)
+    return jinja2.ChoiceLoader(chain)
+
+
 def make_environment(
     config: Config,
     archive: Archive,
     overrides: Path | None,
     markdown: Callable[[Article], str] = lambda article: body_html(article.body),
 ) -> TracingEnvironment:
-    """The environment: the project's ``templates/`` first, then the theme; ``default/`` always
-    names the theme, so an override can extend the template it replaces. ``markdown`` gives
+    """The environment, over ``template_loader(overrides)``. ``markdown`` gives
     an article's body as HTML: the default renders a body the article holds; the build's
     (``renderjob``) reads a body that was left in its record file, and caches the HTML."""
-    theme = _ContainedLoader(THEME)
-    chain: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": theme})]
-    if overrides is not None:
-        chain.append(_ContainedLoader(overrides))
-    chain.append(theme)
     tracer = Tracer()
     # Markup that holds no control character: the bodies in ``body``'s cache and the teasers
     # in ``once``'s memo (printed again and again, and long: cleaning them was most of it).
@@ -306,7 +311,7 @@ def make_environment(
         return escape(finalize(value))
 
     env = TracingEnvironment(
-        loader=jinja2.ChoiceLoader(chain),
+        loader=template_loader(overrides),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,

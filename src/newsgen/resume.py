@@ -283,7 +283,9 @@ def _render(
                 if not staging.keep_many((p for p in written if p not in new), written):
                     staging.discard()
                     return None
-                staging.commit(search.index_site if model.config.search else None)
+                staging.commit(
+                    search.indexer(model.pages, model.overrides) if model.config.search else None
+                )
             except BaseException:
                 staging.discard()
                 raise
