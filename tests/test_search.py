@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsgen import plan as plan_module
 from newsgen.build import BuildOptions, load
 from newsgen.cache import BuildCache
 from newsgen.cli import main
 from newsgen.errors import NewsgenError
 from newsgen.incremental import Builder
-from newsgen.plan import Page
-from newsgen.search import EVERY_PAGE, index_site, scope
+from newsgen.plan import SEARCH_SHARD_PAGES, Page, search_shards
+from newsgen.search import EVERY_PAGE, WORKING_FOLDER, Shard, index_site, scope, shards
 from tests.helpers import FIXTURE, TODAY, build_fixture, serve_folder
 from tests.tools import chromium_browser
 
@@ -104,9 +105,67 @@ def test_several_marked_folders_and_the_cases_only_the_default_glob_covers(
 def test_serve_refreshes_the_index_over_the_same_folders(tmp_path: Path) -> None:
     project = shutil.copytree(FIXTURE, tmp_path / "project")
     builder = Builder(project, BuildOptions(out=tmp_path / "site", today=TODAY, jobs=1))
-    assert builder.search_scope() == EVERY_PAGE  # no site yet: nothing is known of its pages
+    assert builder.search_shards() == ()  # no site yet: nothing is known of its pages
     assert builder.rebuild().ok
-    assert builder.search_scope() == "articles/**/*.{html}"
+    assert builder.search_shards() == (Shard("", "articles/**/*.{html}"),)
+
+
+def test_an_archive_past_the_shard_size_is_split_in_powers_of_two() -> None:
+    assert [search_shards(n) for n in (0, 1, SEARCH_SHARD_PAGES)] == [1, 1, 1]
+    assert search_shards(SEARCH_SHARD_PAGES + 1) == 2
+    assert search_shards(2 * SEARCH_SHARD_PAGES + 1) == 4
+    assert search_shards(25 * SEARCH_SHARD_PAGES) == 32
+
+
+def test_each_page_in_scope_is_in_exactly_one_shard(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan_module, "SEARCH_SHARD_PAGES", 3)
+    model = load(FIXTURE, BuildOptions(out=Path("unused"), today=TODAY), BuildCache(None, "c"))
+    split = shards(model.pages, model.overrides)
+    in_scope = sorted(p.path for p in model.pages if p.path.startswith("articles/"))
+    assert len(in_scope) == 11  # ten articles and a syndicated copy: 11 > 3 * 2, so 4 shards
+    assert [s.folder for s in split] == ["", "shard-1/", "shard-2/", "shard-3/"]
+    named = [s.glob.strip("{}").split(",") for s in split]
+    assert sorted(path for paths in named for path in paths) == in_scope
+    assert all(2 <= len(paths) <= 3 for paths in named)
+    # The search page merges as many as the indexer writes.
+    search_page = next(p for p in model.pages if p.kind == "search")
+    assert search_page.context["shards"] == len(split)
+
+
+def test_a_shard_names_paths_that_are_glob_syntax_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plan_module, "SEARCH_SHARD_PAGES", 2)
+    site = tmp_path / "site"
+    names = ["a,b/", "c{d}/", "e[f]*/", "g/"]
+    for name in [*names, "h/"]:
+        (site / name).mkdir(parents=True)
+        body = f"<main data-pagefind-body><h1>{name}</h1><p>words</p></main>"
+        (site / name / "index.html").write_text(f"<html lang=en><body>{body}</body></html>")
+    marked = _templates(tmp_path, mark_html="<main data-pagefind-body></main>")
+    split = shards([Page(name, "article", "mark.html", {}) for name in names], marked)
+    assert len(split) == 2
+    index_site(site, split)
+    counts = [
+        json.loads((site / "pagefind" / s.folder / "pagefind-entry.json").read_text())
+        for s in split
+    ]
+    # Every page named once, and "h/", named by no shard, in none.
+    assert sum(c["languages"]["en"]["page_count"] for c in counts) == len(names)
+    assert not (site / WORKING_FOLDER).exists()
+
+
+def test_a_large_archive_is_indexed_in_shards_the_search_page_merges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plan_module, "SEARCH_SHARD_PAGES", 3)
+    out = tmp_path / "site"
+    assert build_fixture(out).ok
+    bundles = [out / "pagefind", *(out / f"pagefind/shard-{n}" for n in (1, 2, 3))]
+    entries = [json.loads((b / "pagefind-entry.json").read_text()) for b in bundles]
+    assert sum(e["languages"]["en"]["page_count"] for e in entries) == 10
+    assert 'data-shards="4"' in (out / "search/index.html").read_text()
+    assert not (out / WORKING_FOLDER).exists()
 
 
 def test_a_page_kind_an_override_marks_is_indexed_too(tmp_path: Path) -> None:
@@ -194,10 +253,16 @@ def test_search_false_in_the_config_turns_it_off(tmp_path: Path) -> None:
 # In a real browser, over HTTP, with the site under /news/.
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=["one index", "four shards"])
+def site_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     root = tmp_path_factory.mktemp("search-served")
-    with serve_folder(root) as url:
+    with serve_folder(root) as url, pytest.MonkeyPatch.context() as patch:
+        # 10 articles, 3 a shard: the seed article is in shard-3, the two "Monday" articles
+        # in the first and shard-1, so every search below reads a merged shard.
+        if request.param == "four shards":
+            patch.setattr(plan_module, "SEARCH_SHARD_PAGES", 3)
         base = url + "news/"
         result = build_fixture(root / "news", base_url=base)
         assert result.ok and not result.warnings

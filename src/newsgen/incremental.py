@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsgen import fs, renderjob
+from newsgen import fs, renderjob, search
 from newsgen.archive import Archive, select
 from newsgen.build import (
     BuildOptions,
@@ -305,12 +305,10 @@ class Builder:
                 self._warm(self._site)
         return result
 
-    def search_scope(self) -> str:
-        """The glob of the pages the search index of the last site covers."""
-        from newsgen import search
-
+    def search_shards(self) -> tuple[search.Shard, ...]:
+        """The runs of Pagefind that index the last site (``newsgen.search.shards``)."""
         site = self._site
-        return search.scope(site.model.pages, site.model.overrides) if site else search.EVERY_PAGE
+        return search.shards(site.model.pages, site.model.overrides) if site else ()
 
     def _warm(self, site: _Site) -> None:
         """Make now what the short way's first edit would otherwise make (the readers index;

@@ -25,7 +25,10 @@ theme's replaces it. The theme's templates are:
 
 `article.html` tells the search index what to read: `data-pagefind-body` on the article,
 `data-pagefind-ignore` on what is not its title or text, `data-pagefind-filter` on its topics,
-people, places, organizations, source and year. Keep those attributes in an override.
+people, places, organizations, source and year. Keep those attributes in an override. Only
+the folders of pages whose template writes `data-pagefind-body` are given to the indexer. An
+override of `search.html` keeps `data-shards="{{ shards }}"` beside `data-bundle`: past 4,000
+articles the index is in shards, and `static/search.js` searches that many.
 
 To change one part of a page, extend the default and replace one block. For example,
 `templates/article.html`:

@@ -39,7 +39,10 @@ _SHORT_SUFFIXES = (".html", ".xml", ".txt", ".json")
 _FINGERPRINT = re.compile(r"(?:^|[._-])[0-9a-f]{7,64}\.[^/]+$")
 _FEED = re.compile(r"(?:^|/)feed\.xml$")
 # Pagefind's entry points: they name the fingerprinted chunks of the current index.
-_SEARCH_ENTRY = re.compile(r"(?:^|/)pagefind/(?:pagefind[^/]*\.(?:js|css|json)|wasm\.[^/]+)$")
+# A large archive's index is in shards, each with its own entry points (``search.shards``).
+_SEARCH_ENTRY = re.compile(
+    r"(?:^|/)pagefind/(?:shard-\d+/)?(?:pagefind[^/]*\.(?:js|css|json)|wasm\.[^/]+)$"
+)
 
 
 def content_type(path: str) -> str:

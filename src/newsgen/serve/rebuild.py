@@ -71,7 +71,7 @@ class IncrementalRebuilder:
         self.out = workdir / "site"
         self._builder: Builder | None = None
         self._have_site = False
-        self._index = _Reindexer(self.out, self._search_scope)
+        self._index = _Reindexer(self.out, self._search_shards)
 
     def rebuild(self, changed: Collection[Path]) -> BuildResult:
         options = dataclasses.replace(
@@ -90,8 +90,8 @@ class IncrementalRebuilder:
             self._have_site = True
         return result
 
-    def _search_scope(self) -> str:
-        return self._builder.search_scope() if self._builder else search.EVERY_PAGE
+    def _search_shards(self) -> tuple[search.Shard, ...]:
+        return self._builder.search_shards() if self._builder else ()
 
 
 class _Reindexer:
@@ -102,9 +102,9 @@ class _Reindexer:
 
     QUIET = 2.0
 
-    def __init__(self, site: Path, scope: Callable[[], str]) -> None:
+    def __init__(self, site: Path, shards: Callable[[], tuple[search.Shard, ...]]) -> None:
         self.site = site
-        self.scope = scope  # the glob of the pages to index, asked for each refresh
+        self.shards = shards  # the runs that index the site, asked for at each refresh
         self._lock = threading.Lock()
         self._last_request = 0.0
         self._running = False
@@ -132,7 +132,7 @@ class _Reindexer:
                 time.sleep(wait)
                 continue  # another save may have come meanwhile
             try:
-                search.reindex_site(self.site, self.scope())
+                search.reindex_site(self.site, self.shards() or search.EVERY_SHARD)
             except NewsgenError as exc:
                 print(f"warning: {exc}", file=sys.stderr)
             indexed_for = last

@@ -1,4 +1,5 @@
-/* The search page: Pagefind's UI over the index the build wrote into pagefind/.
+/* The search page: Pagefind's UI over the index the build wrote into pagefind/
+   (and pagefind/shard-N/ past 4,000 articles: one Pagefind run holds its index in memory).
    The one script the theme ships; every other page works without JavaScript.
    ?q=word on the address starts a search, so a search can be linked to. */
 (function () {
@@ -7,10 +8,19 @@
   if (!root || typeof window.PagefindUI !== "function") {
     return;
   }
+  var bundle = root.getAttribute("data-bundle");
+  var base = root.getAttribute("data-base");
+  // A large archive's index is in shards (bundle/shard-N/), searched as one.
+  var merged = [];
+  var shards = parseInt(root.getAttribute("data-shards") || "1", 10);
+  for (var n = 1; n < shards; n += 1) {
+    merged.push({ bundlePath: bundle + "shard-" + n + "/", baseUrl: base });
+  }
   var ui = new window.PagefindUI({
     element: "#search",
-    bundlePath: root.getAttribute("data-bundle"),
-    baseUrl: root.getAttribute("data-base"),
+    bundlePath: bundle,
+    baseUrl: base,
+    mergeIndex: merged,
     showImages: false,
     showSubResults: false,
     resetStyles: false,
