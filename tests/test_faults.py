@@ -174,14 +174,31 @@ def test_disk_full_on_a_small_tmpfs_keeps_the_previous_site(tmp_path: Path) -> N
     write_records(project / "articles", 1, "small")
     with tmpfs(tmp_path / "disk", "300k") as disk:
         out = str(disk / "site")
-        assert run(project, "--out", out).returncode == 0
+        # Without the search index, whose scripts alone are 700 kB: the next test fills the
+        # disk with it.
+        assert run(project, "--out", out, "--no-search").returncode == 0
         before = digest(disk / "site")
         write_records(project / "articles", 300, "large", body_words=200)  # several MB
-        full = run(project, "--out", out)
+        full = run(project, "--out", out, "--no-search")
         assert full.returncode == 1
         assert "disk full while writing" in full.stderr, full.stderr
         assert digest(disk / "site") == before
         # No temporary folder; the spare is the first build's mirror (fs.Staging.mirror).
+        assert sorted(p.name for p in disk.iterdir()) == [".site.lock", ".site.spare", "site"]
+
+
+def test_disk_full_while_indexing_keeps_the_previous_site(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    write_records(project / "articles", 3, "small")
+    with tmpfs(tmp_path / "disk", "300k") as disk:
+        out = str(disk / "site")
+        assert run(project, "--out", out, "--no-search").returncode == 0
+        before = digest(disk / "site")
+        indexed = run(project, "--out", out)  # the pages fit; the index does not
+        assert indexed.returncode == 1
+        assert indexed.stderr.strip().endswith("search: disk full while writing the index")
+        assert "Traceback" not in indexed.stderr
+        assert digest(disk / "site") == before
         assert sorted(p.name for p in disk.iterdir()) == [".site.lock", ".site.spare", "site"]
 
 

@@ -4,18 +4,19 @@ Debian's chromium over real HTTP, with the site under a subpath."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from newsgen import plan as plan_module
-from newsgen.build import BuildOptions, load
+from newsgen.build import BuildOptions, build, load
 from newsgen.cache import BuildCache
 from newsgen.cli import main
 from newsgen.errors import NewsgenError
@@ -23,10 +24,13 @@ from newsgen.incremental import Builder
 from newsgen.plan import SEARCH_SHARD_PAGES, Page, search_shards
 from newsgen.search import EVERY_PAGE, WORKING_FOLDER, Shard, index_site, scope, shards
 from tests.helpers import FIXTURE, TODAY, build_fixture, serve_folder
+from tests.test_build_cache import prices_project
 from tests.tools import chromium_browser
 
 SEED = "articles/leaders-meet-in-vladivostok/"
-ONLY_IN_SEED = "deliveries"  # "Arms deliveries, mostly." appears in no other article
+ONLY_IN_SEED = "deliveries"
+# "Arms deliveries, mostly." appears in no other article
+WORD = "zyzzogeton"  # in no article until a test writes it
 
 
 def _fake_pagefind(folder: Path, script: str) -> Path:
@@ -107,7 +111,7 @@ def test_serve_refreshes_the_index_over_the_same_folders(tmp_path: Path) -> None
     builder = Builder(project, BuildOptions(out=tmp_path / "site", today=TODAY, jobs=1))
     assert builder.search_shards() == ()  # no site yet: nothing is known of its pages
     assert builder.rebuild().ok
-    assert builder.search_shards() == (Shard("", "articles/**/*.{html}"),)
+    assert [(s.folder, s.glob) for s in builder.search_shards()] == [("", "articles/**/*.{html}")]
 
 
 def test_an_archive_past_the_shard_size_is_split_in_powers_of_two() -> None:
@@ -125,8 +129,13 @@ def test_each_page_in_scope_is_in_exactly_one_shard(monkeypatch: pytest.MonkeyPa
     assert len(in_scope) == 11  # ten articles and a syndicated copy: 11 > 3 * 2, so 4 shards
     assert [s.folder for s in split] == ["", "shard-1/", "shard-2/", "shard-3/"]
     named = [s.glob.strip("{}").split(",") for s in split]
+    assert named == [list(s.paths) for s in split]
     assert sorted(path for paths in named for path in paths) == in_scope
-    assert all(2 <= len(paths) <= 3 for paths in named)
+    assert all(named)  # by a hash of the path: 4, 3, 2 and 2 here
+    # A page stays in its shard when another goes: an edit re-indexes the shards it touched.
+    gone = split[1].paths[0]
+    fewer = shards([p for p in model.pages if p.path != gone], model.overrides)
+    assert [set(s.paths) for s in fewer] == [set(s.paths) - {gone} for s in split]
     # The search page merges as many as the indexer writes.
     search_page = next(p for p in model.pages if p.kind == "search")
     assert search_page.context["shards"] == len(split)
@@ -166,6 +175,75 @@ def test_a_large_archive_is_indexed_in_shards_the_search_page_merges(
     assert sum(e["languages"]["en"]["page_count"] for e in entries) == 10
     assert 'data-shards="4"' in (out / "search/index.html").read_text()
     assert not (out / WORKING_FOLDER).exists()
+
+
+def _inodes(out: Path, paths: Iterable[str]) -> dict[str, int]:
+    return {path: (out / path).stat().st_ino for path in paths}
+
+
+def _reword(project: Path) -> None:
+    """One word of an article's body changed: the resumed way."""
+    path = project / "articles/20-prices-03.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("prices were flat.", f"prices were {WORD}."), encoding="utf-8")
+
+
+def _add(project: Path) -> None:
+    """A new article, undated, on a topic of its own: the full way."""
+    (project / "articles/30-harbour.md").write_text(
+        "---\ntitle: The harbour reopens\nslug: harbour-reopens\nid: n001\n"
+        f"topics:\n- Harbours\n---\nThe harbour {WORD} reopened on time.\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize(("edit", "way"), [(_reword, "resumed"), (_add, "full")])
+def test_an_edit_indexes_again_only_the_shards_whose_pages_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Callable[[Path], None], way: str
+) -> None:
+    monkeypatch.setattr(plan_module, "SEARCH_SHARD_PAGES", 6)
+    project, out = prices_project(tmp_path), tmp_path / "site"
+    options = BuildOptions(out=out, today=TODAY, jobs=1)
+    assert build(project, options).ok
+    folders = [s.folder for s in _split(project, options)]
+    assert folders == ["", "shard-1/", "shard-2/", "shard-3/"]
+    entries = [f"pagefind/{folder}pagefind-entry.json" for folder in folders]
+    before = {p: p.read_bytes() for p in (out / "articles").rglob("*.html")}
+    indexes = _inodes(out, entries)
+
+    edit(project)
+    result = build(project, options)
+    assert result.ok and result.way == way
+    assert result.rendered > 2  # pages that read the article are rendered again, too
+
+    split = _split(project, options)
+    assert [s.folder for s in split] == folders  # 21 or 22 pages, by hash: none empty
+    changed = {
+        p.relative_to(out).as_posix()
+        for p in (out / "articles").rglob("*.html")
+        if p.read_bytes() != before.get(p)
+    }
+    indexed = {e for e, s in zip(entries, split, strict=True) if not changed.isdisjoint(s.paths)}
+    assert changed and indexed and indexed != set(entries)
+    # The shards with no page changed are the last site's, linked: the same files.
+    assert {e for e, i in _inodes(out, entries).items() if i != indexes[e]} == indexed
+    edited = next(s for s in split if any(WORD in (out / p).read_text() for p in s.paths))
+    assert _indexed(out / "pagefind" / edited.folder, WORD)
+    counts = [json.loads((out / e).read_text()) for e in entries]
+    assert sum(c["languages"]["en"]["page_count"] for c in counts) == 20 + (way == "full")
+    assert not (out / WORKING_FOLDER).exists()
+
+
+def _split(project: Path, options: BuildOptions) -> tuple[Shard, ...]:
+    model = load(project, options, BuildCache(None, "c"))
+    return shards(model.pages, model.overrides)
+
+
+def _indexed(bundle: Path, word: str) -> bool:
+    return any(
+        word.encode() in gzip.decompress(fragment.read_bytes())
+        for fragment in (bundle / "fragment").glob("*.pf_fragment")
+    )
 
 
 def test_a_page_kind_an_override_marks_is_indexed_too(tmp_path: Path) -> None:

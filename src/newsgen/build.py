@@ -596,9 +596,11 @@ def _render_and_write(
                     gone,
                 )
             else:
-                staging.commit(
-                    search.indexer(model.pages, model.overrides) if model.config.search else None
-                )
+                rendered = {
+                    p.path for p, o in zip(model.pages, outcomes, strict=True) if not o.kept
+                }
+                index = search.indexer(model.pages, model.overrides, out, rendered)
+                staging.commit(index if model.config.search else None)
         else:
             staging.discard()
     except BaseException:

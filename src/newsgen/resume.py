@@ -25,7 +25,7 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -199,7 +199,7 @@ def _edit(
     paths = frozenset(written)
     if state.config.search:
         paths |= frozenset(search.ENTRY_POINTS)
-    made = _render(project, options, cache, model, entries, paths, before, last.fresh)
+    made = _render(project, options, cache, model, entries, paths, before, last.fresh, state.pages)
     if made is None:
         return None
     outcomes, staging = made
@@ -250,13 +250,15 @@ def _render(
     paths: frozenset[str],
     before: Last,
     differ: tuple[str, ...] | None,
+    site_pages: Sequence[Page],
 ) -> tuple[list[Outcome], fs.Staging | None] | None:
     """Each of the model's pages kept (its fingerprint unchanged) or rendered, in a new site
     made from the spare (``fs.Staging``; ``differ`` the pages where it is not the live site)
     with every other page of the site (``before.written``: the manifest's size and mtime of
     each) linked from the live one, and swapped in whole: as atomic as the full way's. The
     outcomes and the new site swapped in (None when no page changed); None if a page of the
-    live site is not the manifest's."""
+    live site is not the manifest's. ``site_pages``: every page of the site (the model's
+    are those the edit may change), for the search index's shards."""
     # Checked against the live site first: when no page changed, no new site is made.
     spec = JobSpec(
         f"{os.getpid()}-{time.time_ns()}",
@@ -283,9 +285,8 @@ def _render(
                 if not staging.keep_many((p for p in written if p not in new), written):
                     staging.discard()
                     return None
-                staging.commit(
-                    search.indexer(model.pages, model.overrides) if model.config.search else None
-                )
+                index = search.indexer(site_pages, model.overrides, options.out.absolute(), new)
+                staging.commit(index if model.config.search else None)
             except BaseException:
                 staging.discard()
                 raise

@@ -7,12 +7,15 @@ binary that the ``pagefind[extended]`` wheel ships, so nothing is downloaded at 
 
 from __future__ import annotations
 
+import errno
 import functools
+import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,7 @@ TIMEOUT_SECONDS = 600
 EVERY_PAGE = "**/*.{html}"  # Pagefind's own default glob
 MARK = "data-pagefind-body"  # once a page carries it, Pagefind indexes only pages that do
 WORKING_FOLDER = ".newsgen-search"  # in the site while Pagefind runs: its config file
+STAMP = "newsgen-shard.txt"  # in each shard's folder: what it indexed (``index_site``)
 _GLOB_SYNTAX = re.compile(r"[\\{}\[\]*?,!]")
 
 
@@ -42,6 +46,7 @@ class Shard:
 
     folder: str
     glob: str
+    paths: tuple[str, ...] = ()  # the pages it covers; () when not known (never kept)
 
 
 # Pagefind as it runs by default: one index of every page.
@@ -55,18 +60,29 @@ def shards(pages: Sequence[Page], overrides: Path | None) -> tuple[Shard, ...]:
     holds the whole archive's index in memory."""
     folders = _marked_folders(pages, overrides)
     count = search_shards(sum(page.kind == "article" for page in pages))
-    if count == 1:
-        return (Shard("", _folders_glob(folders)),)
     paths = sorted(
         page.path
         for page in pages
         if page.is_html and (folders is None or page.path.partition("/")[0] in folders)
     )
-    # Dealt in turn: as even as can be, and none empty (Pagefind fails on no page), since
-    # there are more articles than shards. Every build indexes every shard again.
+    if count == 1:
+        return (Shard("", _folders_glob(folders), tuple(paths)),)
+    # By a hash of the path: a page stays in its shard as the archive changes (until the
+    # count doubles), so an edit re-indexes one shard. Were one empty (Pagefind fails on no
+    # page; with thousands a shard, a theoretical case), they are dealt in turn instead.
+    shares: list[list[str]] = [[] for _ in range(count)]
+    for path in paths:
+        shares[_hash(path) % count].append(path)
+    if not all(shares):
+        shares = [paths[n::count] for n in range(count)]
     return tuple(
-        Shard(f"shard-{n}/" if n else "", _paths_glob(paths[n::count])) for n in range(count)
+        Shard(f"shard-{n}/" if n else "", _paths_glob(share), tuple(share))
+        for n, share in enumerate(shares)
     )
+
+
+def _hash(path: str) -> int:
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big")
 
 
 def scope(pages: Iterable[Page], overrides: Path | None) -> str:
@@ -150,15 +166,32 @@ def pagefind_binary() -> Path:
     return found
 
 
-def indexer(pages: Sequence[Page], overrides: Path | None) -> Callable[[Path], None]:
-    """What indexes a site of these pages once written: ``index_site`` over their shards."""
-    return functools.partial(index_site, shards=shards(pages, overrides))
+def indexer(
+    pages: Sequence[Page],
+    overrides: Path | None,
+    last: Path | None = None,
+    written: Set[str] = frozenset(),
+) -> Callable[[Path], None]:
+    """What indexes a site of these pages once written: ``index_site`` over their shards,
+    keeping those of the ``last`` site that no page ``written`` since belongs to."""
+    return functools.partial(
+        index_site, shards=shards(pages, overrides), last=last, written=written
+    )
 
 
-def index_site(site: Path, shards: Sequence[Shard] = EVERY_SHARD) -> None:
+def index_site(
+    site: Path,
+    shards: Sequence[Shard] = EVERY_SHARD,
+    last: Path | None = None,
+    written: Set[str] = frozenset(),
+) -> None:
     """Write the search index of ``site`` into ``site/pagefind/``, one Pagefind run per
-    shard. Raises ``NewsgenError`` on failure."""
-    _write(site, site / BUNDLE, shards)
+    shard. A shard of the ``last`` site (the one this one replaces) is linked instead when
+    it indexed the same pages with the same Pagefind (its ``STAMP`` says so) and each of
+    them is the last site's file or, if ``written`` since, holds the same bytes: a page
+    that reads an edited article is rendered again, mostly to the same text. Raises
+    ``NewsgenError`` on failure."""
+    _write(site, site / BUNDLE, shards, last=last, written=written)
 
 
 def reindex_site(site: Path, shards: Sequence[Shard] = EVERY_SHARD) -> None:
@@ -175,15 +208,36 @@ def reindex_site(site: Path, shards: Sequence[Shard] = EVERY_SHARD) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write(site: Path, index: Path, shards: Sequence[Shard], niceness: int = 0) -> None:
+def _write(
+    site: Path,
+    index: Path,
+    shards: Sequence[Shard],
+    niceness: int = 0,
+    last: Path | None = None,
+    written: Set[str] = frozenset(),
+) -> None:
     # Pagefind takes its glob from a config file in its working folder: a shard's list of
     # pages is too long for a command line (128 KiB an argument on Linux).
     work = site / WORKING_FOLDER
-    work.mkdir(exist_ok=True)
+    binary = pagefind_binary()
     try:
-        for shard in shards:
+        work.mkdir(exist_ok=True)
+        for shard in shards:  # the first first: Pagefind may clear the folder it writes
+            stamp = _stamp(shard, binary)
+            if last is not None and _kept(shard, stamp, site, last, written):
+                try:
+                    _link_tree(last / BUNDLE / shard.folder, index / shard.folder)
+                    continue
+                except OSError:  # a file system without hard links: indexed again
+                    _remove_shard(index / shard.folder)
             (work / "pagefind.json").write_text(json.dumps({"glob": shard.glob}))
-            _pagefind(site, index / shard.folder, work, niceness)
+            _pagefind(binary, site, index / shard.folder, work, niceness)
+            if shard.paths:
+                # Written last: Pagefind 1.5 exits with 0 when a disk fills under it.
+                (index / shard.folder / STAMP).write_text(stamp)
+    except OSError as exc:
+        reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise NewsgenError(f"search: {reason} while writing the index") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     entries = [f"{shard.folder}pagefind-entry.json" for shard in shards]
@@ -193,9 +247,57 @@ def _write(site: Path, index: Path, shards: Sequence[Shard], niceness: int = 0) 
         raise NewsgenError(f"search: Pagefind wrote no {', '.join(missing)}")
 
 
-def _pagefind(site: Path, output: Path, work: Path, niceness: int) -> None:
+def _stamp(shard: Shard, binary: Path) -> str:
+    """What a shard's index was made from: its pages (which a page written since changes
+    in content, not in name) and the indexer, down to its file."""
+    found = binary.resolve().stat()
+    made_by = f"{binary.resolve()} {found.st_size} {found.st_mtime_ns}"
+    return hashlib.blake2b("\n".join((made_by, shard.glob, *shard.paths)).encode()).hexdigest()
+
+
+def _kept(shard: Shard, stamp: str, site: Path, last: Path, written: Set[str]) -> bool:
+    """Whether ``last``'s index of ``shard`` is the one ``site`` would get."""
+    folder = last / BUNDLE / shard.folder
+    try:
+        if (folder / STAMP).read_text() != stamp or not (folder / "pagefind-entry.json").is_file():
+            return False
+    except OSError:
+        return False
+    return bool(shard.paths) and all(
+        _same_bytes(site / path, last / path) for path in shard.paths if path in written
+    )
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    try:
+        return one.stat().st_size == other.stat().st_size and one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard links of the files of a shard's folder (the first's without the others in it)."""
+    for folder, subfolders, files in os.walk(source):
+        here = Path(folder)
+        if here == source:
+            subfolders[:] = [s for s in subfolders if not s.startswith("shard-")]
+        (target / here.relative_to(source)).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(here / name, target / here.relative_to(source) / name)
+
+
+def _remove_shard(folder: Path) -> None:
+    """What linking a shard's folder left (the first's without the others in it)."""
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.is_dir() and not entry.name.startswith("shard-"):
+            shutil.rmtree(entry)
+        elif not entry.is_dir():
+            entry.unlink()
+
+
+def _pagefind(binary: Path, site: Path, output: Path, work: Path, niceness: int) -> None:
     command = [
-        str(pagefind_binary()),
+        str(binary),
         *("--site", str(site.absolute()), "--output-path", str(output.absolute()), "--quiet"),
     ]
     nice = shutil.which("nice")
