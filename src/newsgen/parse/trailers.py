@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from newsgen.parse import lexicon
 from newsgen.parse.lexicon import is_title_word
 
 _WORDS = r"[\w’'.,&@:/-]*"
@@ -702,6 +703,37 @@ def _is_name_caption(lines: list[str], index: int) -> bool:
     ) and any(re.search(rf"\b{re.escape(surname)}\b", line) for line in around)
 
 
+# A picture's caption left standing in brackets between two paragraphs: a few words that
+# describe what is shown ("(Trendy modern males, aka hipster)") and make no sentence: no
+# full stop, no article, preposition, pronoun or auxiliary. The writer's own asides in
+# brackets are sentences ("(at the time of writing, I hold a long position)", "(See below.)").
+_BRACKETED = re.compile(r"\(([^()\d.!?:;/]{3,80})\)")
+_CAPTION_BRACKET_WORDS = range(3, 9)
+_SENTENCE_GLUE = frozenset(
+    [
+        *lexicon.FUNCTION_WORDS,
+        *lexicon.AUXILIARIES,
+        *("the", "a", "an", "i", "we", "you", "he", "she", "it", "they", "me", "us", "him"),
+        *("them", "my", "our", "your", "his", "her", "its", "their", "this", "these", "those"),
+    ]
+)
+
+
+def _is_bracketed_caption(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    if not (0 < index < len(lines) - 1 and line.startswith("(")):
+        return False
+    inner = _BRACKETED.fullmatch(line)
+    if inner is None:
+        return False
+    words = [w.strip(",’'\"“”").lower() for w in inner.group(1).split()]
+    return (
+        len(words) in _CAPTION_BRACKET_WORDS
+        and not _SENTENCE_GLUE.intersection(words)
+        and any(w[:1].islower() for w in inner.group(1).split())
+    )
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -752,6 +784,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_own_site_link(lines, index)
             or _is_cry_over_plug(lines, index)
             or _is_name_caption(lines, index)
+            or _is_bracketed_caption(lines, index)
         )
         if not dropped:
             kept.append(line)
