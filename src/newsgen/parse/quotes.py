@@ -486,6 +486,12 @@ def _judge_named(phrase: str, span: Span, registry: Registry) -> str | None:
 
 _JUDICIAL = re.compile(r"\b(?:Judge|judge|Justice|justice|Court|court|Magistrate|magistrate)\b")
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
+_DEFINITE_LABEL = re.compile(r"the\s+[a-z][\w-]*[.,]?")
+# A naming verb and its object, right before the marks: "calling that $1350 level "
+_CALLS_OBJECT = re.compile(
+    r"\b(?:call|calls|called|calling|dub|dubs|dubbed|dubbing|label|labels|labeled|labelled|"
+    r"labeling|labelling)\s+(?:[\w’'$.,-]+\s+){1,4}$"
+)
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
 # term too, unless its sentence says who used the words: "he claimed that children needed
@@ -701,6 +707,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             and _joined_to_unattributed(index, spans, speakers, paragraphs)
         ):
             speaker = None  # "“being offended” or “triggered”": a term, as the one before
+        if speaker and _completes_term(index, spans, speakers, paragraphs):
+            speaker = None  # "“the neckline” of a “large ... pattern”": the term's own part
         if speaker and registry.kinds.get(speaker) == "person":
             speaker = _joint_speaker(speaker, span, paragraphs, registry)
         label = turns.get(span.start_paragraph)
@@ -832,6 +840,24 @@ def _joined_to_unattributed(
 
 
 _ONLY_JOINED = re.compile(r"[,\s]*(?:and|or)\s+")
+
+
+def _completes_term(
+    index: int, spans: Sequence[Span], speakers: list[str | None], paragraphs: Sequence[str]
+) -> bool:
+    """Whether this short quote is the complement of the quoted term just before it, in the
+    same sentence: "“the neckline” of a “large ... pattern”" is one name in two parts."""
+    if index == 0 or speakers[index - 1] != _TERM:
+        return False
+    span, previous = spans[index], spans[index - 1]
+    if previous.end_paragraph != span.start_paragraph or len(span.text.split()) > _TERM_PART_WORDS:
+        return False
+    between = paragraphs[span.start_paragraph][previous.end : span.start]
+    return _OF_A.fullmatch(between) is not None
+
+
+_OF_A = re.compile(r"\s+of\s+(?:a|an|the)\s+")
+_TERM_PART_WORDS = 8
 
 
 # "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
@@ -1002,6 +1028,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
+    if _DEFINITE_LABEL.fullmatch(span.text) and _CALLS_OBJECT.search(left):
+        # "calling that level “the neckline”": "the" and one noun name the thing (a term of
+        # the trade); "called Russia “an aggressor”", "called it “cruel”" judge it
+        return _TERM
     # "“The ground is saturated,” meteorologist Ian Brooks said": a comma inside the marks
     # ends the words; only a bare phrase modifies the noun after it
     bare = not paragraphs[span.end_paragraph][: span.end - 1].endswith(_CLAUSE_ENDS)
