@@ -685,6 +685,10 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
             speaker = _continued_speaker(index, spans, speakers, paragraphs, registry)
+        if speaker is None and _ALSO_LISTED.search(
+            _since_sentence_start(paragraphs[span.start_paragraph][: span.start])
+        ):
+            speaker = _last_named_speaker(index, spans, speakers)
         elif speaker == _NAME_OF:
             speakers.append(_NAME_OF)  # passed over by the quotes that follow
             quotes.append(Quote(span.text, None, None))
@@ -854,6 +858,29 @@ def _completes_term(
         return False
     between = paragraphs[span.start_paragraph][previous.end : span.start]
     return _OF_A.fullmatch(between) is not None
+
+
+# "Also sought are “...”": a sentence with no subject of its own goes on with the list the
+# one before began ("Congress demanded ... “...”"), so with the same speaker
+_ALSO_LISTED = re.compile(
+    r"^\s*(?:Also|Further|Additionally|In addition,?)\s+(?:[a-z]+ly\s+)?"
+    r"(?:sought|requested|demanded|required|included|listed|named|cited|proposed|recommended|"
+    r"mentioned|wanted|asked for)\s+(?:is|are|was|were)\s*:?\s*$"
+)
+
+
+def _last_named_speaker(
+    index: int, spans: Sequence[Span], speakers: list[str | None]
+) -> str | None:
+    """The speaker of the last quote with one, in this paragraph or the one before."""
+    paragraph = spans[index].start_paragraph
+    for before in range(index - 1, -1, -1):
+        if spans[before].end_paragraph < paragraph - 1:
+            return None
+        speaker = speakers[before]
+        if speaker and not speaker.startswith("\x00"):
+            return speaker
+    return None
 
 
 _OF_A = re.compile(r"\s+of\s+(?:a|an|the)\s+")
