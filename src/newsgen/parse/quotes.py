@@ -1308,7 +1308,35 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return in_sentence[-1]
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
+    if (
+        "that" in left
+        and _GUIDANCE_NOUN.search(left)
+        and (owner := _guidance_owner(left, span, registry))
+    ):
+        return owner
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+
+
+_GUIDANCE_NOUNS = (
+    r"(?:guidelines|guidance|recommendations|advice|advisories|advisory|literature|brochures?|"
+    r"pamphlets?|leaflets?|advertising|advertisements|ads|labels|labelling|labeling|website|"
+    r"web site)"
+)
+_GUIDANCE_NOUN = re.compile(rf"\b{_GUIDANCE_NOUNS}\b")
+# A body's published advice, then what it has people believe: "deceived by the USDA's
+# nutritional guidelines into believing ... that “...”": the body's words, in its text.
+_GUIDANCE = re.compile(
+    rf"(?P<owner>{_NAME})(?:’s|'s)\s+(?:[a-z][\w-]*\s+){{0,2}}{_GUIDANCE_NOUNS}\b"
+    r"[^.!?;“”\"]{0,160}\bthat\s*$"
+)
+
+
+def _guidance_owner(left: str, span: Span, registry: Registry) -> str | None:
+    match = _GUIDANCE.search(left)
+    if match is None:
+        return None
+    owner = _resolve(match.group("owner"), span, registry, names_only=True)
+    return owner if owner and registry.kinds.get(owner) == "organization" else None
 
 
 # "A statement from X read:", "a sign carried by the AFL-CIO Local #1 reads:"
