@@ -1311,9 +1311,9 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     if (
         "that" in left
         and _GUIDANCE_NOUN.search(left)
-        and (owner := _guidance_owner(left, span, registry))
+        and (advised_by := _guidance_owner(left, span, registry))
     ):
-        return owner
+        return advised_by
     return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
 
 
