@@ -7,6 +7,7 @@ is followed by the comment form, "Related posts" by other headlines).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -674,6 +675,27 @@ def _is_cry_over_plug(lines: list[str], index: int) -> bool:
     )
 
 
+# The lines between two plugs for an uncensored video site are the plug's pitch when they
+# speak to the reader ("Do you really think this won’t be used ...?", "That means you and
+# me!"): an ad says "you", a news report between two ads does not, and it stays.
+_PLUG_GAP = 3  # lines at most between the two plugs
+_TO_THE_READER = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
+
+
+def _pitch_between_plugs(lines: list[str]) -> set[int]:
+    plugs = [
+        index
+        for index, line in enumerate(lines)
+        if "ensor" in line and UNCENSORED_SITE_PLUG.fullmatch(line)
+    ]
+    pitch: set[int] = set()
+    for first, second in itertools.pairwise(plugs):
+        between = range(first + 1, second)
+        if len(between) <= _PLUG_GAP and any(_TO_THE_READER.search(lines[i]) for i in between):
+            pitch.update(between)
+    return pitch
+
+
 # A photo's caption left standing between two paragraphs: only a title and the name of the
 # person the text is about ("German Foreign Minister Frank-Walter Steinmeier"), no verb, no
 # full stop. The paragraphs around it name the same person.
@@ -749,7 +771,9 @@ def strip_trailers(lines: list[str]) -> list[str]:
     while end > 1 and is_junk(lines[end - 1]):
         end -= 1
     bio_start = max(end - BIO_LINES, 1)
-    dropped_lines = _promotions(lines) | _link_list(lines) | _related_items(lines)
+    dropped_lines = (
+        _promotions(lines) | _link_list(lines) | _related_items(lines) | _pitch_between_plugs(lines)
+    )
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
