@@ -725,6 +725,26 @@ def _is_name_caption(lines: list[str], index: int) -> bool:
     ) and any(re.search(rf"\b{re.escape(surname)}\b", line) for line in around)
 
 
+# The site's slogan under its masthead, above the article: a line in capitals that speaks
+# to the reader and makes no sentence ("A REDNECK’S GUIDE TO REVERSING THEIR CONTROL OF YOUR
+# BRAIN"), with nothing but page furniture above it. A deck in capitals says what the story
+# is ("HIDING IN PLAIN SIGHT") and does not turn to "you".
+_SLOGAN_WORDS = range(4, 13)
+_SHOUTED_TO_READER = re.compile(r"[^a-z.!?:;\d]*\b(?:YOU|YOUR|YOURSELF)\b[^a-z.!?:;\d]*")
+_SLOGAN_ABOVE = 3  # lines: the slogan stands among the first few
+
+
+def _is_masthead_slogan(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    return (
+        index < _SLOGAN_ABOVE
+        and index + 1 < len(lines)
+        and len(line.split()) in _SLOGAN_WORDS
+        and _SHOUTED_TO_READER.fullmatch(line) is not None
+        and all(is_junk(above) for above in lines[:index])
+    )
+
+
 # A picture's caption left standing in brackets between two paragraphs: a few words that
 # describe what is shown ("(Trendy modern males, aka hipster)") and make no sentence: no
 # full stop, no article, preposition, pronoun or auxiliary. The writer's own asides in
@@ -809,6 +829,7 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_cry_over_plug(lines, index)
             or _is_name_caption(lines, index)
             or _is_bracketed_caption(lines, index)
+            or _is_masthead_slogan(lines, index)
         )
         if not dropped:
             kept.append(line)
