@@ -685,9 +685,7 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
             speaker = _continued_speaker(index, spans, speakers, paragraphs, registry)
-        if speaker is None and _ALSO_LISTED.search(
-            _since_sentence_start(paragraphs[span.start_paragraph][: span.start])
-        ):
+        if speaker is None and _lists_on(paragraphs[span.start_paragraph][: span.start]):
             speaker = _last_named_speaker(index, spans, speakers)
         elif speaker == _NAME_OF:
             speakers.append(_NAME_OF)  # passed over by the quotes that follow
@@ -867,6 +865,18 @@ _ALSO_LISTED = re.compile(
     r"(?:sought|requested|demanded|required|included|listed|named|cited|proposed|recommended|"
     r"mentioned|wanted|asked for)\s+(?:is|are|was|were)\s*:?\s*$"
 )
+
+
+def _lists_on(before: str) -> bool:
+    """Whether the quote's sentence opens "Also sought are" (the words looked for first)."""
+    tail = before[-_ALSO_REACH:]
+    return any(w in tail for w in _ALSO_WORDS) and bool(
+        _ALSO_LISTED.search(_since_sentence_start(before))
+    )
+
+
+_ALSO_REACH = 60
+_ALSO_WORDS = ("Also", "Further", "Additionally", "addition")
 
 
 def _last_named_speaker(
