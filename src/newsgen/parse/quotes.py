@@ -396,6 +396,7 @@ _SPEECH_VERB = re.compile(
     r"disclosed|revealed|encouraged|encourage|encouraging|"
     r"accuse|accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
     r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
+    r"touts|touted|touting|hails|hailed|hailing|"  # "touts the program as 'fundamental'"
     r"notified|notifies|informed|informs|"  # "the agency notified Astorino that ... 'X'"
     # what someone came to hold, in their words ("the EU considered this an infringement on
     # '...'"), never a passive ("he is considered 'a hero'": others' words about him)
@@ -433,8 +434,10 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # "calling Kim 'rocket man'": a name for a person is a nickname, not words they said
 _NICKNAME = re.compile(rf"\b(?:call|calls|called|calling|dubbed|nicknamed)\s+{_NAME}\s*$")
 _DESCRIBING_AS = re.compile(
-    r"\b(?:(?:described|describes|describing|characterized|characterizes|characterizing)\s+"
-    r"(?:it|them|this|that|him|her|(?:the|his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\s+as"
+    r"\b(?:(?:described|describes|describing|characterized|characterizes|characterizing|"
+    r"touts|touted|touting|hails|hailed|hailing|portrays|portrayed|portraying)\s+"
+    r"(?:it|them|this|that|him|her|"
+    r"(?:the|his|her|their|its|this|that|these|those)\s+[\w-]+(?:\s+[\w-]+)?)\s+as"
     r"|(?:call|calls|called|calling|declare|declares|declared|declaring)\s+"
     r"(?:it|them|this|that|(?:the|his|her|their|its)\s+[\w-]+))\s+$"
 )
@@ -1540,6 +1543,7 @@ _OBJECT_OF = re.compile(
     r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+(?:[a-z][\w-]*\s+)?)?$"
 )
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
+_TITLED_SUBJECT = re.compile(r"^\s*(?:the|The) (?P<title>[A-Z][a-z-]+)\s+(?:\w+ly\s+)?$")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
 # A sentence's described subject, then its own predicates joined by "and"/"but" up to the verb
 _COORDINATED_SUBJECT = re.compile(
@@ -1633,6 +1637,11 @@ def _subject_speaker(
     # "the president vowed that ... 'fire and fury'"; "The commission said the analysis was
     # flawed, saying it 'is not just'": the sentence's own subject speaks on.
     described = _DESCRIBED_SUBJECT.search(before_verb) or _OPENING_SUBJECT.match(before_verb)
+    titled = None if found or described else _TITLED_SUBJECT.match(before_verb)
+    if titled and lexicon.is_title_word(titled.group("title")):
+        # "The President touts the program as 'fundamental'": an office with its capital,
+        # whoever holds it in the article, as "the president" would be
+        return _describe(["the", titled.group("title").lower()], span, registry)
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
         # "The report credited the group with sparing 'dozens of lives'": the report's author
