@@ -396,7 +396,7 @@ _SPEECH_VERB = re.compile(
     r"disclosed|revealed|encouraged|encourage|encouraging|"
     r"accuse|accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
     r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
-    r"touts|touted|touting|hails|hailed|hailing|"  # "touts the program as 'fundamental'"
+    r"touts|touted|touting|hails|hailed|hailing|portrays|portrayed|portraying|"  # "touts X as"
     r"notified|notifies|informed|informs|"  # "the agency notified Astorino that ... 'X'"
     # what someone came to hold, in their words ("the EU considered this an infringement on
     # '...'"), never a passive ("he is considered 'a hero'": others' words about him)
