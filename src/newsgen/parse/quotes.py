@@ -1321,13 +1321,16 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return in_sentence[-1]
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
+    if subject := _subject_speaker(left, span, registry):
+        return subject
     if (
         "that" in left
         and _GUIDANCE_NOUN.search(left)
+        and not _SPEECH_VERB.search(left)  # "Critics of the FDA's guidance argue that": theirs
         and (advised_by := _guidance_owner(left, span, registry))
     ):
         return advised_by
-    return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+    return _UNNAMED if credited else None
 
 
 _GUIDANCE_NOUNS = (
