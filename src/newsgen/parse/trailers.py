@@ -727,7 +727,7 @@ def _is_name_caption(lines: list[str], index: int) -> bool:
 
 # The site's slogan under its masthead, above the article: a line in capitals that speaks
 # to the reader and makes no sentence ("A REDNECK’S GUIDE TO REVERSING THEIR CONTROL OF YOUR
-# BRAIN"), below the page's furniture and nothing else. A deck in capitals says what the story
+# BRAIN"), with nothing but page furniture above it. A deck in capitals says what the story
 # is ("HIDING IN PLAIN SIGHT") and does not turn to "you".
 _SLOGAN_WORDS = range(4, 13)
 _SHOUTED_TO_READER = re.compile(r"[^a-z.!?:;\d]*\b(?:YOU|YOUR|YOURSELF)\b[^a-z.!?:;\d]*")
@@ -737,7 +737,7 @@ _SLOGAN_ABOVE = 3  # lines: the slogan stands among the first few
 def _is_masthead_slogan(lines: list[str], index: int) -> bool:
     line = lines[index]
     return (
-        0 < index < _SLOGAN_ABOVE
+        index < _SLOGAN_ABOVE
         and index + 1 < len(lines)
         and len(line.split()) in _SLOGAN_WORDS
         and _SHOUTED_TO_READER.fullmatch(line) is not None
