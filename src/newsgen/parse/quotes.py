@@ -2259,7 +2259,35 @@ def _name_candidates(name: str) -> list[str]:
     if of and tail.startswith("the ") and name != head:
         # "Dr. Lucia Ferrante of the University of Padua": a person, then where they work
         candidates += _name_candidates(head)
+    things = [i for i, t in enumerate(tokens[:-1]) if t in _THING_LAST_WORDS]
+    if things:
+        # "When he read the 1992 Maastricht Treaty Leach became convinced": a comma left out
+        # after an opening phrase runs the name of a thing into the speaker's
+        candidates.append(" ".join(tokens[things[-1] + 1 :]))
     return candidates
+
+
+# Words that end the name of a thing (a treaty, a law, a plan), never a person's name
+_THING_LAST_WORDS = frozenset(
+    [
+        "Treaty",
+        "Act",
+        "Agreement",
+        "Accord",
+        "Accords",
+        "Convention",
+        "Charter",
+        "Declaration",
+        "Constitution",
+        "Amendment",
+        "Plan",
+        "Deal",
+        "Bill",
+        "Protocol",
+        "Report",
+        "Initiative",
+    ]
+)
 
 
 def _place_after_of(tokens: list[str]) -> int:
