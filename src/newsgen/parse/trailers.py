@@ -828,8 +828,8 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_own_site_link(lines, index)
             or _is_cry_over_plug(lines, index)
             or _is_name_caption(lines, index)
-            or _is_bracketed_caption(lines, index)
-            or _is_masthead_slogan(lines, index)
+            or (line[0] == "(" and _is_bracketed_caption(lines, index))
+            or (index < _SLOGAN_ABOVE and _is_masthead_slogan(lines, index))
         )
         if not dropped:
             kept.append(line)
