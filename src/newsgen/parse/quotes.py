@@ -1644,7 +1644,8 @@ def _subject_speaker(
     if titled and lexicon.is_title_word(titled.group("title")):
         # "The President touts the program as 'fundamental'": an office with its capital,
         # whoever holds it in the article, as "the president" would be
-        return _describe(["the", titled.group("title").lower()], span, registry)
+        office = _describe(["the", titled.group("title").lower()], span, registry)
+        return office if office not in (_UNNAMED, _SAME_SPEAKER, *_EPITHETS) else None
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
         # "The report credited the group with sparing 'dozens of lives'": the report's author
