@@ -396,6 +396,7 @@ _SPEECH_VERB = re.compile(
     r"disclosed|revealed|encouraged|encourage|encouraging|"
     r"accuse|accused|accuses|accusing|recalling|"  # "accused the creditors of hidden 'motives'"
     r"credited|credits|crediting|"  # "credited the group with sparing 'dozens of lives'"
+    r"touts|touted|touting|hails|hailed|hailing|portrays|portrayed|portraying|"  # "touts X as"
     r"notified|notifies|informed|informs|"  # "the agency notified Astorino that ... 'X'"
     # what someone came to hold, in their words ("the EU considered this an infringement on
     # '...'"), never a passive ("he is considered 'a hero'": others' words about him)
@@ -433,8 +434,10 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # "calling Kim 'rocket man'": a name for a person is a nickname, not words they said
 _NICKNAME = re.compile(rf"\b(?:call|calls|called|calling|dubbed|nicknamed)\s+{_NAME}\s*$")
 _DESCRIBING_AS = re.compile(
-    r"\b(?:(?:described|describes|describing|characterized|characterizes|characterizing)\s+"
-    r"(?:it|them|this|that|him|her|(?:the|his|her|their|its)\s+[\w-]+(?:\s+[\w-]+)?)\s+as"
+    r"\b(?:(?:described|describes|describing|characterized|characterizes|characterizing|"
+    r"touts|touted|touting|hails|hailed|hailing|portrays|portrayed|portraying)\s+"
+    r"(?:it|them|this|that|him|her|"
+    r"(?:the|his|her|their|its|this|that|these|those)\s+[\w-]+(?:\s+[\w-]+)?)\s+as"
     r"|(?:call|calls|called|calling|declare|declares|declared|declaring)\s+"
     r"(?:it|them|this|that|(?:the|his|her|their|its)\s+[\w-]+))\s+$"
 )
@@ -486,6 +489,12 @@ def _judge_named(phrase: str, span: Span, registry: Registry) -> str | None:
 
 _JUDICIAL = re.compile(r"\b(?:Judge|judge|Justice|justice|Court|court|Magistrate|magistrate)\b")
 _CALLED = re.compile(r"\b(?:called|named)\s*$")
+_DEFINITE_LABEL = re.compile(r"the\s+[a-z][\w-]*[.,]?")
+# A naming verb and its object, right before the marks: "calling that $1350 level "
+_CALLS_OBJECT = re.compile(
+    r"\b(?:call|calls|called|calling|dub|dubs|dubbed|dubbing|label|labels|labeled|labelled|"
+    r"labeling|labelling)\s+(?:[\w’'$.,-]+\s+){1,4}$"
+)
 _TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|captioned)[,:]?\s*$", re.IGNORECASE)
 # A function word before a short phrase ("asked about 'X'", "the new 'messiah'") makes it a
 # term too, unless its sentence says who used the words: "he claimed that children needed
@@ -679,6 +688,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             speaker = _last_pair(span, paragraphs, registry) or _UNNAMED
         if speaker is None:
             speaker = _continued_speaker(index, spans, speakers, paragraphs, registry)
+        if speaker is None and _lists_on(paragraphs[span.start_paragraph][: span.start]):
+            speaker = _last_named_speaker(index, spans, speakers)
         elif speaker == _NAME_OF:
             speakers.append(_NAME_OF)  # passed over by the quotes that follow
             quotes.append(Quote(span.text, None, None))
@@ -701,6 +712,8 @@ def attribute(spans: Sequence[Span], paragraphs: Sequence[str], registry: Regist
             and _joined_to_unattributed(index, spans, speakers, paragraphs)
         ):
             speaker = None  # "“being offended” or “triggered”": a term, as the one before
+        if speaker and _completes_term(index, spans, speakers, paragraphs):
+            speaker = None  # "“the neckline” of a “large ... pattern”": the term's own part
         if speaker and registry.kinds.get(speaker) == "person":
             speaker = _joint_speaker(speaker, span, paragraphs, registry)
         label = turns.get(span.start_paragraph)
@@ -832,6 +845,59 @@ def _joined_to_unattributed(
 
 
 _ONLY_JOINED = re.compile(r"[,\s]*(?:and|or)\s+")
+
+
+def _completes_term(
+    index: int, spans: Sequence[Span], speakers: list[str | None], paragraphs: Sequence[str]
+) -> bool:
+    """Whether this short quote is the complement of the quoted term just before it, in the
+    same sentence: "“the neckline” of a “large ... pattern”" is one name in two parts."""
+    if index == 0 or speakers[index - 1] != _TERM:
+        return False
+    span, previous = spans[index], spans[index - 1]
+    if previous.end_paragraph != span.start_paragraph or len(span.text.split()) > _TERM_PART_WORDS:
+        return False
+    between = paragraphs[span.start_paragraph][previous.end : span.start]
+    return _OF_A.fullmatch(between) is not None
+
+
+# "Also sought are “...”": a sentence with no subject of its own goes on with the list the
+# one before began ("Congress demanded ... “...”"), so with the same speaker
+_ALSO_LISTED = re.compile(
+    r"^\s*(?:Also|Further|Additionally|In addition,?)\s+(?:[a-z]+ly\s+)?"
+    r"(?:sought|requested|demanded|required|included|listed|named|cited|proposed|recommended|"
+    r"mentioned|wanted|asked for)\s+(?:is|are|was|were)\s*:?\s*$"
+)
+
+
+def _lists_on(before: str) -> bool:
+    """Whether the quote's sentence opens "Also sought are" (the words looked for first)."""
+    tail = before[-_ALSO_REACH:]
+    return any(w in tail for w in _ALSO_WORDS) and bool(
+        _ALSO_LISTED.search(_since_sentence_start(before))
+    )
+
+
+_ALSO_REACH = 60
+_ALSO_WORDS = ("Also", "Further", "Additionally", "addition")
+
+
+def _last_named_speaker(
+    index: int, spans: Sequence[Span], speakers: list[str | None]
+) -> str | None:
+    """The speaker of the last quote with one, in this paragraph or the one before."""
+    paragraph = spans[index].start_paragraph
+    for before in range(index - 1, -1, -1):
+        if spans[before].end_paragraph < paragraph - 1:
+            return None
+        speaker = speakers[before]
+        if speaker and not speaker.startswith("\x00"):
+            return speaker
+    return None
+
+
+_OF_A = re.compile(r"\s+of\s+(?:a|an|the)\s+")
+_TERM_PART_WORDS = 8
 
 
 # "Jim Jordan (R-OH) and Ron DeSantis wrote", "said Smith and Jones": two people named
@@ -1002,6 +1068,10 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
     sentence = _since_sentence_start(left_text, across_quotes=True)
     partial = len(span.text.split()) <= SHORT_QUOTE_WORDS
     spoken_phrase = span.text.split()[0].lower() in ("a", "an", "the")  # "an aggressor"
+    if _DEFINITE_LABEL.fullmatch(span.text) and _CALLS_OBJECT.search(left):
+        # "calling that level “the neckline”": "the" and one noun name the thing (a term of
+        # the trade); "called Russia “an aggressor”", "called it “cruel”" judge it
+        return _TERM
     # "“The ground is saturated,” meteorologist Ian Brooks said": a comma inside the marks
     # ends the words; only a bare phrase modifies the noun after it
     bare = not paragraphs[span.end_paragraph][: span.end - 1].endswith(_CLAUSE_ENDS)
@@ -1251,7 +1321,38 @@ def _explicit_speaker(span: Span, paragraphs: Sequence[str], registry: Registry)
             return in_sentence[-1]
         offset = max(0, span.start - len(left) + owner.start(1 if owner.group(1) else 2))
         return f"{_pronoun_marker(pronoun)}@{offset}"
-    return _subject_speaker(left, span, registry) or (_UNNAMED if credited else None)
+    if subject := _subject_speaker(left, span, registry):
+        return subject
+    if (
+        "that" in left
+        and _GUIDANCE_NOUN.search(left)
+        and not _SPEECH_VERB.search(left)  # "Critics of the FDA's guidance argue that": theirs
+        and (advised_by := _guidance_owner(left, span, registry))
+    ):
+        return advised_by
+    return _UNNAMED if credited else None
+
+
+_GUIDANCE_NOUNS = (
+    r"(?:guidelines|guidance|recommendations|advice|advisories|advisory|literature|brochures?|"
+    r"pamphlets?|leaflets?|advertising|advertisements|ads|labels|labelling|labeling|website|"
+    r"web site)"
+)
+_GUIDANCE_NOUN = re.compile(rf"\b{_GUIDANCE_NOUNS}\b")
+# A body's published advice, then what it has people believe: "deceived by the USDA's
+# nutritional guidelines into believing ... that “...”": the body's words, in its text.
+_GUIDANCE = re.compile(
+    rf"(?P<owner>{_NAME})(?:’s|'s)\s+(?:[a-z][\w-]*\s+){{0,2}}{_GUIDANCE_NOUNS}\b"
+    r"[^.!?;“”\"]{0,160}\bthat\s*$"
+)
+
+
+def _guidance_owner(left: str, span: Span, registry: Registry) -> str | None:
+    match = _GUIDANCE.search(left)
+    if match is None:
+        return None
+    owner = _resolve(match.group("owner"), span, registry, names_only=True)
+    return owner if owner and registry.kinds.get(owner) == "organization" else None
 
 
 # "A statement from X read:", "a sign carried by the AFL-CIO Local #1 reads:"
@@ -1445,6 +1546,7 @@ _OBJECT_OF = re.compile(
     r"\b(?:to|with|for|from|at|by|against|on|into|about)\s+(?:the\s+(?:[a-z][\w-]*\s+)?)?$"
 )
 _DESCRIBED_SUBJECT = re.compile(r"\b(?P<who>(?:the|The) [a-z][\w-]+)(?=,?\s+(?:\w+ly\s+)?$)")
+_TITLED_SUBJECT = re.compile(r"^\s*(?:the|The) (?P<title>[A-Z][a-z-]+)\s+(?:\w+ly\s+)?$")
 _OPENING_SUBJECT = re.compile(rf"^\s*(?P<who>(?:the|The) [a-z][\w-]+)\s+(?:\w+ly\s+)?(?:{_VERB})\b")
 # A sentence's described subject, then its own predicates joined by "and"/"but" up to the verb
 _COORDINATED_SUBJECT = re.compile(
@@ -1538,6 +1640,12 @@ def _subject_speaker(
     # "the president vowed that ... 'fire and fury'"; "The commission said the analysis was
     # flawed, saying it 'is not just'": the sentence's own subject speaks on.
     described = _DESCRIBED_SUBJECT.search(before_verb) or _OPENING_SUBJECT.match(before_verb)
+    titled = None if found or described else _TITLED_SUBJECT.match(before_verb)
+    if titled and lexicon.is_title_word(titled.group("title")):
+        # "The President touts the program as 'fundamental'": an office with its capital,
+        # whoever holds it in the article, as "the president" would be
+        office = _describe(["the", titled.group("title").lower()], span, registry)
+        return office if office not in (_UNNAMED, _SAME_SPEAKER, *_EPITHETS) else None
     if not found and described:
         who = _describe(described.group("who").split(), span, registry)
         # "The report credited the group with sparing 'dozens of lives'": the report's author
@@ -2152,7 +2260,35 @@ def _name_candidates(name: str) -> list[str]:
     if of and tail.startswith("the ") and name != head:
         # "Dr. Lucia Ferrante of the University of Padua": a person, then where they work
         candidates += _name_candidates(head)
+    things = [i for i, t in enumerate(tokens[:-1]) if t in _THING_LAST_WORDS]
+    if things:
+        # "When he read the 1992 Maastricht Treaty Leach became convinced": a comma left out
+        # after an opening phrase runs the name of a thing into the speaker's
+        candidates.append(" ".join(tokens[things[-1] + 1 :]))
     return candidates
+
+
+# Words that end the name of a thing (a treaty, a law, a plan), never a person's name
+_THING_LAST_WORDS = frozenset(
+    [
+        "Treaty",
+        "Act",
+        "Agreement",
+        "Accord",
+        "Accords",
+        "Convention",
+        "Charter",
+        "Declaration",
+        "Constitution",
+        "Amendment",
+        "Plan",
+        "Deal",
+        "Bill",
+        "Protocol",
+        "Report",
+        "Initiative",
+    ]
+)
 
 
 def _place_after_of(tokens: list[str]) -> int:

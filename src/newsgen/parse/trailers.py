@@ -7,9 +7,11 @@ is followed by the comment form, "Related posts" by other headlines).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
+from newsgen.parse import lexicon
 from newsgen.parse.lexicon import is_title_word
 
 _WORDS = r"[\w’'.,&@:/-]*"
@@ -673,6 +675,27 @@ def _is_cry_over_plug(lines: list[str], index: int) -> bool:
     )
 
 
+# The lines between two plugs for an uncensored video site are the plug's pitch when they
+# speak to the reader ("Do you really think this won’t be used ...?", "That means you and
+# me!"): an ad says "you", a news report between two ads does not, and it stays.
+_PLUG_GAP = 3  # lines at most between the two plugs
+_TO_THE_READER = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
+
+
+def _pitch_between_plugs(lines: list[str]) -> set[int]:
+    plugs = [
+        index
+        for index, line in enumerate(lines)
+        if "ensor" in line and UNCENSORED_SITE_PLUG.fullmatch(line)
+    ]
+    pitch: set[int] = set()
+    for first, second in itertools.pairwise(plugs):
+        between = range(first + 1, second)
+        if len(between) <= _PLUG_GAP and any(_TO_THE_READER.search(lines[i]) for i in between):
+            pitch.update(between)
+    return pitch
+
+
 # A photo's caption left standing between two paragraphs: only a title and the name of the
 # person the text is about ("German Foreign Minister Frank-Walter Steinmeier"), no verb, no
 # full stop. The paragraphs around it name the same person.
@@ -702,6 +725,57 @@ def _is_name_caption(lines: list[str], index: int) -> bool:
     ) and any(re.search(rf"\b{re.escape(surname)}\b", line) for line in around)
 
 
+# The site's slogan under its masthead, above the article: a line in capitals that speaks
+# to the reader and makes no sentence ("A REDNECK’S GUIDE TO REVERSING THEIR CONTROL OF YOUR
+# BRAIN"), with nothing but page furniture above it. A deck in capitals says what the story
+# is ("HIDING IN PLAIN SIGHT") and does not turn to "you".
+_SLOGAN_WORDS = range(4, 13)
+_SHOUTED_TO_READER = re.compile(r"[^a-z.!?:;\d]*\b(?:YOU|YOUR|YOURSELF)\b[^a-z.!?:;\d]*")
+_SLOGAN_ABOVE = 3  # lines: the slogan stands among the first few
+
+
+def _is_masthead_slogan(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    return (
+        index < _SLOGAN_ABOVE
+        and index + 1 < len(lines)
+        and len(line.split()) in _SLOGAN_WORDS
+        and _SHOUTED_TO_READER.fullmatch(line) is not None
+        and all(is_junk(above) for above in lines[:index])
+    )
+
+
+# A picture's caption left standing in brackets between two paragraphs: a few words that
+# describe what is shown ("(Trendy modern males, aka hipster)") and make no sentence: no
+# full stop, no article, preposition, pronoun or auxiliary. The writer's own asides in
+# brackets are sentences ("(at the time of writing, I hold a long position)", "(See below.)").
+_BRACKETED = re.compile(r"\(([^()\d.!?:;/]{3,80})\)")
+_CAPTION_BRACKET_WORDS = range(3, 9)
+_SENTENCE_GLUE = frozenset(
+    [
+        *lexicon.FUNCTION_WORDS,
+        *lexicon.AUXILIARIES,
+        *("the", "a", "an", "i", "we", "you", "he", "she", "it", "they", "me", "us", "him"),
+        *("them", "my", "our", "your", "his", "her", "its", "their", "this", "these", "those"),
+    ]
+)
+
+
+def _is_bracketed_caption(lines: list[str], index: int) -> bool:
+    line = lines[index]
+    if not (0 < index < len(lines) - 1 and line.startswith("(")):
+        return False
+    inner = _BRACKETED.fullmatch(line)
+    if inner is None:
+        return False
+    words = [w.strip(",’'\"“”").lower() for w in inner.group(1).split()]
+    return (
+        len(words) in _CAPTION_BRACKET_WORDS
+        and not _SENTENCE_GLUE.intersection(words)
+        and any(w[:1].islower() for w in inner.group(1).split())
+    )
+
+
 def strip_trailers(lines: list[str]) -> list[str]:
     """The article's own lines: junk removed, and nothing after a cut marker.
 
@@ -717,7 +791,9 @@ def strip_trailers(lines: list[str]) -> list[str]:
     while end > 1 and is_junk(lines[end - 1]):
         end -= 1
     bio_start = max(end - BIO_LINES, 1)
-    dropped_lines = _promotions(lines) | _link_list(lines) | _related_items(lines)
+    dropped_lines = (
+        _promotions(lines) | _link_list(lines) | _related_items(lines) | _pitch_between_plugs(lines)
+    )
     for index, line in enumerate(lines):
         if (index >= tail_start and is_cut_marker(line)) or _is_contact_block(lines, index):
             break
@@ -752,6 +828,8 @@ def strip_trailers(lines: list[str]) -> list[str]:
             or _is_own_site_link(lines, index)
             or _is_cry_over_plug(lines, index)
             or _is_name_caption(lines, index)
+            or (line[0] == "(" and _is_bracketed_caption(lines, index))
+            or (index < _SLOGAN_ABOVE and _is_masthead_slogan(lines, index))
         )
         if not dropped:
             kept.append(line)
