@@ -643,12 +643,19 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
         if all(t[:1].isupper() for t in tokens[end : office_end + 1]):
             end = office_end
     rest = tokens[end:]
-    if not rest or _is_org_word(rest[-1]):
+    if not rest or _is_org_word(rest[-1]) or _remit_of_the(tokens, end):
         return _office_of_body(tokens, honorific)
     while rest and rest[0] in lexicon.HONORIFICS:
         rest = rest[1:]
         honorific = True
     return " ".join(tokens[:end]), rest, honorific
+
+
+def _remit_of_the(tokens: list[str], end: int) -> bool:
+    """ "Secretary of the Interior", "Director of the Census": one word after an office's
+    "of the" is what the office is of, not a name (two may be one: "President of the
+    United States")."""
+    return end == len(tokens) - 1 and tokens[end - 1] == "the" and tokens[end - 2] == "of"
 
 
 def _office_of_body(tokens: list[str], honorific: bool) -> tuple[str | None, list[str], bool]:

@@ -138,6 +138,7 @@ ORG_LAST_WORDS = frozenset(
         "Agency",
         "Administration",
         "Department",
+        "Dept",  # "Justice Dept": the department, abbreviated
         "Ministry",
         "Party",
         "Institute",
@@ -899,6 +900,55 @@ TITLE_WORDS = frozenset(
         "secretary-general",
     ]
 )
+
+# Words that name an office, a department or its remit, never a surname: after a title
+# they end the office ("The Chief Prosecutor", "Director of National Intelligence"), no name.
+OFFICE_WORDS = frozenset(
+    [
+        "Prosecutor",
+        "Prosecutors",
+        "Interior",
+        "Intelligence",
+        "Treasury",
+        "Staff",
+        "Affairs",
+        "Defense",
+        "Defence",
+        "Homeland",
+        "Commerce",
+        "Labor",
+        "Labour",
+        "Education",
+        "Agriculture",
+        "Transportation",
+        "Veterans",
+    ]
+)
+
+# Titles that double as an everyday modifier ("General Welfare", "Executive Summary", "King
+# Dollar", "Chief Prosecutor"): one everyday word after one is a noun they qualify as often
+# as a surname ("General Mattis"), so they alone vouch for no person.
+MODIFIER_TITLES = frozenset(
+    [
+        "general",
+        "executive",
+        "chief",
+        "head",
+        "principal",
+        "prime",
+        "vice",
+        "deputy",
+        "assistant",
+        "official",
+        "premier",
+        "cardinal",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+    ]
+)
+
 # Courtesy titles that never belong in the canonical name ("Mr. Sullivan" is Sullivan).
 # Common given names (U.S. Social Security name counts, public domain): evidence that two
 # ordinary words ("George Washington", "Robert King") are a person's name after all.
