@@ -591,7 +591,11 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         tokens[0] in lexicon.SENTENCE_WORDS  # "As Giesers explained"
         or _POSSESSIVE.sub("", tokens[0]) in lexicon.SENTENCE_WORDS  # "Today’s Rome"
         # "Aiding Trump provided that objective", "Maybe Matt is ...", not "Reading Council"
-        or (_not_a_name(tokens[0]) and classify(" ".join(tokens)) == "person")
+        or (
+            _not_a_name(tokens[0])
+            and not _title_of_no_one(tokens)
+            and classify(" ".join(tokens)) == "person"
+        )
     ):
         head = tokens[0]
         return _analyse(
@@ -645,10 +649,45 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
     rest = tokens[end:]
     if not rest or _is_org_word(rest[-1]) or _remit_of_the(tokens, end):
         return _office_of_body(tokens, honorific)
+    if len(rest) == 1 and _office_word(rest[0]):
+        return None, [], honorific  # "The Chief Prosecutor", "Director of National Intelligence"
+    if len(rest) == 1 and not honorific and _vouches_for_no_one(tokens[:end], rest[0]):
+        return None, rest, honorific  # "General Welfare": the word alone, evidence at most
     while rest and rest[0] in lexicon.HONORIFICS:
         rest = rest[1:]
         honorific = True
     return " ".join(tokens[:end]), rest, honorific
+
+
+def _title_of_no_one(tokens: list[str]) -> bool:
+    """ "Chief Prosecutor", "General Welfare" at a sentence's start: a title and one word
+    that ``_split_title`` tells is no name (the title is no mere capitalised opener)."""
+    return (
+        len(tokens) == 2
+        and lexicon.is_title_word(tokens[0])
+        and (_office_word(tokens[1]) or _vouches_for_no_one(tokens[:1], tokens[1]))
+    )
+
+
+def _vouches_for_no_one(title: list[str], word: str) -> bool:
+    """Whether ``title`` alone leaves ``word`` no name: an everyday word after a title that
+    doubles as a modifier ("General Welfare", "Executive Summary", "King Dollar"), or any
+    English word after an office of something ("Professor of Cognitive Neuroscience") or a
+    plural title, which names a group ("Professors Berate"). "President Obama", "General
+    Mattis" and "Prince Harry" stay people; a surname that is an everyday word ("General
+    Grant") then needs the article to name its bearer otherwise, as a bare surname does."""
+    if given_name(word):
+        return False
+    word_rank = rank(word)
+    last = title[-1].lower()
+    if "of" in title or (last not in lexicon.TITLE_WORDS and lexicon.is_title_word(last)):
+        return word_rank is not None
+    return last in lexicon.MODIFIER_TITLES and (word_rank or COMMON_WORD_RANK) < COMMON_WORD_RANK
+
+
+def _office_word(token: str) -> bool:
+    """A word that names an office or a department, never a surname."""
+    return token in lexicon.OFFICE_WORDS or lexicon.is_title_word(token)
 
 
 def _remit_of_the(tokens: list[str], end: int) -> bool:
