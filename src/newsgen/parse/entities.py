@@ -605,8 +605,8 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     if not name_tokens:
         return []
     name = " ".join(name_tokens)
-    if len(name) == 1 or name in lexicon.SENTENCE_WORDS:
-        return []  # "I", "A": a capital letter, not a name
+    if len(name) == 1 or name in lexicon.SENTENCE_WORDS or name in lexicon.NAME_SUFFIXES:
+        return []  # "I", "A": a capital letter, not a name; "PhD" (of "Sheng Ding, PhD,")
     kind = classify(name, honorific or role is not None)
     if kind is None:
         return []
@@ -829,6 +829,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return None  # "the FOMC" starts mid-sentence; "Affordable Care Act" is a law
     if all(lexicon.is_title_word(t) for t in tokens) or "I" in tokens[1:]:
         return None  # "Inspectors General" is an office; "Note I said" is the writer
+    if _office_named(tokens):
+        return None  # "formerly Fifth Vice-President": an office, not "Angus King"
     if titled:
         return "person" if len(tokens) <= 4 else None
     if any(t in lexicon.DEMONYMS or t in ("of", "the", "for") for t in tokens):
@@ -845,6 +847,17 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     if all(r is not None and r < RARE_RANK for r in ranks) and tokens[0] not in lexicon.GIVEN_NAMES:
         return None
     return "person"
+
+
+def _office_named(tokens: list[str]) -> bool:
+    """A title word last, after words that open no name (no given name, no initial): an
+    office ("Fifth Vice-President"). A surname may be a title word ("Angus King")."""
+    return (
+        len(tokens) > 1
+        and lexicon.is_title_word(tokens[-1])
+        and not given_name(tokens[0])
+        and not tokens[0].endswith(".")
+    )
 
 
 # An everyday word in capitals is shouted ("GOLD UP $25", "AND now", "RESULT:"), no acronym
