@@ -647,8 +647,10 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
         if all(t[:1].isupper() for t in tokens[end : office_end + 1]):
             end = office_end
     rest = tokens[end:]
-    if not rest or _is_org_word(rest[-1]) or _remit_of_the(tokens, end):
+    if not rest or _is_org_word(rest[-1]):
         return _office_of_body(tokens, honorific)
+    if _remit_of_the(tokens, end):
+        return None, [], honorific  # an office, no name: not a body either
     if len(rest) == 1 and _office_word(rest[0]):
         return None, [], honorific  # "The Chief Prosecutor", "Director of National Intelligence"
     if len(rest) == 1 and not honorific and _vouches_for_no_one(tokens[:end], rest[0]):
@@ -1063,8 +1065,8 @@ def _shared_surnames(paragraphs: Sequence[str], full_names: Sequence[Sequence[st
             continue
         for match in _SHARED_SURNAME.finditer(text):
             last_first, surname = match.group(2), match.group(3)
-            if classify(f"{last_first} {surname}") != "person":
-                continue
+            if lexicon.is_title_word(last_first) or classify(f"{last_first} {surname}") != "person":
+                continue  # "General Mattis and Prince Harry": a title, not a first name
             before = text[: match.start(1)]
             previous = before.rsplit(None, 1)[-1] if before.endswith(" ") and before.strip() else ""
             titled = previous.lower() in lexicon.TITLE_WORDS  # "President Bill and Hillary ..."
