@@ -7,7 +7,7 @@ furniture, as ``newsgen ingest`` of it would) and lists every person that is a s
 or holds a word such as "Prosecutor", "Interior" or "Dept", with the sentence it came from.
 Each becomes a page of the site, so a false one is a visible defect. The gold and holdout
 files are copies of sample files, so an (article, person) pair is counted once, by the file's
-name. The hand verdicts in ``bench/people_audit_labels.tsv`` (file, person, true|false) turn
+name. The hand verdicts in ``bench/people_audit_labels.tsv`` (file, person, true|false|titled) turn
 the list into counts: false people found, true people found, and the true people no longer
 found (a rule that loses them). Unlabelled suspects are printed for a verdict; ``--all``
 prints every suspect. The listings (``people.tsv`` has every person, to diff two revisions)
@@ -35,6 +35,9 @@ FOLDERS = [
     *(DATA / f"holdout{n}" for n in ("", "2", "3", "4", "5", "6")),
 ]
 LABELS = HERE / "people_audit_labels.tsv"
+# A verdict: a real person, no person at all, or a real person named with a title
+# ("Madam Pelosi"): the page is real, its name wrong.
+VERDICTS = ("true", "false", "titled")
 
 # Words of an office or a department, beside lexicon's titles: a name that holds one is
 # suspect (the list only picks what to look at; the verdicts are by hand).
@@ -60,6 +63,11 @@ OFFICE_WORDS = frozenset(
         "Ministry",
         "Office",
         "Prosecutor",
+        "Pres",
+        "Madame",
+        "Madam",
+        "Billionaire",
+        "Mufti",
         "Security",
         "Service",
         "Services",
@@ -76,7 +84,9 @@ OFFICE_WORDS = frozenset(
 def suspect(name: str) -> bool:
     words = name.split()
     return len(words) == 1 or any(
-        lexicon.is_title_word(w) or w.strip(".") in OFFICE_WORDS for w in words
+        lexicon.is_title_word(part) or part.strip(".") in OFFICE_WORDS
+        for word in words
+        for part in word.split("-")  # "Commander-in-Chief"
     )
 
 
@@ -124,12 +134,12 @@ def suspects(everyone: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     return found
 
 
-def read_labels(path: Path) -> dict[tuple[str, str], bool]:
+def read_labels(path: Path) -> dict[tuple[str, str], str]:
     labels = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             where, person, verdict = line.split("\t")[:3]
-            labels[(where, person)] = verdict.strip() == "true"
+            labels[(where, person)] = verdict.strip()
     return labels
 
 
@@ -148,20 +158,20 @@ def main(argv: list[str]) -> int:
     listing = out / "suspects.tsv"
     with listing.open("w", encoding="utf-8") as f:
         for where, person, sentence in found:
-            verdict = {True: "true", False: "false"}.get(labels.get((where, person)), "?")  # type: ignore[arg-type]
+            verdict = labels.get((where, person), "?")
             f.write(f"{where}\t{person}\t{verdict}\t{sentence}\n")
             if args.all or verdict == "?":
                 print(f"{verdict:5} {where:8} {person!r:28} {sentence}")
-    false_people = sum(1 for key in seen if labels.get(key) is False)
-    true_people = sum(1 for key in seen if labels.get(key) is True)
-    lost = sorted(key for key, real in labels.items() if real and key not in seen)
+    counts = {verdict: sum(1 for key in seen if labels.get(key) == verdict) for verdict in VERDICTS}
+    lost = sorted(key for key, verdict in labels.items() if verdict == "true" and key not in seen)
     for where, person in lost:
         print(f"LOST  {where:8} {person!r}")
     print(f"suspect people       {len(seen)}  (listing: {listing})")
-    print(f"false people         {false_people}")
-    print(f"true people          {true_people}")
+    print(f"false people         {counts['false']}")
+    print(f"true people          {counts['true']}")
+    print(f"titled (real person, a title in the name) {counts['titled']}")
     print(f"true people lost     {len(lost)}")
-    print(f"unlabelled           {len(seen) - false_people - true_people}")
+    print(f"unlabelled           {len(seen) - sum(counts.values())}")
     return 0
 
 
