@@ -1534,10 +1534,16 @@ def canonical_place(name: str) -> str | None:
 
 def is_title_word(word: str) -> bool:
     low = word.lower().strip(",")
-    if "-" in low.strip("-"):  # "Vice-President", "Attorney-General"
-        return all(is_title_word(part) for part in low.split("-") if part)
     # "Inspectors General", "senators": a plural title is still a title
-    return low in TITLE_WORDS or (low.endswith("s") and low[:-1] in TITLE_WORDS)
+    if low in TITLE_WORDS or (low.endswith("s") and low[:-1] in TITLE_WORDS):
+        return True  # "president-elect" too, before its parts are asked
+    if "-" in low.strip("-"):  # "Vice-President", "Attorney-General", "Commander-in-Chief"
+        parts = [part for part in low.split("-") if part and part not in _TITLE_JOINERS]
+        return bool(parts) and all(is_title_word(part) for part in parts)
+    return False
+
+
+_TITLE_JOINERS = frozenset(["in", "of", "at"])  # "Editor-in-Chief", "Member-at-Large"
 
 
 # Words that never head a noun phrase: prepositions, conjunctions, pronouns, determiners
