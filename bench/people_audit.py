@@ -163,7 +163,8 @@ def main(argv: list[str]) -> int:
             if args.all or verdict == "?":
                 print(f"{verdict:5} {where:8} {person!r:28} {sentence}")
     counts = {verdict: sum(1 for key in seen if labels.get(key) == verdict) for verdict in VERDICTS}
-    lost = sorted(key for key, verdict in labels.items() if verdict == "true" and key not in seen)
+    named = set(everyone)  # a true person may be no suspect once a title leaves the name
+    lost = sorted(key for key, verdict in labels.items() if verdict == "true" and key not in named)
     for where, person in lost:
         print(f"LOST  {where:8} {person!r}")
     print(f"suspect people       {len(seen)}  (listing: {listing})")

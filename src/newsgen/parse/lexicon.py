@@ -898,6 +898,8 @@ TITLE_WORDS = frozenset(
         "lawmaker",
         "president-elect",
         "secretary-general",
+        "mufti",  # "the Grand Mufti": an office, no one's name
+        "billionaire",  # "Billionaire Warren Buffett", as a local-news role is put
     ]
 )
 
@@ -1291,6 +1293,8 @@ HONORIFICS = frozenset(
         "Ms",
         "Ms.",
         "Miss",
+        "Madam",  # "Madam Pelosi"
+        "Madame",
         "Dr",
         "Dr.",
         "Prof",
