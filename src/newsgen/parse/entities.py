@@ -910,6 +910,7 @@ def build_registry(
     first_index: dict[str, int] = {}
     for index, mention in enumerate(mentions):
         first_index.setdefault(mention.text, index)
+    spoken_titles: dict[int, str] = {}  # "Chief Black said": the mention's index, "Chief"
     for order, mention in enumerate(mentions):
         if mention.kind is None:
             continue
@@ -918,6 +919,10 @@ def build_registry(
             key = merge_key(lexicon.canonical_place(mention.text) or mention.text)
         single = len(mention.text.split()) == 1
         has_title = mention.honorific or mention.role is not None
+        if single and not has_title and mention.kind == "person":
+            title = _title_of_speaker(paragraphs, mention)
+            if title:
+                has_title, spoken_titles[order] = True, title
         if mention.kind == "person" and single and not (has_title or key in speaker_keys):
             continue  # "Putin" alone is evidence for "Vladimir Putin", not a person by itself
         if mention.kind == "person" and single and _part_of(mention.text, full_keys, has_title):
@@ -980,12 +985,25 @@ def build_registry(
         if key in registry._by_key:
             registry._by_key[form] = registry._by_key[key]
     _merge_acronyms(registry)
-    for mention in mentions:
-        if mention.kind == "person" and mention.role:
+    for order, mention in enumerate(mentions):
+        role = mention.role or spoken_titles.get(order)
+        if mention.kind == "person" and role:
             person = registry.resolve_person(mention.text)
             if person and person not in registry.roles:
-                registry.roles[person] = mention.role
+                registry.roles[person] = role
     return registry
+
+
+def _title_of_speaker(paragraphs: Sequence[str], mention: Mention) -> str | None:
+    """ "Chief Black said": a title that alone vouches for no one (``_vouches_for_no_one``:
+    "Chief Prosecutor") does when the word after it speaks. Returns the title."""
+    text = paragraphs[mention.paragraph]
+    if _REPORTED_BY.match(text, mention.end) is None:
+        return None
+    words = text[mention.start : mention.end].rsplit(None, 2)
+    if len(words) > 1 and words[-1] == mention.text and lexicon.is_title_word(words[-2]):
+        return words[-2]
+    return None
 
 
 def _count(counts: dict[_T, int], value: _T) -> None:
