@@ -593,6 +593,7 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         # "Aiding Trump provided that objective", "Maybe Matt is ...", not "Reading Council"
         or (
             _not_a_name(tokens[0])
+            and tokens[0] not in lexicon.HONORIFICS  # "Mr. Young": _split_title's
             and not _title_of_no_one(tokens)
             and classify(" ".join(tokens)) == "person"
         )

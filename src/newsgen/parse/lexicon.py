@@ -779,6 +779,8 @@ TITLE_WORDS = frozenset(
         "mp",
         "mep",
         "president",
+        "pres",  # "Mr Pres", "Pres. Obama"
+        "pres.",
         "historian",
         "evangelist",
         "preacher",
