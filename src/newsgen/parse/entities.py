@@ -998,13 +998,13 @@ def build_registry(
 def _title_of_speaker(paragraphs: Sequence[str], mention: Mention) -> str | None:
     """ "Chief Black said": a title that alone vouches for no one (``_vouches_for_no_one``:
     "Chief Prosecutor") does when the word after it speaks. Returns the title."""
+    if mention.end - mention.start <= len(mention.text):
+        return None  # the run is the name alone, as for most names: no title in it
     text = paragraphs[mention.paragraph]
-    if _REPORTED_BY.match(text, mention.end) is None:
-        return None
     words = text[mention.start : mention.end].rsplit(None, 2)
-    if len(words) > 1 and words[-1] == mention.text and lexicon.is_title_word(words[-2]):
-        return words[-2]
-    return None
+    if len(words) < 2 or words[-1] != mention.text or not lexicon.is_title_word(words[-2]):
+        return None
+    return words[-2] if _REPORTED_BY.match(text, mention.end) else None
 
 
 def _count(counts: dict[_T, int], value: _T) -> None:
