@@ -52,6 +52,7 @@ def test_the_field_of_a_professor_is_no_person() -> None:
         ("In the end, General Mattis was not consulted about the plan.", "Mattis"),
         ("In the end, Prince Harry was not consulted about the plan.", "Harry"),
         ("The road stays shut until Friday, Chief Black said on Monday.", "Black"),
+        ("The plan is sound, Secretary of Defense Mattis said on Monday.", "Mattis"),
     ],
 )
 def test_a_surname_that_is_an_everyday_word_stays_a_person(body: str, person: str) -> None:

@@ -996,15 +996,16 @@ def build_registry(
 
 
 def _title_of_speaker(paragraphs: Sequence[str], mention: Mention) -> str | None:
-    """ "Chief Black said": a title that alone vouches for no one (``_vouches_for_no_one``:
-    "Chief Prosecutor") does when the word after it speaks. Returns the title."""
+    """ "Chief Black said", "Secretary of Defense Mattis said": a title that alone vouches
+    for no one (``_vouches_for_no_one``: "Chief Prosecutor") does when the word after it
+    speaks. Returns the title."""
     if mention.end - mention.start <= len(mention.text):
         return None  # the run is the name alone, as for most names: no title in it
     text = paragraphs[mention.paragraph]
-    words = text[mention.start : mention.end].rsplit(None, 2)
-    if len(words) < 2 or words[-1] != mention.text or not lexicon.is_title_word(words[-2]):
+    title, _, name = text[mention.start : mention.end].rpartition(" ")
+    if name != mention.text or not any(lexicon.is_title_word(w) for w in title.split()):
         return None
-    return words[-2] if _REPORTED_BY.match(text, mention.end) else None
+    return title if _REPORTED_BY.match(text, mention.end) else None
 
 
 def _count(counts: dict[_T, int], value: _T) -> None:
