@@ -53,6 +53,7 @@ def test_the_field_of_a_professor_is_no_person() -> None:
         ("In the end, Prince Harry was not consulted about the plan.", "Harry"),
         ("The road stays shut until Friday, Chief Black said on Monday.", "Black"),
         ("The plan is sound, Secretary of Defense Mattis said on Monday.", "Mattis"),
+        ("In the end, Vice-President Pence was not consulted about the plan.", "Pence"),
     ],
 )
 def test_a_surname_that_is_an_everyday_word_stays_a_person(body: str, person: str) -> None:

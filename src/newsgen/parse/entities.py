@@ -683,7 +683,10 @@ def _vouches_for_no_one(title: list[str], word: str) -> bool:
         return False
     word_rank = rank(word)
     last = title[-1].lower()
-    if "of" in title or (last not in lexicon.TITLE_WORDS and lexicon.is_title_word(last)):
+    plural = (
+        last not in lexicon.TITLE_WORDS and last[-1:] == "s" and last[:-1] in lexicon.TITLE_WORDS
+    )
+    if "of" in title or plural:
         return word_rank is not None
     return last in lexicon.MODIFIER_TITLES and (word_rank or COMMON_WORD_RANK) < COMMON_WORD_RANK
 
