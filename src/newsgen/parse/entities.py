@@ -591,7 +591,12 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
         tokens[0] in lexicon.SENTENCE_WORDS  # "As Giesers explained"
         or _POSSESSIVE.sub("", tokens[0]) in lexicon.SENTENCE_WORDS  # "Today’s Rome"
         # "Aiding Trump provided that objective", "Maybe Matt is ...", not "Reading Council"
-        or (_not_a_name(tokens[0]) and classify(" ".join(tokens)) == "person")
+        or (
+            _not_a_name(tokens[0])
+            and tokens[0] not in lexicon.HONORIFICS  # "Mr. Young": _split_title's
+            and not _title_of_no_one(tokens)
+            and classify(" ".join(tokens)) == "person"
+        )
     ):
         head = tokens[0]
         return _analyse(
@@ -601,8 +606,8 @@ def _analyse(paragraph: int, start: int, raw: str, text: str) -> list[Mention]:
     if not name_tokens:
         return []
     name = " ".join(name_tokens)
-    if len(name) == 1 or name in lexicon.SENTENCE_WORDS:
-        return []  # "I", "A": a capital letter, not a name
+    if len(name) == 1 or name in lexicon.SENTENCE_WORDS or name in lexicon.NAME_SUFFIXES:
+        return []  # "I", "A": a capital letter, not a name; "PhD" (of "Sheng Ding, PhD,")
     kind = classify(name, honorific or role is not None)
     if kind is None:
         return []
@@ -645,10 +650,57 @@ def _split_title(tokens: list[str]) -> tuple[str | None, list[str], bool]:
     rest = tokens[end:]
     if not rest or _is_org_word(rest[-1]):
         return _office_of_body(tokens, honorific)
+    if _remit_of_the(tokens, end):
+        return None, [], honorific  # an office, no name: not a body either
+    if len(rest) == 1 and _office_word(rest[0]):
+        return None, [], honorific  # "The Chief Prosecutor", "Director of National Intelligence"
+    if len(rest) == 1 and not honorific and _vouches_for_no_one(tokens[:end], rest[0]):
+        return None, rest, honorific  # "General Welfare": the word alone, evidence at most
     while rest and rest[0] in lexicon.HONORIFICS:
         rest = rest[1:]
         honorific = True
     return " ".join(tokens[:end]), rest, honorific
+
+
+def _title_of_no_one(tokens: list[str]) -> bool:
+    """ "Chief Prosecutor", "General Welfare" at a sentence's start: a title and one word
+    that ``_split_title`` tells is no name (the title is no mere capitalised opener)."""
+    return (
+        len(tokens) == 2
+        and lexicon.is_title_word(tokens[0])
+        and (_office_word(tokens[1]) or _vouches_for_no_one(tokens[:1], tokens[1]))
+    )
+
+
+def _vouches_for_no_one(title: list[str], word: str) -> bool:
+    """Whether ``title`` alone leaves ``word`` no name: an everyday word after a title that
+    doubles as a modifier ("General Welfare", "Executive Summary", "King Dollar"), or any
+    English word after an office of something ("Professor of Cognitive Neuroscience") or a
+    plural title, which names a group ("Professors Berate"). "President Obama", "General
+    Mattis" and "Prince Harry" stay people; a surname that is an everyday word ("General
+    Grant") then needs the article to name its bearer otherwise, as a bare surname does."""
+    if given_name(word):
+        return False
+    word_rank = rank(word)
+    last = title[-1].lower()
+    plural = (
+        last not in lexicon.TITLE_WORDS and last[-1:] == "s" and last[:-1] in lexicon.TITLE_WORDS
+    )
+    if "of" in title or plural:
+        return word_rank is not None
+    return last in lexicon.MODIFIER_TITLES and (word_rank or COMMON_WORD_RANK) < COMMON_WORD_RANK
+
+
+def _office_word(token: str) -> bool:
+    """A word that names an office or a department, never a surname."""
+    return token in lexicon.OFFICE_WORDS or lexicon.is_title_word(token)
+
+
+def _remit_of_the(tokens: list[str], end: int) -> bool:
+    """ "Secretary of the Interior", "Director of the Census": one word after an office's
+    "of the" is what the office is of, not a name (two may be one: "President of the
+    United States")."""
+    return end == len(tokens) - 1 and tokens[end - 1] == "the" and tokens[end - 2] == "of"
 
 
 def _office_of_body(tokens: list[str], honorific: bool) -> tuple[str | None, list[str], bool]:
@@ -783,6 +835,8 @@ def classify(name: str, titled: bool = False) -> Kind | None:
         return None  # "the FOMC" starts mid-sentence; "Affordable Care Act" is a law
     if all(lexicon.is_title_word(t) for t in tokens) or "I" in tokens[1:]:
         return None  # "Inspectors General" is an office; "Note I said" is the writer
+    if _office_named(tokens):
+        return None  # "formerly Fifth Vice-President": an office, not "Angus King"
     if titled:
         return "person" if len(tokens) <= 4 else None
     if any(t in lexicon.DEMONYMS or t in ("of", "the", "for") for t in tokens):
@@ -799,6 +853,17 @@ def classify(name: str, titled: bool = False) -> Kind | None:
     if all(r is not None and r < RARE_RANK for r in ranks) and tokens[0] not in lexicon.GIVEN_NAMES:
         return None
     return "person"
+
+
+def _office_named(tokens: list[str]) -> bool:
+    """A title word last, after words that open no name (no given name, no initial): an
+    office ("Fifth Vice-President"). A surname may be a title word ("Angus King")."""
+    return (
+        len(tokens) > 1
+        and lexicon.is_title_word(tokens[-1])
+        and not given_name(tokens[0])
+        and not tokens[0].endswith(".")
+    )
 
 
 # An everyday word in capitals is shouted ("GOLD UP $25", "AND now", "RESULT:"), no acronym
@@ -849,6 +914,7 @@ def build_registry(
     first_index: dict[str, int] = {}
     for index, mention in enumerate(mentions):
         first_index.setdefault(mention.text, index)
+    spoken_titles: dict[int, str] = {}  # "Chief Black said": the mention's index, "Chief"
     for order, mention in enumerate(mentions):
         if mention.kind is None:
             continue
@@ -857,6 +923,10 @@ def build_registry(
             key = merge_key(lexicon.canonical_place(mention.text) or mention.text)
         single = len(mention.text.split()) == 1
         has_title = mention.honorific or mention.role is not None
+        if single and not has_title and mention.kind == "person":
+            title = _title_of_speaker(paragraphs, mention)
+            if title:
+                has_title, spoken_titles[order] = True, title
         if mention.kind == "person" and single and not (has_title or key in speaker_keys):
             continue  # "Putin" alone is evidence for "Vladimir Putin", not a person by itself
         if mention.kind == "person" and single and _part_of(mention.text, full_keys, has_title):
@@ -919,12 +989,26 @@ def build_registry(
         if key in registry._by_key:
             registry._by_key[form] = registry._by_key[key]
     _merge_acronyms(registry)
-    for mention in mentions:
-        if mention.kind == "person" and mention.role:
+    for order, mention in enumerate(mentions):
+        role = mention.role or spoken_titles.get(order)
+        if mention.kind == "person" and role:
             person = registry.resolve_person(mention.text)
             if person and person not in registry.roles:
-                registry.roles[person] = mention.role
+                registry.roles[person] = role
     return registry
+
+
+def _title_of_speaker(paragraphs: Sequence[str], mention: Mention) -> str | None:
+    """ "Chief Black said", "Secretary of Defense Mattis said": a title that alone vouches
+    for no one (``_vouches_for_no_one``: "Chief Prosecutor") does when the word after it
+    speaks. Returns the title."""
+    if mention.end - mention.start <= len(mention.text):
+        return None  # the run is the name alone, as for most names: no title in it
+    text = paragraphs[mention.paragraph]
+    title, _, name = text[mention.start : mention.end].rpartition(" ")
+    if name != mention.text or not any(lexicon.is_title_word(w) for w in title.split()):
+        return None
+    return title if _REPORTED_BY.match(text, mention.end) else None
 
 
 def _count(counts: dict[_T, int], value: _T) -> None:
@@ -1004,8 +1088,8 @@ def _shared_surnames(paragraphs: Sequence[str], full_names: Sequence[Sequence[st
             continue
         for match in _SHARED_SURNAME.finditer(text):
             last_first, surname = match.group(2), match.group(3)
-            if classify(f"{last_first} {surname}") != "person":
-                continue
+            if lexicon.is_title_word(last_first) or classify(f"{last_first} {surname}") != "person":
+                continue  # "General Mattis and Prince Harry": a title, not a first name
             before = text[: match.start(1)]
             previous = before.rsplit(None, 1)[-1] if before.endswith(" ") and before.strip() else ""
             titled = previous.lower() in lexicon.TITLE_WORDS  # "President Bill and Hillary ..."

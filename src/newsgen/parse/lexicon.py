@@ -138,6 +138,7 @@ ORG_LAST_WORDS = frozenset(
         "Agency",
         "Administration",
         "Department",
+        "Dept",  # "Justice Dept": the department, abbreviated
         "Ministry",
         "Party",
         "Institute",
@@ -778,6 +779,8 @@ TITLE_WORDS = frozenset(
         "mp",
         "mep",
         "president",
+        "pres",  # "Mr Pres", "Pres. Obama"
+        "pres.",
         "historian",
         "evangelist",
         "preacher",
@@ -897,8 +900,59 @@ TITLE_WORDS = frozenset(
         "lawmaker",
         "president-elect",
         "secretary-general",
+        "mufti",  # "the Grand Mufti": an office, no one's name
+        "billionaire",  # "Billionaire Warren Buffett", as a local-news role is put
     ]
 )
+
+# Words that name an office, a department or its remit, never a surname: after a title
+# they end the office ("The Chief Prosecutor", "Director of National Intelligence"), no name.
+OFFICE_WORDS = frozenset(
+    [
+        "Prosecutor",
+        "Prosecutors",
+        "Interior",
+        "Intelligence",
+        "Treasury",
+        "Staff",
+        "Affairs",
+        "Defense",
+        "Defence",
+        "Homeland",
+        "Commerce",
+        "Labor",
+        "Labour",
+        "Education",
+        "Agriculture",
+        "Transportation",
+        "Veterans",
+    ]
+)
+
+# Titles that double as an everyday modifier ("General Welfare", "Executive Summary", "King
+# Dollar", "Chief Prosecutor"): one everyday word after one is a noun they qualify as often
+# as a surname ("General Mattis"), so they alone vouch for no person.
+MODIFIER_TITLES = frozenset(
+    [
+        "general",
+        "executive",
+        "chief",
+        "head",
+        "principal",
+        "prime",
+        "vice",
+        "deputy",
+        "assistant",
+        "official",
+        "premier",
+        "cardinal",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+    ]
+)
+
 # Courtesy titles that never belong in the canonical name ("Mr. Sullivan" is Sullivan).
 # Common given names (U.S. Social Security name counts, public domain): evidence that two
 # ordinary words ("George Washington", "Robert King") are a person's name after all.
@@ -1241,6 +1295,8 @@ HONORIFICS = frozenset(
         "Ms",
         "Ms.",
         "Miss",
+        "Madam",  # "Madam Pelosi"
+        "Madame",
         "Dr",
         "Dr.",
         "Prof",
@@ -1484,10 +1540,16 @@ def canonical_place(name: str) -> str | None:
 
 def is_title_word(word: str) -> bool:
     low = word.lower().strip(",")
-    if "-" in low.strip("-"):  # "Vice-President", "Attorney-General"
-        return all(is_title_word(part) for part in low.split("-") if part)
     # "Inspectors General", "senators": a plural title is still a title
-    return low in TITLE_WORDS or (low.endswith("s") and low[:-1] in TITLE_WORDS)
+    if low in TITLE_WORDS or (low.endswith("s") and low[:-1] in TITLE_WORDS):
+        return True  # "president-elect" too, before its parts are asked
+    if "-" in low.strip("-"):  # "Vice-President", "Attorney-General", "Commander-in-Chief"
+        parts = [part for part in low.split("-") if part and part not in _TITLE_JOINERS]
+        return bool(parts) and all(is_title_word(part) for part in parts)
+    return False
+
+
+_TITLE_JOINERS = frozenset(["in", "of", "at"])  # "Editor-in-Chief", "Member-at-Large"
 
 
 # Words that never head a noun phrase: prepositions, conjunctions, pronouns, determiners
