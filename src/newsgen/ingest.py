@@ -40,7 +40,7 @@ from newsgen.sniff import MAX_BYTES
 MANIFEST_NAME = ".newsgen-ingest.json"
 # Bump whenever parse_raw's output can change (a parser rule, a word list, a dependency
 # upgrade that changes results): every cached parse in every manifest is then redone.
-PARSER_VERSION = "25"
+PARSER_VERSION = "26"
 PARALLEL_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
 CHUNK_SIZE = 32
 
