@@ -144,10 +144,10 @@ def test_each_page_in_scope_is_in_exactly_one_shard(monkeypatch: pytest.MonkeyPa
 def test_a_shard_names_paths_that_are_glob_syntax_exactly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(plan_module, "SEARCH_SHARD_PAGES", 2)
+    monkeypatch.setattr(plan_module, "SEARCH_SHARD_PAGES", 3)
     site = tmp_path / "site"
-    names = ["a,b/", "c{d}/", "e[f]*/", "g/"]
-    for name in [*names, "h/"]:
+    names = ["a,b/", "c{d}/", "e[f]*/", "g<h>:i/", "!j/", "k/"]
+    for name in [*names, "z/"]:
         (site / name).mkdir(parents=True)
         body = f"<main data-pagefind-body><h1>{name}</h1><p>words</p></main>"
         (site / name / "index.html").write_text(f"<html lang=en><body>{body}</body></html>")
@@ -159,7 +159,7 @@ def test_a_shard_names_paths_that_are_glob_syntax_exactly(
         json.loads((site / "pagefind" / s.folder / "pagefind-entry.json").read_text())
         for s in split
     ]
-    # Every page named once, and "h/", named by no shard, in none.
+    # Every page named once, and "z/", named by no shard, in none.
     assert sum(c["languages"]["en"]["page_count"] for c in counts) == len(names)
     assert not (site / WORKING_FOLDER).exists()
 

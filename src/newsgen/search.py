@@ -35,7 +35,9 @@ EVERY_PAGE = "**/*.{html}"  # Pagefind's own default glob
 MARK = "data-pagefind-body"  # once a page carries it, Pagefind indexes only pages that do
 WORKING_FOLDER = ".newsgen-search"  # in the site while Pagefind runs: its config file
 STAMP = "newsgen-shard.txt"  # in each shard's folder: what it indexed (``index_site``)
-_GLOB_SYNTAX = re.compile(r"[\\{}\[\]*?,!]")
+# What Pagefind's globs (the wax crate) read as syntax; "\\" before each makes it a letter
+# ("!" is no syntax there, and an escaped one no glob).
+_GLOB_SYNTAX = re.compile(r"[\\{}\[\]*?,<>:]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,8 @@ EVERY_SHARD = (Shard("", EVERY_PAGE),)
 def shards(pages: Sequence[Page], overrides: Path | None) -> tuple[Shard, ...]:
     """The runs that index a site of ``pages``: one over ``scope`` up to
     ``SEARCH_SHARD_PAGES`` articles; past it, ``plan.search_shards`` runs (the number the
-    search page merges), each over an equal share of the pages in scope, so that no run
-    holds the whole archive's index in memory."""
+    search page merges), each over the pages in scope whose path hashes to it, so that no
+    run holds the whole archive's index in memory."""
     folders = _marked_folders(pages, overrides)
     count = search_shards(sum(page.kind == "article" for page in pages))
     paths = sorted(
