@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from newsgen import plan
 from newsgen.build import BuildOptions
+from newsgen.plan import search_shards
 from newsgen.serve import rebuild
 from newsgen.serve.rebuild import incremental_rebuilder
 from tests.serve_support import copy_fixture, wait_for
@@ -21,7 +23,8 @@ def _options(out: Path) -> BuildOptions:
 
 
 def _indexed(site: Path, word: str) -> bool:
-    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    """Whether any shard of the index has ``word`` (``pagefind/`` and ``pagefind/shard-N/``)."""
+    for fragment in (site / "pagefind").glob("**/fragment/*.pf_fragment"):
         if word.encode() in gzip.decompress(fragment.read_bytes()):
             return True
     return False
@@ -35,10 +38,13 @@ def _some_record(project: Path) -> Path:
     return next(p for p in sorted((project / "articles").glob("*.md")) if "draft" not in p.name)
 
 
+@pytest.mark.parametrize("shard_pages", [None, 3])  # one index; four shards
 def test_an_edit_renders_only_its_pages_and_search_finds_it_once_saves_pause(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shard_pages: int | None
 ) -> None:
     monkeypatch.setattr(rebuild._Reindexer, "QUIET", 0.2)
+    if shard_pages is not None:
+        monkeypatch.setattr(plan, "SEARCH_SHARD_PAGES", shard_pages)
     project = copy_fixture(tmp_path)
     builder = incremental_rebuilder(project, _options, tmp_path / "work")
     first = builder.rebuild([])
@@ -53,6 +59,10 @@ def test_an_edit_renders_only_its_pages_and_search_finds_it_once_saves_pause(
     assert 0 < again.rendered < first.files / 2
     assert any(WORD in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
     wait_for(lambda: _indexed(site, WORD), timeout=60, what="the search index to have the word")
+    shards = search_shards(len(list((site / "articles").glob("*/index.html"))))
+    entries = [site / "pagefind/pagefind-entry.json"]
+    entries += [site / f"pagefind/shard-{n}/pagefind-entry.json" for n in range(1, shards)]
+    assert all(e.is_file() for e in entries) and (shard_pages is None) == (shards == 1)
 
 
 def test_a_broken_record_changes_nothing_once_a_good_site_is_served(tmp_path: Path) -> None:
