@@ -16,7 +16,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -169,37 +170,41 @@ def tmpfs(where: Path, size: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(where)], check=True)
 
 
+def _second_build_fails_and_keeps_the_first(
+    project: Path, disk: Path, change: Callable[[], object], *args: str
+) -> str:
+    """Builds into ``disk`` without the search index (its scripts alone are 700 kB), makes
+    ``change``, builds again with ``args``: that build fails, the first site stays whole,
+    and no temporary folder is left (the spare is the first build's mirror,
+    ``fs.Staging.mirror``). Returns the failed build's stderr."""
+    out = str(disk / "site")
+    assert run(project, "--out", out, "--no-search").returncode == 0
+    before = digest(disk / "site")
+    change()
+    failed = run(project, "--out", out, *args)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
+    assert digest(disk / "site") == before
+    assert sorted(p.name for p in disk.iterdir()) == [".site.lock", ".site.spare", "site"]
+    return failed.stderr
+
+
 def test_disk_full_on_a_small_tmpfs_keeps_the_previous_site(tmp_path: Path) -> None:
     project = tmp_path / "p"
     write_records(project / "articles", 1, "small")
     with tmpfs(tmp_path / "disk", "300k") as disk:
-        out = str(disk / "site")
-        # Without the search index, whose scripts alone are 700 kB: the next test fills the
-        # disk with it.
-        assert run(project, "--out", out, "--no-search").returncode == 0
-        before = digest(disk / "site")
-        write_records(project / "articles", 300, "large", body_words=200)  # several MB
-        full = run(project, "--out", out, "--no-search")
-        assert full.returncode == 1
-        assert "disk full while writing" in full.stderr, full.stderr
-        assert digest(disk / "site") == before
-        # No temporary folder; the spare is the first build's mirror (fs.Staging.mirror).
-        assert sorted(p.name for p in disk.iterdir()) == [".site.lock", ".site.spare", "site"]
+        # Several MB of pages.
+        grow = partial(write_records, project / "articles", 300, "large", body_words=200)
+        stderr = _second_build_fails_and_keeps_the_first(project, disk, grow, "--no-search")
+        assert "disk full while writing" in stderr, stderr
 
 
 def test_disk_full_while_indexing_keeps_the_previous_site(tmp_path: Path) -> None:
     project = tmp_path / "p"
     write_records(project / "articles", 3, "small")
     with tmpfs(tmp_path / "disk", "300k") as disk:
-        out = str(disk / "site")
-        assert run(project, "--out", out, "--no-search").returncode == 0
-        before = digest(disk / "site")
-        indexed = run(project, "--out", out)  # the pages fit; the index does not
-        assert indexed.returncode == 1
-        assert indexed.stderr.strip().endswith("search: disk full while writing the index")
-        assert "Traceback" not in indexed.stderr
-        assert digest(disk / "site") == before
-        assert sorted(p.name for p in disk.iterdir()) == [".site.lock", ".site.spare", "site"]
+        # The same pages again: they fit; the index does not.
+        stderr = _second_build_fails_and_keeps_the_first(project, disk, lambda: None)
+        assert stderr.strip().endswith("search: disk full while writing the index"), stderr
 
 
 def _limit_file_size() -> None:
