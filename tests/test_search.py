@@ -22,7 +22,15 @@ from newsgen.cli import main
 from newsgen.errors import NewsgenError
 from newsgen.incremental import Builder
 from newsgen.plan import SEARCH_SHARD_PAGES, Page, search_shards
-from newsgen.search import EVERY_PAGE, WORKING_FOLDER, Shard, index_site, scope, shards
+from newsgen.search import (
+    EVERY_PAGE,
+    WORKING_FOLDER,
+    Indexed,
+    Shard,
+    index_site,
+    scope,
+    shards,
+)
 from tests.helpers import FIXTURE, TODAY, build_fixture, serve_folder
 from tests.test_build_cache import prices_project
 from tests.tools import chromium_browser
@@ -227,6 +235,7 @@ def test_an_edit_indexes_again_only_the_shards_whose_pages_changed(
     assert changed and indexed and indexed != set(entries)
     # The shards with no page changed are the last site's, linked: the same files.
     assert {e for e, i in _inodes(out, entries).items() if i != indexes[e]} == indexed
+    assert result.indexed == Indexed(made=len(indexed), kept=4 - len(indexed))
     edited = next(s for s in split if any(WORD in (out / p).read_text() for p in s.paths))
     assert _indexed(out / "pagefind" / edited.folder, WORD)
     counts = [json.loads((out / e).read_text()) for e in entries]
@@ -244,6 +253,39 @@ def _indexed(bundle: Path, word: str) -> bool:
         word.encode() in gzip.decompress(fragment.read_bytes())
         for fragment in (bundle / "fragment").glob("*.pf_fragment")
     )
+
+
+@pytest.mark.parametrize("shard_pages", [None, 3])  # one index; four shards
+def test_the_report_says_what_the_search_index_took(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shard_pages: int | None
+) -> None:
+    """Indexing can be most of a build: its last line says what was indexed again."""
+    if shard_pages is not None:
+        monkeypatch.setattr(plan_module, "SEARCH_SHARD_PAGES", shard_pages)
+    project = shutil.copytree(FIXTURE, tmp_path / "project")
+    monkeypatch.chdir(project)
+
+    def last_line(*args: str) -> str:
+        result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "site"), *args])
+        assert result.exit_code == 0, result.output
+        line: str = result.output.strip().splitlines()[-1]
+        return line[line.index("(") : line.index(")") + 1]
+
+    whole, edit = (
+        ("; search index made)", "; search index made)")  # one index: made again
+        if shard_pages is None
+        else (
+            "; search index: 4 of 4 shards made, 0 kept)",
+            "; search index: 1 of 4 shards made, 3 kept)",
+        )
+    )
+    assert last_line().endswith(" pages rendered" + whole)
+    assert last_line() == "(nothing changed)"  # nothing written, nothing indexed
+    record = project / "articles" / "02-inflation.md"
+    record.write_text(record.read_text(encoding="utf-8").replace("were flat.", "were low."))
+    assert last_line().endswith(" pages rendered" + edit)
+    record.write_text(record.read_text(encoding="utf-8").replace("were low.", "were flat."))
+    assert "search index" not in last_line("--no-search")
 
 
 def test_a_page_kind_an_override_marks_is_indexed_too(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from newsgen.config import Config
     from newsgen.plan import Page
     from newsgen.renderjob import Job, JobSpec, Outcome
+    from newsgen.search import Indexed
 
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
@@ -75,6 +76,7 @@ class BuildResult:
     # "full"; "replayed": nothing had changed; "resumed": an edit patched into the last
     # full build's site (``newsgen.resume``).
     way: str = "full"
+    indexed: Indexed | None = None  # what the search index took, when one was made
 
     @property
     def ok(self) -> bool:
@@ -406,7 +408,9 @@ def _build(
             replayed = _replay(previous, inputs, intact)
             if replayed is not None:
                 seconds = time.perf_counter() - started
-                return dataclasses.replace(replayed, seconds=seconds, rendered=0, way="replayed")
+                return dataclasses.replace(
+                    replayed, seconds=seconds, rendered=0, way="replayed", indexed=None
+                )
             state: Callable[[Model], tuple[str, bytes]] | None = None
             if own and cache.enabled:
                 # ``newsgen build`` (not the incremental builder, which keeps its model itself):
@@ -558,6 +562,7 @@ def _render_and_write(
         cache.markdown_folder(),
     )
     renderjob.JOBS[spec.token] = make_job(spec, model, previous, same_paths, code)
+    indexed: Indexed | None = None
     try:
         kept: list[tuple[str, bytes]] = []
 
@@ -600,7 +605,7 @@ def _render_and_write(
                     p.path for p, o in zip(model.pages, outcomes, strict=True) if not o.kept
                 }
                 index = search.indexer(model.pages, model.overrides, out, rendered)
-                staging.commit(index if model.config.search else None)
+                indexed = staging.commit(index if model.config.search else None)
         else:
             staging.discard()
     except BaseException:
@@ -620,6 +625,7 @@ def _render_and_write(
         files=len(model.pages),
         seconds=time.perf_counter() - started,
         rendered=sum(not o.kept for o in outcomes),
+        indexed=indexed,
     )
     if written:
         # A kept page's manifest row stands as the last build wrote it (its entry was not

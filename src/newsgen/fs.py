@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from stat import S_ISDIR, S_ISREG
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from newsgen.errors import NewsgenError
 from newsgen.sniff import MAX_BYTES, looks_binary
@@ -28,6 +28,7 @@ from newsgen.sniff import MAX_BYTES, looks_binary
 # One limit for raw texts and records: a news article is kilobytes; megabytes are a mistake.
 MAX_ARTICLE_BYTES = MAX_BYTES
 _TMP, _OLD = ".tmp-", ".old-"
+_T = TypeVar("_T")
 # The site a swap replaced, kept beside the output for the next build to patch (``Staging``).
 _SPARE = ".spare"
 _MIRROR = ".mirror-"
@@ -619,16 +620,16 @@ class Staging(PageWriter):
             return False
         return True
 
-    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
+    def commit(self, finish: Callable[[Path], _T] | None = None) -> _T | None:
         """Mark the staged site as newsgen's, let ``finish`` add to it (the search index),
-        and swap it in whole."""
+        and swap it in whole. Returns what ``finish`` gave."""
         _write_one(self.root / MARKER, MARKER, MARKER_TEXT)
-        if finish is not None:
-            finish(self.root)
+        finished = None if finish is None else finish(self.root)
         _CHECKED.clear()  # the staging root becomes the site: its folders are no longer ours
         _swap(self.root, self.out, self.keep_spare)
         if self.mirror is not None:
             _keep_as_spare(self.mirror, self.out)
+        return finished
 
     def patch(self, names: Iterable[str], removed: Iterable[str]) -> None:
         """Move ``names`` from the staging folder into the live site file by file, remove

@@ -44,6 +44,12 @@ def print_report(result: BuildResult) -> None:
         "replayed": "nothing changed",
         "resumed": f"an edit: {result.rendered} of {result.files} pages rendered",
     }.get(result.way, f"{result.rendered} of {result.files} pages rendered")
+    if result.indexed is not None:  # indexing can take most of a build: say what it did
+        made, kept = result.indexed.made, result.indexed.kept
+        if made + kept == 1:
+            did += "; search index " + ("made" if made else "kept")
+        else:
+            did += f"; search index: {made} of {made + kept} shards made, {kept} kept"
     click.echo(
         f"{len(result.errors)} errors, {len(result.warnings)} warnings; "
         f"built in {result.seconds:.2f} s ({did}), {where}"

@@ -202,7 +202,7 @@ def _edit(
     made = _render(project, options, cache, model, entries, paths, before, last.fresh, state.pages)
     if made is None:
         return None
-    outcomes, staging = made
+    outcomes, staging, indexed = made
     if staging is None and not before.intact():
         return None  # no new site was made: the live one must be the manifest's
     cache.put_records((name, 0, 0, digest, loaded) for name, digest, loaded in found.parsed)
@@ -225,6 +225,7 @@ def _edit(
         rendered=sum(not o.kept for o in outcomes),
         cleaned=(),
         way="resumed",
+        indexed=indexed,
     )
     folders = _folders_after(out, written, staging, spare, changed)
     if folders is None or len(changed) != result.rendered:
@@ -251,12 +252,13 @@ def _render(
     before: Last,
     differ: tuple[str, ...] | None,
     site_pages: Sequence[Page],
-) -> tuple[list[Outcome], fs.Staging | None] | None:
+) -> tuple[list[Outcome], fs.Staging | None, search.Indexed | None] | None:
     """Each of the model's pages kept (its fingerprint unchanged) or rendered, in a new site
     made from the spare (``fs.Staging``; ``differ`` the pages where it is not the live site)
     with every other page of the site (``before.written``: the manifest's size and mtime of
     each) linked from the live one, and swapped in whole: as atomic as the full way's. The
-    outcomes and the new site swapped in (None when no page changed); None if a page of the
+    outcomes, the new site swapped in (None when no page changed) and what its search index
+    took (None without one); None if a page of the
     live site is not the manifest's. ``site_pages``: every page of the site (the model's
     are those the edit may change), for the search index's shards."""
     # Checked against the live site first: when no page changed, no new site is made.
@@ -269,7 +271,7 @@ def _render(
     )
     job = renderjob.JOBS[spec.token] = make_job(spec, model, entries, True, cache.code, paths)
     rendered: dict[int, Outcome] = {}
-    staging = None
+    staging, indexed = None, None
     try:
         every = range(len(model.pages))
         checked = renderjob.check_chunk(spec, every)
@@ -286,14 +288,14 @@ def _render(
                     staging.discard()
                     return None
                 index = search.indexer(site_pages, model.overrides, options.out.absolute(), new)
-                staging.commit(index if model.config.search else None)
+                indexed = staging.commit(index if model.config.search else None)
             except BaseException:
                 staging.discard()
                 raise
     finally:
         renderjob.JOBS.pop(spec.token, None)
     outcomes = [rendered.get(i) or checked[i] for i in every]
-    return [o for o in outcomes if o is not None], staging
+    return [o for o in outcomes if o is not None], staging, indexed
 
 
 def _folders_after(

@@ -51,6 +51,14 @@ class Shard:
     paths: tuple[str, ...] = ()  # the pages it covers; () when not known (never kept)
 
 
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """What a build did to the search index: shards indexed, and kept from the last site."""
+
+    made: int
+    kept: int
+
+
 # Pagefind as it runs by default: one index of every page.
 EVERY_SHARD = (Shard("", EVERY_PAGE),)
 
@@ -173,7 +181,7 @@ def indexer(
     overrides: Path | None,
     last: Path | None = None,
     written: Set[str] = frozenset(),
-) -> Callable[[Path], None]:
+) -> Callable[[Path], Indexed]:
     """What indexes a site of these pages once written: ``index_site`` over their shards,
     keeping those of the ``last`` site that no page ``written`` since belongs to."""
     return functools.partial(
@@ -186,14 +194,14 @@ def index_site(
     shards: Sequence[Shard] = EVERY_SHARD,
     last: Path | None = None,
     written: Set[str] = frozenset(),
-) -> None:
+) -> Indexed:
     """Write the search index of ``site`` into ``site/pagefind/``, one Pagefind run per
     shard. A shard of the ``last`` site (the one this one replaces) is linked instead when
     it indexed the same pages with the same Pagefind (its ``STAMP`` says so) and each of
     them is the last site's file or, if ``written`` since, holds the same bytes: a page
     that reads an edited article is rendered again, mostly to the same text. Raises
     ``NewsgenError`` on failure."""
-    _write(site, site / BUNDLE, shards, last=last, written=written)
+    return _write(site, site / BUNDLE, shards, last=last, written=written)
 
 
 def reindex_site(site: Path, shards: Sequence[Shard] = EVERY_SHARD) -> None:
@@ -217,11 +225,12 @@ def _write(
     niceness: int = 0,
     last: Path | None = None,
     written: Set[str] = frozenset(),
-) -> None:
+) -> Indexed:
     # Pagefind takes its glob from a config file in its working folder: a shard's list of
     # pages is too long for a command line (128 KiB an argument on Linux).
     work = site / WORKING_FOLDER
     binary = pagefind_binary()
+    kept = 0
     try:
         work.mkdir(exist_ok=True)
         for shard in shards:  # the first first: Pagefind may clear the folder it writes
@@ -229,6 +238,7 @@ def _write(
             if last is not None and _kept(shard, stamp, site, last, written):
                 try:
                     _link_tree(last / BUNDLE / shard.folder, index / shard.folder)
+                    kept += 1
                     continue
                 except OSError:  # a file system without hard links: indexed again
                     _remove_shard(index / shard.folder)
@@ -247,6 +257,7 @@ def _write(
     missing = [f"{BUNDLE}/{name}" for name in (*pages, *entries) if not (index / name).is_file()]
     if missing:
         raise NewsgenError(f"search: Pagefind wrote no {', '.join(missing)}")
+    return Indexed(len(shards) - kept, kept)
 
 
 def _stamp(shard: Shard, binary: Path) -> str:
