@@ -59,7 +59,7 @@ KINDS = ("cold", "warm", "next")
 
 # Runs in the page before a search: times, against performance.now(), the moment Pagefind's
 # message announces this word's results and the moment their links are all shown.
-_PROBE = """(word) => {
+_PROBE = """([word, pageSize]) => {
   const escaped = word.replace(/[.*+?^${}()|[\\]\\\\]/g, "\\\\$&");
   const done = new RegExp("^(?:(\\\\d+) results?|No results) for " + escaped + "$");
   const probe = { start: performance.now(), message: null, links: null, count: null };
@@ -73,7 +73,7 @@ _PROBE = """(word) => {
     }
     if (probe.message !== null && probe.links === null) {
       const links = document.querySelectorAll(".pagefind-ui__result-link").length;
-      if (links >= Math.min(probe.count, %d)) {
+      if (links >= Math.min(probe.count, pageSize)) {
         probe.links = performance.now();
         observer.disconnect();
       }
@@ -81,7 +81,7 @@ _PROBE = """(word) => {
   };
   const observer = new MutationObserver(check);
   observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-}""" % PAGE_SIZE
+}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +203,7 @@ def _clear(page: Any) -> None:
 
 def _search(page: Any, log: _Log, layout: str, word: str, kind: str) -> Search:
     _settle(log)
-    page.evaluate(_PROBE, word)
+    page.evaluate(_PROBE, [word, PAGE_SIZE])
     page.get_by_role("textbox").fill(word)
     page.wait_for_function("() => window.__probe.links !== null", timeout=WAIT_MS)
     probe = page.evaluate("window.__probe")
@@ -267,9 +267,7 @@ def table(searches: Sequence[Search], layouts: Sequence[str], words: Sequence[st
         for word in words:
 
             def of(kind: str, layout: str = layout, word: str = word) -> list[Search]:
-                return [
-                    s for s in searches if (s.layout, s.word, s.kind) == (layout, word, kind)
-                ]
+                return [s for s in searches if (s.layout, s.word, s.kind) == (layout, word, kind)]
 
             cold, warm, second = of("cold"), of("warm"), of("next")
             lines.append(
