@@ -61,20 +61,22 @@ KINDS = ("cold", "warm", "next")
 # message announces this word's results and the moment their links are all shown.
 _PROBE = """([word, pageSize]) => {
   const escaped = word.replace(/[.*+?^${}()|[\\]\\\\]/g, "\\\\$&");
-  const done = new RegExp("^(?:(\\\\d+) results?|No results) for " + escaped + "$");
-  const probe = { start: performance.now(), message: null, links: null, count: null };
+  // Counts are written the locale's way: "9,992 results for government".
+  const done = new RegExp("^(?:(\\\\d[\\\\d,.\\\\s]*) results?|No results) for " + escaped + "$");
+  const probe = { start: performance.now(), message: null, links: null, count: null, first: [] };
   window.__probe = probe;
   const check = () => {
     const shown = document.querySelector(".pagefind-ui__message");
     const found = shown ? done.exec(shown.textContent.trim()) : null;
     if (probe.message === null && found) {
       probe.message = performance.now();
-      probe.count = found[1] === undefined ? 0 : parseInt(found[1], 10);
+      probe.count = found[1] === undefined ? 0 : parseInt(found[1].replace(/\\D/g, ""), 10);
     }
     if (probe.message !== null && probe.links === null) {
-      const links = document.querySelectorAll(".pagefind-ui__result-link").length;
-      if (links >= Math.min(probe.count, pageSize)) {
+      const links = document.querySelectorAll(".pagefind-ui__result-link");
+      if (links.length >= Math.min(probe.count, pageSize)) {
         probe.links = performance.now();
+        probe.first = Array.from(links, (link) => link.getAttribute("href"));
         observer.disconnect();
       }
     }
@@ -94,6 +96,7 @@ class Search:
     message_ms: float  # typing to "N results for WORD"
     links_ms: float  # typing to the result links shown
     results: int
+    first: tuple[str, ...]  # the result links shown first, in order
     requests: int
     bytes: int
 
@@ -205,7 +208,11 @@ def _search(page: Any, log: _Log, layout: str, word: str, kind: str) -> Search:
     _settle(log)
     page.evaluate(_PROBE, [word, PAGE_SIZE])
     page.get_by_role("textbox").fill(word)
-    page.wait_for_function("() => window.__probe.links !== null", timeout=WAIT_MS)
+    try:
+        page.wait_for_function("() => window.__probe.links !== null", timeout=WAIT_MS)
+    except Exception as exc:  # Playwright's TimeoutError: say what the page showed
+        shown = page.locator(".pagefind-ui__message").all_inner_texts()
+        raise RuntimeError(f"{layout}, {kind} search for {word!r}: page shows {shown}") from exc
     probe = page.evaluate("window.__probe")
     sent = _settle(log)
     return Search(
@@ -215,6 +222,7 @@ def _search(page: Any, log: _Log, layout: str, word: str, kind: str) -> Search:
         probe["message"] - probe["start"],
         probe["links"] - probe["start"],
         int(probe["count"]),
+        tuple(probe["first"]),
         len(sent),
         sum(size for _, size in sent),
     )
@@ -317,6 +325,22 @@ def mismatches(searches: Sequence[Search]) -> list[str]:
     ]
 
 
+def reordered(searches: Sequence[Search], layouts: Sequence[str]) -> list[str]:
+    """Words whose first results (the links shown before "Load more") differ by layout:
+    each merged index ranks its own pages, so a merge may order them otherwise."""
+    lines = []
+    for word in dict.fromkeys(s.word for s in searches):
+        shown = {
+            layout: next(s.first for s in searches if (s.layout, s.word) == (layout, word))
+            for layout in layouts
+        }
+        if len(set(shown.values())) > 1:
+            same = set.intersection(*(set(links) for links in shown.values()))
+            fewest = min(len(links) for links in shown.values())
+            lines.append(f"{word}: {len(same)} of the first {fewest} in common")
+    return lines
+
+
 def main(count: int, words: Sequence[str], runs: int, shard_pages: int) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -370,6 +394,8 @@ def main(count: int, words: Sequence[str], runs: int, shard_pages: int) -> int:
                 f"opening /search/ ({layout}): {_median([x.requests for x in mine]):.0f} req, "
                 f"{_median([x.bytes for x in mine]) / 1024:.0f} KB"
             )
+        for line in reordered(searches, layouts):
+            print(f"first results differ by layout: {line}")
         wrong = mismatches(searches)
         for line in wrong:
             print(f"MISMATCH in result counts: {line}")
