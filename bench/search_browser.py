@@ -99,6 +99,7 @@ class Search:
     first: tuple[str, ...]  # the result links shown first, in order
     requests: int
     bytes: int
+    fetched: tuple[tuple[str, int], ...]  # (path, bytes) of each request
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +226,7 @@ def _search(page: Any, log: _Log, layout: str, word: str, kind: str) -> Search:
         tuple(probe["first"]),
         len(sent),
         sum(size for _, size in sent),
+        tuple(sent),
     )
 
 
@@ -325,6 +327,42 @@ def mismatches(searches: Sequence[Search]) -> list[str]:
     ]
 
 
+def _part(path: str) -> str:
+    """What part of Pagefind's files a request fetched."""
+    name = path.rpartition("/")[2]
+    if "/fragment/" in path:
+        return "fragments"
+    if "/index/" in path:
+        return "word index"
+    if "/filter/" in path:
+        return "filters"
+    if name.startswith("wasm."):
+        return "wasm"
+    if name.endswith(".pf_meta"):
+        return "metadata"
+    if name == "pagefind-entry.json":
+        return "entry"
+    return "scripts" if name.endswith(".js") else "other"
+
+
+def breakdown(searches: Sequence[Search], layouts: Sequence[str], kind: str) -> str:
+    """Where a ``kind`` search's bytes went, on average: requests and KB by part."""
+    lines = []
+    for layout in layouts:
+        mine = [s for s in searches if (s.layout, s.kind) == (layout, kind)]
+        parts: dict[str, tuple[int, int]] = {}
+        for search in mine:
+            for path, size in search.fetched:
+                n, total = parts.get(_part(path), (0, 0))
+                parts[_part(path)] = (n + 1, total + size)
+        shown = ", ".join(
+            f"{part} {n / len(mine):.1f} req {total / len(mine) / 1024:.0f} KB"
+            for part, (n, total) in sorted(parts.items(), key=lambda item: -item[1][1])
+        )
+        lines.append(f"{kind} search, {layout}, on average: {shown}")
+    return "\n".join(lines)
+
+
 def reordered(searches: Sequence[Search], layouts: Sequence[str]) -> list[str]:
     """Words whose first results (the links shown before "Load more") differ by layout:
     each merged index ranks its own pages, so a merge may order them otherwise."""
@@ -337,7 +375,8 @@ def reordered(searches: Sequence[Search], layouts: Sequence[str]) -> list[str]:
         if len(set(shown.values())) > 1:
             same = set.intersection(*(set(links) for links in shown.values()))
             fewest = min(len(links) for links in shown.values())
-            lines.append(f"{word}: {len(same)} of the first {fewest} in common")
+            order = ", in another order" if len(same) == fewest else ""
+            lines.append(f"{word}: {len(same)} of the first {fewest} in common{order}")
     return lines
 
 
@@ -388,6 +427,8 @@ def main(count: int, words: Sequence[str], runs: int, shard_pages: int) -> int:
         )
         print(table(searches, layouts, words))
         print(summary(searches, layouts))
+        print(breakdown(searches, layouts, "cold"))
+        print(breakdown(searches, layouts, "next"))
         for layout in layouts:
             mine = [load for load in loads if load.layout == layout]
             print(
