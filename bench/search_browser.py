@@ -329,6 +329,7 @@ def mismatches(searches: Sequence[Search]) -> list[str]:
 
 def _part(path: str) -> str:
     """What part of Pagefind's files a request fetched."""
+    path = path.partition("?")[0]  # Pagefind asks for its entry file with ?ts=...
     name = path.rpartition("/")[2]
     if "/fragment/" in path:
         return "fragments"
@@ -375,7 +376,8 @@ def reordered(searches: Sequence[Search], layouts: Sequence[str]) -> list[str]:
         if len(set(shown.values())) > 1:
             same = set.intersection(*(set(links) for links in shown.values()))
             fewest = min(len(links) for links in shown.values())
-            order = ", in another order" if len(same) == fewest else ""
+            alike = all(len(links) == len(same) for links in shown.values())
+            order = ", in another order" if alike else ""
             lines.append(f"{word}: {len(same)} of the first {fewest} in common{order}")
     return lines
 
