@@ -442,7 +442,15 @@ def main(count: int, words: Sequence[str], runs: int, shard_pages: int) -> int:
         wrong = mismatches(searches)
         for line in wrong:
             print(f"MISMATCH in result counts: {line}")
-        if not wrong:
+        if wrong:
+            # Known, and not newsgen's: a word missing from an index makes Pagefind search
+            # the longest prefix of it that the index has (Pagefind PR #315, issue #793),
+            # so a rare word absent from some shards brings loose matches from them.
+            print(
+                "  (more results with shards: Pagefind's prefix fallback, per shard, for a word "
+                "some shards lack; fewer would be a bug)"
+            )
+        else:
             print("result counts: the same for every word in both layouts")
         return 1 if wrong else 0
 
