@@ -601,11 +601,13 @@ def _render_and_write(
                     gone,
                 )
             else:
-                rendered = {
-                    p.path for p, o in zip(model.pages, outcomes, strict=True) if not o.kept
-                }
-                index = search.indexer(model.pages, model.overrides, out, rendered)
-                indexed = staging.commit(index if model.config.search else None)
+                index = None
+                if model.config.search:  # the shards are worked out only for an index
+                    rendered = {
+                        p.path for p, o in zip(model.pages, outcomes, strict=True) if not o.kept
+                    }
+                    index = search.indexer(model.pages, model.overrides, out, rendered)
+                indexed = staging.commit(index)
         else:
             staging.discard()
     except BaseException:

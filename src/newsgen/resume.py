@@ -258,9 +258,9 @@ def _render(
     with every other page of the site (``before.written``: the manifest's size and mtime of
     each) linked from the live one, and swapped in whole: as atomic as the full way's. The
     outcomes, the new site swapped in (None when no page changed) and what its search index
-    took (None without one); None if a page of the
-    live site is not the manifest's. ``site_pages``: every page of the site (the model's
-    are those the edit may change), for the search index's shards."""
+    took (None without one); None if a page of the live site is not the manifest's.
+    ``site_pages``: every page of the site (the model's are those the edit may change), for
+    the search index's shards."""
     # Checked against the live site first: when no page changed, no new site is made.
     spec = JobSpec(
         f"{os.getpid()}-{time.time_ns()}",
@@ -287,8 +287,11 @@ def _render(
                 if not staging.keep_many((p for p in written if p not in new), written):
                     staging.discard()
                     return None
-                index = search.indexer(site_pages, model.overrides, options.out.absolute(), new)
-                indexed = staging.commit(index if model.config.search else None)
+                index = None
+                if model.config.search:  # the shards are worked out only for an index
+                    out = options.out.absolute()
+                    index = search.indexer(site_pages, model.overrides, out, new)
+                indexed = staging.commit(index)
             except BaseException:
                 staging.discard()
                 raise
