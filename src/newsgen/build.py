@@ -529,7 +529,7 @@ def _render_and_write(
     """``state``, when given, makes the state a later build resumes from (``newsgen.resume``):
     it is made while the workers render, and kept with the site's manifest. ``last_site``:
     the cache's entry of the site in the output folder, and its summary."""
-    from newsgen import renderjob, search
+    from newsgen import renderjob
     from newsgen.bodies import body_digest
     from newsgen.links import link_problem
     from newsgen.render import page_counts
@@ -601,13 +601,7 @@ def _render_and_write(
                     gone,
                 )
             else:
-                index = None
-                if model.config.search:  # the shards are worked out only for an index
-                    rendered = {
-                        p.path for p, o in zip(model.pages, outcomes, strict=True) if not o.kept
-                    }
-                    index = search.indexer(model.pages, model.overrides, out, rendered)
-                indexed = staging.commit(index)
+                indexed = staging.commit(_indexer(model, out, outcomes))
         else:
             staging.discard()
     except BaseException:
@@ -691,6 +685,20 @@ def _render_and_write(
             # The bodies of this site are all the Markdown cache needs to keep.
             cache.keep_markdown(cache.markdown_key(body_digest(a)) for a in model.archive.articles)
     return result
+
+
+def _indexer(
+    model: Model, out: Path, outcomes: Sequence[Outcome]
+) -> Callable[[Path], Indexed] | None:
+    """What indexes the site of this build, None when it has no index: the shards are worked
+    out only for one. Made where it is passed, so that its lists of pages (a few tens of MB
+    at 100,000 articles) are freed once the index is written, before the manifest is."""
+    if not model.config.search:
+        return None
+    from newsgen import search
+
+    rendered = {p.path for p, o in zip(model.pages, outcomes, strict=True) if not o.kept}
+    return search.indexer(model.pages, model.overrides, out, rendered)
 
 
 def _gone(previous: Mapping[str, PageEntry], pages: Sequence[Page]) -> list[str]:

@@ -287,11 +287,11 @@ def _render(
                 if not staging.keep_many((p for p in written if p not in new), written):
                     staging.discard()
                     return None
-                index = None
-                if model.config.search:  # the shards are worked out only for an index
-                    out = options.out.absolute()
-                    index = search.indexer(site_pages, model.overrides, out, new)
-                indexed = staging.commit(index)
+                indexed = staging.commit(
+                    search.indexer(site_pages, model.overrides, options.out.absolute(), new)
+                    if model.config.search  # the shards are worked out only for an index
+                    else None
+                )
             except BaseException:
                 staging.discard()
                 raise
