@@ -308,7 +308,7 @@ class PageWriter(ABC):
             finally:
                 os.close(fd)
         except OSError as exc:
-            reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            reason = write_failure(exc)
             raise NewsgenError(f"{reason} while writing {name}") from None
 
     def keep(self, name: str) -> bool:
@@ -324,9 +324,14 @@ class PageWriter(ABC):
             try:
                 shutil.copy2(source, dest)
             except OSError as exc:
-                reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+                reason = write_failure(exc)
                 raise NewsgenError(f"{reason} while writing {name}") from None
         return True
+
+
+def write_failure(exc: OSError) -> str:
+    """What went wrong writing a file, in a message's words ("disk full" for ENOSPC)."""
+    return "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
 
 
 def _make_folder(folder: str) -> None:
@@ -762,7 +767,7 @@ def _write_one(dest: Path, name: str | None, data: bytes) -> None:
         with dest.open("wb") as handle:  # ENOSPC can come at close(): it is inside the try
             handle.write(data)
     except OSError as exc:
-        reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        reason = write_failure(exc)
         raise NewsgenError(f"{reason} while writing {name or dest}") from None
 
 

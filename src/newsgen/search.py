@@ -7,7 +7,6 @@ binary that the ``pagefind[extended]`` wheel ships, so nothing is downloaded at 
 
 from __future__ import annotations
 
-import errno
 import functools
 import hashlib
 import json
@@ -22,6 +21,7 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
+from newsgen import fs
 from newsgen.errors import NewsgenError
 from newsgen.plan import SECTIONS, Page, search_shards
 from newsgen.render import template_loader
@@ -236,20 +236,16 @@ def _write(
         for shard in shards:  # the first first: Pagefind may clear the folder it writes
             stamp = _stamp(shard, binary)
             if last is not None and _kept(shard, stamp, site, last, written):
-                try:
-                    _link_tree(last / BUNDLE / shard.folder, index / shard.folder)
-                    kept += 1
-                    continue
-                except OSError:  # a file system without hard links: indexed again
-                    _remove_shard(index / shard.folder)
+                _link_tree(last / BUNDLE / shard.folder, index / shard.folder)
+                kept += 1
+                continue
             (work / "pagefind.json").write_text(json.dumps({"glob": shard.glob}))
             _pagefind(binary, site, index / shard.folder, work, niceness)
             if shard.paths:
                 # Written last: Pagefind 1.5 exits with 0 when a disk fills under it.
                 (index / shard.folder / STAMP).write_text(stamp)
     except OSError as exc:
-        reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise NewsgenError(f"search: {reason} while writing the index") from None
+        raise NewsgenError(f"search: {fs.write_failure(exc)} while writing the index") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     entries = [f"{shard.folder}pagefind-entry.json" for shard in shards]
@@ -289,23 +285,19 @@ def _same_bytes(one: Path, other: Path) -> bool:
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    """Hard links of the files of a shard's folder (the first's without the others in it)."""
+    """Hard links of the files of a shard's folder (the first's without the others in it),
+    copies where links are not possible, as ``fs.Staging.keep`` keeps a page."""
     for folder, subfolders, files in os.walk(source):
         here = Path(folder)
         if here == source:
             subfolders[:] = [s for s in subfolders if not s.startswith("shard-")]
-        (target / here.relative_to(source)).mkdir(parents=True, exist_ok=True)
+        there = target / here.relative_to(source)
+        there.mkdir(parents=True, exist_ok=True)
         for name in files:
-            os.link(here / name, target / here.relative_to(source) / name)
-
-
-def _remove_shard(folder: Path) -> None:
-    """What linking a shard's folder left (the first's without the others in it)."""
-    for entry in folder.iterdir() if folder.is_dir() else ():
-        if entry.is_dir() and not entry.name.startswith("shard-"):
-            shutil.rmtree(entry)
-        elif not entry.is_dir():
-            entry.unlink()
+            try:
+                os.link(here / name, there / name)
+            except OSError:
+                shutil.copy2(here / name, there / name)
 
 
 def _pagefind(binary: Path, site: Path, output: Path, work: Path, niceness: int) -> None:
