@@ -62,11 +62,10 @@ def read_articles(
             continue
         count = len(found.texts)
         hashed_at = time.time_ns()
-        if defer and stat is not None:
+        if defer and stamp is not None:
             # Read later, so this is early enough for the racily-clean rule as well.
-            racy = max(stat.st_mtime_ns, stat.st_ctime_ns) >= hashed_at - RACY_NS
             found.texts.append(fs.SourceText(name, "", "", entry.path))
-            found.unhashed[name] = "" if racy or stamp is None else stamp
+            found.unhashed[name] = stamp if _settled(stat, hashed_at) else ""
             continue
         fs.read_article(root / filename, name, real_root, found)
         if len(found.texts) > count:
@@ -76,11 +75,16 @@ def read_articles(
             # not cached, and reads it again then (all the texts of a large archive at once
             # were most of a clean build's memory).
             found.texts[-1] = fs.SourceText(name, "", digest, entry.path)
-            if stat is not None and max(stat.st_mtime_ns, stat.st_ctime_ns) < hashed_at - RACY_NS:
-                assert stamp is not None
+            if stamp is not None and _settled(stat, hashed_at):
                 fresh.append((name, stamp, digest))
     cache.put_stamps(fresh)
     return found
+
+
+def _settled(stat: os.stat_result | None, hashed_at: int) -> bool:
+    """Whether a file was last changed long enough before it was hashed for its stamp to
+    vouch for it (git's racily-clean rule)."""
+    return stat is not None and max(stat.st_mtime_ns, stat.st_ctime_ns) < hashed_at - RACY_NS
 
 
 def remember(cache: BuildCache, sources: fs.Sources) -> None:
